@@ -1,0 +1,3 @@
+from ariaforge.cli import app
+
+app(prog_name="ariaforge")

@@ -1,0 +1,1 @@
+"""Accounts: registration, login with JWT access/refresh tokens, rotation, logout."""

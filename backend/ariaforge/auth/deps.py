@@ -1,0 +1,58 @@
+"""`CurrentUser`: the account behind the request's bearer access token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ariaforge.auth import revocation, tokens
+from ariaforge.auth.repository import UserRepository
+from ariaforge.auth.service import AuthContext
+from ariaforge.auth.tokens import TokenClaims, TokenType
+from ariaforge.core.db import SessionDep
+from ariaforge.core.errors import AuthenticationFailed
+from ariaforge.core.redis import RedisDep
+from ariaforge.models import User
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def get_auth_context(request: Request, session: SessionDep,
+                           redis: RedisDep) -> AuthContext:
+    return AuthContext(session=session, redis=redis, settings=request.app.state.settings,
+                       secret_key=request.app.state.secret_key, client_ip=client_ip(request))
+
+
+AuthContextDep = Annotated[AuthContext, Depends(get_auth_context)]
+
+
+async def get_access_claims(
+    request: Request, redis: RedisDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> TokenClaims:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationFailed("a bearer access token is required")
+    claims = tokens.decode(request.app.state.secret_key, credentials.credentials,
+                           TokenType.ACCESS)
+    if await revocation.is_revoked(redis, claims):
+        raise AuthenticationFailed("token revoked")
+    return claims
+
+
+AccessClaims = Annotated[TokenClaims, Depends(get_access_claims)]
+
+
+async def get_current_user(claims: AccessClaims, session: SessionDep) -> User:
+    user = await UserRepository(session).by_id(claims.user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationFailed("account not found or disabled")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from ariaforge.api import API_PREFIX
+from ariaforge.auth import service
+from ariaforge.auth.deps import AccessClaims, AuthContextDep, CurrentUser
+from ariaforge.auth.schemas import (
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPair,
+    UserOut,
+)
+
+router = APIRouter(prefix=API_PREFIX, tags=["auth"])
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+async def register(body: RegisterRequest, ctx: AuthContextDep) -> UserOut:
+    """Create an account. The password needs 10+ characters and must not be a common one."""
+    return UserOut.model_validate(await service.register(ctx, body))
+
+
+@router.post("/auth/login", response_model=TokenPair)
+async def login(body: LoginRequest, ctx: AuthContextDep) -> TokenPair:
+    """Exchange email and password for an access token (short) and a refresh token (long)."""
+    return await service.login(ctx, body)
+
+
+@router.post("/auth/refresh", response_model=TokenPair)
+async def refresh(body: RefreshRequest, ctx: AuthContextDep) -> TokenPair:
+    """Rotate: the refresh token is spent and a new pair issued. Reusing a spent one ends
+    the whole login session."""
+    return await service.refresh(ctx, body.refresh_token)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(claims: AccessClaims, ctx: AuthContextDep,
+                 body: LogoutRequest | None = None) -> None:
+    """Revoke this access token and its login session's refresh tokens."""
+    await service.logout(ctx, claims, body.refresh_token if body else None)
+
+
+@router.get("/me", response_model=UserOut)
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from ariaforge.auth.passwords import MAX_LENGTH
+from ariaforge.core.text import DisplayName
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+TokenString = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(StrictModel):
+    email: EmailStr
+    password: Password
+    display_name: DisplayName | None = None
+
+
+class LoginRequest(StrictModel):
+    email: EmailStr
+    password: Password
+
+
+class RefreshRequest(StrictModel):
+    refresh_token: TokenString
+
+
+class LogoutRequest(StrictModel):
+    refresh_token: TokenString | None = None
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 scheme name
+    expires_in: int = Field(description="seconds until the access token expires")
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    created_at: datetime

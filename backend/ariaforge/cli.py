@@ -1,0 +1,188 @@
+"""The `ariaforge` command: up, api, worker, migrate, version.
+
+prometheus_client decides at import time whether metrics are multiprocess, so nothing
+here imports the app at module level: the environment is prepared first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ariaforge import __version__
+
+app = typer.Typer(
+    help="AriaForge: open, self-hostable AI music composition.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", help="Data folder for the embedded database, Redis and files "
+                 "[env: ARIAFORGE_HOME; default: your user data folder]."),
+]
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+WorkersOption = Annotated[int, typer.Option(
+    "--workers", min=1, max=64, help="API worker processes (metrics aggregate across them).")]
+
+
+def _settings(home: Path | None):  # type: ignore[no-untyped-def]  # imported lazily
+    if home is not None:
+        os.environ["ARIAFORGE_HOME"] = str(home.expanduser().resolve())
+    from ariaforge.config import ConfigurationError, get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    try:
+        settings.check_production_safety()
+    except ConfigurationError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+def _prepare_metrics_dir(home: Path) -> None:
+    """Per-process metric files, wiped at start so counters begin from zero."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    directory = home / "run" / "prometheus"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+@contextmanager
+def _services(settings, *, migrate: bool) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    from ariaforge.core.embedded import EmbeddedServiceError
+    from ariaforge.core.logging import configure_logging
+    from ariaforge.core.services import provide_services
+
+    configure_logging(settings.log_level)
+    try:
+        with provide_services(settings) as urls:
+            # Child processes (uvicorn workers, the job worker) read these.
+            os.environ["DATABASE_URL"] = urls.database_url
+            os.environ["REDIS_URL"] = urls.redis_url
+            from ariaforge.config import get_settings
+
+            get_settings.cache_clear()
+            if migrate:
+                from ariaforge.core.migrations import upgrade
+
+                upgrade(urls.database_url)
+            yield
+    except EmbeddedServiceError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _serve(host: str, port: int, workers: int, log_level: str) -> None:
+    import uvicorn
+
+    uvicorn.run("ariaforge.main:create_app", factory=True, host=host, port=port,
+                workers=workers, log_config=None, log_level=log_level.lower(),
+                proxy_headers=True, server_header=False)
+
+
+def _spawn_worker() -> subprocess.Popen[bytes]:
+    from ariaforge.core.embedded import _die_with_parent
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "ariaforge", "worker"],
+        preexec_fn=_die_with_parent,
+    )
+
+
+@app.command()
+def up(host: HostOption = "127.0.0.1", port: PortOption = 8000, home: HomeOption = None,
+       workers: WorkersOption = 1) -> None:
+    """Run everything: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are
+    set), migrations, the API and a job worker. Ctrl-C stops it all cleanly."""
+    settings = _settings(home)
+    _prepare_metrics_dir(settings.ariaforge_home)
+    with _services(settings, migrate=True):
+        worker = _spawn_worker()
+        typer.echo(f"AriaForge {__version__} at http://{host}:{port} "
+                   f"(data: {settings.ariaforge_home})", err=True)
+        try:
+            _serve(host, port, workers, settings.log_level)
+        finally:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@app.command()
+def api(host: HostOption = "127.0.0.1", port: PortOption = 8000, home: HomeOption = None,
+        workers: WorkersOption = 1,
+        migrate: Annotated[bool, typer.Option(
+            help="Upgrade the schema before serving (safe with several replicas: "
+                 "migrations take a database lock).")] = True) -> None:
+    """Run only the API. Uses DATABASE_URL / REDIS_URL, else the embedded servers of a
+    running `ariaforge up` on the same data folder, else starts its own."""
+    settings = _settings(home)
+    _prepare_metrics_dir(settings.ariaforge_home)
+    with _services(settings, migrate=migrate):
+        _serve(host, port, workers, settings.log_level)
+
+
+@app.command()
+def worker(home: HomeOption = None) -> None:
+    """Run only a job worker (compose, render, export jobs), on the same services as `api`."""
+    settings = _settings(home)
+    with _services(settings, migrate=False):
+        asyncio.run(_run_worker(os.environ["REDIS_URL"]))
+
+
+async def _run_worker(redis_url: str) -> None:
+    from ariaforge.core.redis import create_redis
+    from ariaforge.jobs.worker import Worker
+
+    redis = create_redis(redis_url)
+    job_worker = Worker(redis)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, job_worker.stop)
+    try:
+        await job_worker.run()
+    finally:
+        await redis.aclose()
+
+
+@app.command("migrate")
+def migrate_command(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    home: HomeOption = None,
+) -> None:
+    """Upgrade the database schema (to the newest revision unless one is named)."""
+    settings = _settings(home)
+    with _services(settings, migrate=False):
+        from ariaforge.core.migrations import upgrade
+
+        upgrade(os.environ["DATABASE_URL"], revision)
+        typer.echo(f"database at revision {revision}")
+
+
+@app.command()
+def version() -> None:
+    """Print the AriaForge version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,141 @@
+"""Settings, read once from the environment (12-factor), names as in the deployment seed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Values an operator might copy from an example file; production refuses them.
+PLACEHOLDER_SECRET_KEYS = frozenset({"", "change-me", "changeme", "secret", "your-secret-key"})
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    TESTING = "testing"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run safely; the message says what to change."""
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("ariaforge", appauthor=False))
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    environment: Environment = Environment.DEVELOPMENT
+    log_level: str = "INFO"
+    # None outside production: a random key is generated once and kept in ARIAFORGE_HOME.
+    secret_key: str | None = None
+
+    # External services. Empty means: start the embedded one under ARIAFORGE_HOME.
+    database_url: str | None = None
+    redis_url: str | None = None
+    ariaforge_home: Path = Field(default_factory=_default_home)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "[::1]"]
+    )
+
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    # Failed logins allowed per window before answering 429.
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_attempts_per_ip: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)
+
+    @field_validator("cors_origins", "allowed_hosts", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _expand_home(self) -> Settings:
+        self.ariaforge_home = self.ariaforge_home.expanduser().resolve()
+        return self
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return not self.database_url
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    def check_production_safety(self) -> None:
+        """Refuse settings that are fine on a laptop and dangerous on a server."""
+        if self.environment is not Environment.PRODUCTION:
+            return
+        problems: list[str] = []
+        key = self.secret_key or ""
+        if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or len(key) < 32:
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.uses_embedded_database:
+            problems.append("DATABASE_URL must point at a managed PostgreSQL")
+        if self.uses_embedded_redis:
+            problems.append("REDIS_URL must point at a managed Redis")
+        if "*" in self.allowed_hosts:
+            problems.append("ALLOWED_HOSTS must list real host names, not '*'")
+        if problems:
+            raise ConfigurationError(
+                "refusing to start in ENVIRONMENT=production: " + "; ".join(problems)
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def load_or_create_secret_key(settings: Settings) -> str:
+    """The configured key, or (outside production) one generated once per data folder.
+
+    A fixed development default would let anyone who reads our source forge tokens for
+    every laptop install; a per-install random key costs nothing.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.environment is Environment.PRODUCTION:
+        raise ConfigurationError("SECRET_KEY is required in production")
+    path = settings.ariaforge_home / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".secret_key.{os.getpid()}.tmp")
+    tmp.write_text(secrets.token_urlsafe(48))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # create-if-absent: concurrent workers agree on one key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,62 @@
+"""Async SQLAlchemy engine and the per-request session (one request = one transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from ariaforge.core.errors import AppError
+
+_ASYNC_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}
+
+
+def async_database_url(url: str) -> str:
+    """Accept the seed's `postgresql://` URLs and hand SQLAlchemy the asyncpg dialect.
+
+    asyncpg spells libpq's `sslmode` as `ssl`, so that parameter is renamed too.
+    """
+    parts = urlsplit(url)
+    scheme = "postgresql+asyncpg" if parts.scheme in _ASYNC_SCHEMES else parts.scheme
+    query = [("ssl" if key == "sslmode" else key, value) for key, value in parse_qsl(parts.query)]
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        async_database_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed here at the edge, never inside services."""
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session:
+        try:
+            yield session
+            await session.commit()
+        except AppError as error:
+            await (session.commit() if error.keep_changes else session.rollback())
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

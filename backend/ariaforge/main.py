@@ -1,0 +1,63 @@
+"""The FastAPI application: `create_app()` and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ariaforge import __version__
+from ariaforge.auth.endpoints import router as auth_router
+from ariaforge.config import ConfigurationError, Settings, get_settings, load_or_create_secret_key
+from ariaforge.core.db import create_engine, create_sessionmaker
+from ariaforge.core.errors import install_error_handlers
+from ariaforge.core.middleware import RequestContextMiddleware
+from ariaforge.core.redis import create_redis
+from ariaforge.core.security import configure_cors
+from ariaforge.ops.docs import install_offline_docs
+from ariaforge.ops.endpoints import router as ops_router
+from ariaforge.projects.endpoints import router as projects_router
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    if not settings.database_url or not settings.redis_url:
+        raise ConfigurationError(
+            "the API needs DATABASE_URL and REDIS_URL; `ariaforge up` or `ariaforge api` "
+            "provide embedded ones when they are not set")
+    engine = create_engine(settings.database_url)
+    redis = create_redis(settings.redis_url)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.redis = redis
+    try:
+        yield
+    finally:
+        await redis.aclose()
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production_safety()
+    app = FastAPI(
+        title="AriaForge",
+        version=__version__,
+        description="Open, self-hostable AI music composition. Errors always answer "
+                    '`{"error": {"code", "message", "details"}}`.',
+        lifespan=_lifespan,
+        docs_url=None,  # served offline by install_offline_docs
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.secret_key = load_or_create_secret_key(settings)
+    install_error_handlers(app)
+    install_offline_docs(app)
+    app.include_router(ops_router)
+    app.include_router(auth_router)
+    app.include_router(projects_router)
+    configure_cors(app, settings)
+    app.add_middleware(RequestContextMiddleware, settings=settings)
+    return app

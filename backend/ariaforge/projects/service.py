@@ -1,0 +1,165 @@
+"""Project use cases and who may do what. Services never commit: the request edge does."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ariaforge.auth.repository import UserRepository
+from ariaforge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ariaforge.core.metrics import COMPOSITIONS_CREATED
+from ariaforge.models import Project, ProjectMember, ProjectRole, User
+from ariaforge.projects.repository import MemberRepository, ProjectRepository
+from ariaforge.projects.schemas import (
+    MemberAdd,
+    MemberOut,
+    MemberUpdate,
+    ProjectCreate,
+    ProjectListQuery,
+    ProjectOut,
+    ProjectPage,
+    ProjectUpdate,
+)
+
+WRITERS = frozenset({ProjectRole.OWNER, ProjectRole.EDITOR})
+OWNERS = frozenset({ProjectRole.OWNER})
+
+
+def _out(project: Project, role: ProjectRole) -> ProjectOut:
+    return ProjectOut.model_validate({**project.__dict__, "role": role})
+
+
+async def _access(session: AsyncSession, project_id: uuid.UUID, user: User,
+                  allowed: frozenset[ProjectRole] | None = None, *,
+                  for_update: bool = False) -> tuple[Project, ProjectRole]:
+    """The project and the user's role, or 404 for non-members (no existence leak)."""
+    found = await ProjectRepository(session).with_role(project_id, user.id,
+                                                        for_update=for_update)
+    if found is None:
+        raise NotFound("project not found")
+    if allowed is not None and found[1] not in allowed:
+        raise Forbidden(f"a {found[1].value} may not do this")
+    return found
+
+
+async def create(session: AsyncSession, user: User, body: ProjectCreate) -> ProjectOut:
+    project = await ProjectRepository(session).add(Project(**body.model_dump()), user.id)
+    await session.refresh(project)
+    COMPOSITIONS_CREATED.inc()
+    return _out(project, ProjectRole.OWNER)
+
+
+async def list_page(session: AsyncSession, user: User, query: ProjectListQuery) -> ProjectPage:
+    rows, total = await ProjectRepository(session).page(
+        user.id, search=query.search, status=query.status, page=query.page, limit=query.limit)
+    return ProjectPage(items=[_out(project, role) for project, role in rows], total=total,
+                       page=query.page, limit=query.limit)
+
+
+async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectOut:
+    return _out(*await _access(session, project_id, user))
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """`If-Match: "7"` (or W/"7", or 7) names revision 7."""
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 10:
+        raise ValidationFailed("If-Match must carry a project revision such as \"3\"")
+    return int(value)
+
+
+async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
+                 body: ProjectUpdate, if_match: int | None) -> ProjectOut:
+    project, role = await _access(session, project_id, user, WRITERS, for_update=True)
+    expected = body.revision if body.revision is not None else if_match
+    if expected is not None and expected != project.revision:
+        raise Conflict("the project changed since you loaded it",
+                       {"current_revision": project.revision, "your_revision": expected})
+    changes = body.model_dump(exclude_unset=True, exclude={"revision"})
+    for field, value in changes.items():
+        if value is None:
+            raise ValidationFailed(f"{field} may not be null",
+                                   [{"loc": ["body", field], "msg": "may not be null",
+                                     "type": "null_not_allowed"}])
+        setattr(project, field, value)
+    project.revision += 1
+    project.updated_at = datetime.now(UTC)
+    await session.flush()
+    return _out(project, role)
+
+
+async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> None:
+    project, _ = await _access(session, project_id, user, OWNERS, for_update=True)
+    await ProjectRepository(session).delete(project)
+
+
+def _member_out(member: ProjectMember, account: User) -> MemberOut:
+    return MemberOut(user_id=account.id, email=account.email,
+                     display_name=account.display_name, role=member.role,
+                     created_at=member.created_at)
+
+
+async def list_members(session: AsyncSession, user: User,
+                       project_id: uuid.UUID) -> list[MemberOut]:
+    await _access(session, project_id, user)
+    rows = await MemberRepository(session).list(project_id)
+    return [_member_out(member, account) for member, account in rows]
+
+
+async def add_member(session: AsyncSession, user: User, project_id: uuid.UUID,
+                     body: MemberAdd) -> MemberOut:
+    await _access(session, project_id, user, OWNERS, for_update=True)
+    if body.role is ProjectRole.OWNER:
+        raise ValidationFailed("share as editor or viewer, then transfer ownership by "
+                               "changing that member's role to owner")
+    account = await UserRepository(session).by_email(body.email)
+    if account is None:
+        raise NotFound("no account with this email; ask them to register first")
+    members = MemberRepository(session)
+    if await members.get(project_id, account.id) is not None:
+        raise Conflict("already a member of this project")
+    member = await members.add(ProjectMember(project_id=project_id, user_id=account.id,
+                                             role=body.role))
+    await session.refresh(member)
+    return _member_out(member, account)
+
+
+async def change_member_role(session: AsyncSession, user: User, project_id: uuid.UUID,
+                             member_id: uuid.UUID, body: MemberUpdate) -> MemberOut:
+    await _access(session, project_id, user, OWNERS, for_update=True)
+    members = MemberRepository(session)
+    member = await members.get(project_id, member_id)
+    account = await UserRepository(session).by_id(member_id)
+    if member is None or account is None:
+        raise NotFound("not a member of this project")
+    if member_id == user.id:
+        raise Conflict("the owner's role changes only by transferring ownership to another "
+                       "member")
+    if body.role is ProjectRole.OWNER:
+        # Transfer: the old owner stays on as an editor. Demote first (one owner at a time).
+        current = await members.get(project_id, user.id)
+        assert current is not None
+        current.role = ProjectRole.EDITOR
+        await session.flush()
+    member.role = body.role
+    member.updated_at = datetime.now(UTC)
+    await session.flush()
+    return _member_out(member, account)
+
+
+async def remove_member(session: AsyncSession, user: User, project_id: uuid.UUID,
+                        member_id: uuid.UUID) -> None:
+    _, role = await _access(session, project_id, user, for_update=True)
+    if member_id != user.id and role is not ProjectRole.OWNER:
+        raise Forbidden("only the owner removes other members")
+    members = MemberRepository(session)
+    member = await members.get(project_id, member_id)
+    if member is None:
+        raise NotFound("not a member of this project")
+    if member.role is ProjectRole.OWNER:
+        raise Conflict("the owner cannot leave; transfer ownership or delete the project")
+    await members.remove(project_id, member_id)

@@ -1,0 +1,116 @@
+"""Shared fixtures: real embedded PostgreSQL (migrated) and Redis for the whole session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+from ariaforge.config import Environment, Settings
+from ariaforge.core.embedded import EmbeddedServices
+from ariaforge.core.migrations import upgrade
+from ariaforge.main import create_app
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-signing"
+PASSWORD = "a-Str0ng passphrase"
+BASE_URL = "http://127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServices]:
+    home = tmp_path_factory.mktemp("services")
+    with EmbeddedServices(home) as embedded:
+        embedded.start(database=True, redis=True)
+        assert embedded.database_url
+        upgrade(embedded.database_url)
+        yield embedded
+
+
+@pytest.fixture(scope="session")
+def settings(services: EmbeddedServices, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        environment=Environment.TESTING,
+        database_url=services.database_url,
+        redis_url=services.redis_url,
+        ariaforge_home=tmp_path_factory.mktemp("home"),
+        secret_key=TEST_SECRET,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def clean(app: FastAPI) -> None:
+    """Empty every table and Redis, so each test starts from nothing."""
+    async with app.state.engine.begin() as connection:
+        await connection.execute(text("TRUNCATE users, projects, project_members, "
+                                      "refresh_tokens CASCADE"))
+    redis: Redis = app.state.redis
+    await redis.flushdb()
+
+
+@pytest.fixture
+async def client(app: FastAPI, clean: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        yield http
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+async def register(client: httpx.AsyncClient, email: str | None = None,
+                   password: str = PASSWORD) -> str:
+    email = email or unique_email()
+    response = await client.post("/api/v1/auth/register",
+                                 json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+    return email
+
+
+async def login(client: httpx.AsyncClient, email: str,
+                password: str = PASSWORD) -> dict[str, Any]:
+    response = await client.post("/api/v1/auth/login",
+                                 json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def new_user(client: httpx.AsyncClient, prefix: str = "user") -> tuple[str, dict[str, str]]:
+    """Register and log in; returns the email and the auth headers."""
+    email = await register(client, unique_email(prefix))
+    return email, bearer(await login(client, email))
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
