@@ -88,9 +88,17 @@ def _services(settings, *, migrate: bool) -> Iterator[None]:  # type: ignore[no-
         raise typer.Exit(1) from None
 
 
+def _exit_cleanly(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
 
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; with the
+    # default handler that would kill us before the embedded servers and the worker are
+    # stopped. As SystemExit it unwinds through our cleanup instead.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run("ariaforge.main:create_app", factory=True, host=host, port=port,
                 workers=workers, log_config=None, log_level=log_level.lower(),
                 proxy_headers=True, server_header=False)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import httpx
 import jwt
+from fastapi import FastAPI
 
 from tests.conftest import (
     PASSWORD,
@@ -90,7 +91,7 @@ async def test_forged_and_tampered_tokens_are_rejected(client: httpx.AsyncClient
     claims = jwt.decode(tokens["access_token"], TEST_SECRET, algorithms=["HS256"],
                         issuer="ariaforge")
     forged = jwt.encode(claims, "some-other-secret-that-is-long-enough-xx", algorithm="HS256")
-    unsigned = jwt.encode(claims, key=None, algorithm="none")  # type: ignore[arg-type]
+    unsigned = jwt.encode(claims, key=None, algorithm="none")
     for token in (forged, unsigned, tokens["access_token"][:-4] + "abcd", "garbage"):
         response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert_error(response, 401, "AUTHENTICATION_ERROR")
@@ -139,7 +140,7 @@ async def test_password_policy(client: httpx.AsyncClient) -> None:
                               json={"email": email, "password": PASSWORD})).status_code == 201
 
 
-async def test_login_rate_limit_per_account(client: httpx.AsyncClient, app) -> None:
+async def test_login_rate_limit_per_account(client: httpx.AsyncClient, app: FastAPI) -> None:
     email = await register(client)
     limit = app.state.settings.login_attempts_per_account
     for _ in range(limit):
@@ -155,7 +156,7 @@ async def test_login_rate_limit_per_account(client: httpx.AsyncClient, app) -> N
     assert (await login(client, other))["access_token"]
 
 
-async def test_login_rate_limit_per_ip(client: httpx.AsyncClient, app) -> None:
+async def test_login_rate_limit_per_ip(client: httpx.AsyncClient, app: FastAPI) -> None:
     limit = app.state.settings.login_attempts_per_ip
     for index in range(limit):
         response = await client.post("/api/v1/auth/login", json={
@@ -167,7 +168,7 @@ async def test_login_rate_limit_per_ip(client: httpx.AsyncClient, app) -> None:
 
 
 async def test_successful_login_resets_the_account_counter(client: httpx.AsyncClient,
-                                                           app) -> None:
+                                                           app: FastAPI) -> None:
     email = await register(client)
     limit = app.state.settings.login_attempts_per_account
     for _ in range(limit - 1):

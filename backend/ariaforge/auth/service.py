@@ -100,16 +100,22 @@ async def refresh(ctx: AuthContext, refresh_token: str) -> TokenPair:
 
 
 async def logout(ctx: AuthContext, access: TokenClaims, refresh_token: str | None) -> None:
-    await revocation.revoke_token(ctx.redis, access)
-    lifetime = timedelta(days=ctx.settings.refresh_token_days)
-    await revocation.revoke_family(ctx.redis, access.family_id, datetime.now(UTC) + lifetime)
-    await RefreshTokenRepository(ctx.session).revoke_family(access.family_id)
+    # Validate everything before revoking anything: Redis writes do not roll back with
+    # the transaction, so a refused logout must not have half-happened.
+    refresh_claims = None
     if refresh_token:
-        claims = tokens.decode(ctx.secret_key, refresh_token, TokenType.REFRESH)
-        if claims.user_id != access.user_id:
+        refresh_claims = tokens.decode(ctx.secret_key, refresh_token, TokenType.REFRESH)
+        if refresh_claims.user_id != access.user_id:
             raise AuthenticationFailed("refresh token belongs to another account")
-        await RefreshTokenRepository(ctx.session).revoke_family(claims.family_id)
-        await revocation.revoke_family(ctx.redis, claims.family_id, claims.expires_at)
+    repository = RefreshTokenRepository(ctx.session)
+    lifetime = timedelta(days=ctx.settings.refresh_token_days)
+    await repository.revoke_family(access.family_id)
+    await revocation.revoke_token(ctx.redis, access)
+    await revocation.revoke_family(ctx.redis, access.family_id, datetime.now(UTC) + lifetime)
+    if refresh_claims is not None:
+        await repository.revoke_family(refresh_claims.family_id)
+        await revocation.revoke_family(ctx.redis, refresh_claims.family_id,
+                                       refresh_claims.expires_at)
 
 
 async def _issue_pair(ctx: AuthContext, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:

@@ -208,7 +208,7 @@ class EmbeddedPostgres:
         elif run_as:
             _allow_traversal(self.pgdata)
             _chown_tree(self.pgdata, run_as["user"], run_as["group"])
-        self.port = free_port()
+        self.port = self.port or free_port()  # a restart keeps its address
         self._log_handle = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
             [str(self.binaries() / "postgres"), "-D", str(self.pgdata), "-p", str(self.port),
@@ -303,7 +303,7 @@ class EmbeddedRedis:
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = self.port or free_port()  # a restart keeps its address
         config = self._write_config()
         self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
             [self.binary(), str(config)],

@@ -122,10 +122,16 @@ def error_response(status: int, code: str, message: str, details: Any = None,
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
+# Field names in `loc` come from the client too (an unknown 100 kB key); cut them short.
+_MAX_LOC_CHARS = 100
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     # The offending input is not echoed back: it may be huge or contain a password.
     return [
-        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        {"loc": [part if isinstance(part, int) else str(part)[:_MAX_LOC_CHARS]
+                 for part in err.get("loc", ())],
+         "msg": err.get("msg", ""), "type": err.get("type", "")}
         for err in exc.errors()[:50]
     ]
 

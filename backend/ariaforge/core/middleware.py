@@ -24,6 +24,7 @@ from ariaforge.core.security import host_is_allowed, security_headers
 
 access_logger = logging.getLogger("ariaforge.access")
 logger = logging.getLogger(__name__)
+_CONTENT_LENGTH = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
@@ -108,7 +109,7 @@ class RequestContextMiddleware:
             return 400, ErrorCode.VALIDATION_ERROR, "host not allowed"
         length = _header(scope, b"content-length")
         if length is not None:
-            if not length.isdigit():
+            if not _CONTENT_LENGTH.fullmatch(length):
                 return 400, ErrorCode.VALIDATION_ERROR, "invalid Content-Length"
             if int(length) > self.settings.max_request_bytes:
                 return (413, ErrorCode.PAYLOAD_TOO_LARGE,

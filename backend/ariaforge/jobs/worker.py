@@ -89,3 +89,4 @@ class Worker:
                                   maxlen=MAX_STREAM_LENGTH, approximate=True)
         finally:
             await self.redis.xack(JOBS_STREAM, CONSUMER_GROUP, message_id)
+            await self.redis.xdel(JOBS_STREAM, message_id)

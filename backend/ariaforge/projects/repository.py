@@ -57,7 +57,7 @@ class ProjectRepository:
         rows = await self.session.execute(
             query.order_by(Project.updated_at.desc(), Project.id)
             .offset((page - 1) * limit).limit(limit))
-        return [(row[0], row[1]) for row in rows.tuples()], int(total or 0)
+        return [(project, role) for project, role in rows], int(total or 0)
 
     async def delete(self, project: Project) -> None:
         await self.session.delete(project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -23,6 +24,7 @@ from ariaforge.projects.schemas import (
     ProjectUpdate,
 )
 
+_REVISION = re.compile(r"[0-9]{1,10}")  # ASCII only: str.isdigit() accepts "²"
 WRITERS = frozenset({ProjectRole.OWNER, ProjectRole.EDITOR})
 OWNERS = frozenset({ProjectRole.OWNER})
 
@@ -67,7 +69,7 @@ def parse_if_match(header: str | None) -> int | None:
     if header is None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 10:
+    if not _REVISION.fullmatch(value):
         raise ValidationFailed("If-Match must carry a project revision such as \"3\"")
     return int(value)
 

@@ -1,0 +1,54 @@
+# AriaForge — `make run` starts it, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCK := backend/requirements-dev.lock
+
+.PHONY: help install run test lint fmt bench lock clean
+
+help:
+	@echo "make run    start AriaForge at http://127.0.0.1:8000 (installs first)"
+	@echo "make test   lint, type-check and run the whole test suite"
+	@echo "make lint   ruff + mypy"
+	@echo "make bench  run the benchmarks in bench/"
+	@echo "make lock   re-resolve backend/requirements*.lock after editing pyproject.toml"
+
+# A fresh virtualenv from the hashed lock file; re-run only when the lock or project change.
+install: $(STAMP)
+
+$(STAMP): $(LOCK) backend/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+		"AriaForge needs Python 3.11 or newer (set PYTHON=python3.12 or similar)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e backend
+	@touch $@
+
+run: install
+	$(BIN)/ariaforge up
+
+lint: install
+	cd backend && $(BIN)/ruff check . && $(BIN)/mypy ariaforge tests
+
+fmt: install
+	cd backend && $(BIN)/ruff check --fix .
+
+test: lint
+	cd backend && $(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lock: install
+	cd backend && $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --quiet -o requirements.lock
+	cd backend && $(BIN)/uv pip compile pyproject.toml --group dev --universal \
+		--python-version 3.11 --generate-hashes --quiet -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) backend/.mypy_cache backend/.ruff_cache backend/.pytest_cache

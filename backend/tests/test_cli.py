@@ -1,0 +1,185 @@
+"""The `ariaforge` command as a person uses it, run as real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from ariaforge import __version__
+from ariaforge.core.embedded import EmbeddedServices, free_port
+from tests.conftest import PASSWORD, TEST_SECRET
+from tests.test_ops import metric_value
+
+CLI = [sys.executable, "-m", "ariaforge"]
+START_LIMIT_S = 120
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ENVIRONMENT",
+                        "PROMETHEUS_MULTIPROC_DIR", "ARIAFORGE_HOME"}}
+    return {**env, **extra}
+
+
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_LIMIT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"exited with {process.returncode}:\n{output[-3000:]}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError("did not become ready")
+
+
+@contextmanager
+def running(args: list[str], env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, *args, "--port", str(port)], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(base, process)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _ctrl_c(process: subprocess.Popen[bytes]) -> int:
+    """What a terminal does on Ctrl-C: SIGINT to the whole foreground process group."""
+    os.killpg(process.pid, signal.SIGINT)
+    return process.wait(timeout=60)
+
+
+def _alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+@pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "version"])
+def test_every_command_has_useful_help(command: str) -> None:
+    result = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True,
+                            env=_env(), check=True)
+    assert "Usage:" in result.stdout
+    summary = result.stdout.split("Usage:")[1]
+    assert len(summary.strip().splitlines()) >= 3
+
+
+def test_top_level_help_lists_commands_and_version_prints() -> None:
+    result = subprocess.run([*CLI, "--help"], capture_output=True, text=True, env=_env(),
+                            check=True)
+    for command in ("up", "api", "worker", "migrate", "version"):
+        assert command in result.stdout
+    version = subprocess.run([*CLI, "version"], capture_output=True, text=True, env=_env(),
+                             check=True)
+    assert version.stdout.strip() == __version__
+
+
+def test_installed_entry_point_runs() -> None:
+    entry = Path(sys.executable).parent / "ariaforge"
+    result = subprocess.run([str(entry), "version"], capture_output=True, text=True,
+                            env=_env(), check=True)
+    assert result.stdout.strip() == __version__
+
+
+def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
+    env = _env(ARIAFORGE_HOME=str(tmp_path / "home"))
+    email = "persist@example.com"
+    with running(["up"], env) as (base, process):
+        assert httpx.post(f"{base}/api/v1/auth/register",
+                          json={"email": email, "password": PASSWORD}).status_code == 201
+        token = httpx.post(f"{base}/api/v1/auth/login",
+                           json={"email": email, "password": PASSWORD}).json()["access_token"]
+        created = httpx.post(f"{base}/api/v1/projects", json={"name": "Survivor"},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert created.status_code == 201
+        children = [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
+        names = {psutil.Process(pid).name() for pid in children}
+        assert "postgres" in names and "redis-server" in names
+        assert _ctrl_c(process) == 0
+        assert _alive(children) == []
+
+    with running(["up"], env) as (base, process):
+        login = httpx.post(f"{base}/api/v1/auth/login",
+                           json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        projects = httpx.get(f"{base}/api/v1/projects", headers=headers).json()
+        assert [item["name"] for item in projects["items"]] == ["Survivor"]
+        # A token from before the restart is still honoured: the secret key persisted.
+        assert httpx.get(f"{base}/api/v1/me",
+                         headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        children = [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
+        process.send_signal(signal.SIGTERM)  # what systemd or Kubernetes sends
+        assert process.wait(timeout=60) == 0
+        assert _alive(children) == []
+
+
+def test_external_services_and_metrics_across_workers(services: EmbeddedServices,
+                                                      tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert services.database_url and services.redis_url
+    env = _env(ARIAFORGE_HOME=str(home), DATABASE_URL=services.database_url,
+               REDIS_URL=services.redis_url, SECRET_KEY=TEST_SECRET)
+    with running(["api", "--workers", "2", "--no-migrate"], env) as (base, process):
+        requests = 40
+        with httpx.Client() as http:  # a fresh connection per request spreads the load
+            for _ in range(requests):
+                assert http.get(f"{base}/health", headers={"Connection": "close"}
+                                ).status_code == 200
+        text = httpx.get(f"{base}/metrics").text
+        assert metric_value(text, "http_requests_total", endpoint="/health",
+                            status="200") == requests
+        workers = psutil.Process(process.pid).children(recursive=True)
+        assert len([w for w in workers if "python" in w.name()]) >= 2
+        assert _ctrl_c(process) == 0
+    # Nothing embedded was started for external services.
+    assert not (home / "postgres").exists()
+    assert not (home / "redis").exists()
+
+
+def test_production_refuses_to_start_without_secret_or_services(tmp_path: Path) -> None:
+    result = subprocess.run([*CLI, "up", "--port", str(free_port())], capture_output=True,
+                            text=True, timeout=60,
+                            env=_env(ENVIRONMENT="production",
+                                     ARIAFORGE_HOME=str(tmp_path / "home")))
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr and "DATABASE_URL" in result.stderr
+    assert not (tmp_path / "home" / "postgres").exists()
+
+
+def test_migrate_on_the_embedded_database(tmp_path: Path) -> None:
+    env = _env(ARIAFORGE_HOME=str(tmp_path / "home"))
+    result = subprocess.run([*CLI, "migrate"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "head" in result.stdout
+    with EmbeddedServices(tmp_path / "home") as embedded:
+        embedded.start(database=True, redis=False)
+        assert embedded.postgres is not None
+        assert embedded.postgres._psql("SELECT version_num FROM alembic_version",
+                                       "ariaforge") == "0002"

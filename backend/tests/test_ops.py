@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from ariaforge.config import Environment, Settings
+from ariaforge.core.embedded import EmbeddedRedis
+from ariaforge.main import create_app
+from tests.conftest import BASE_URL, assert_error, new_user
+
+
+def metric_value(text: str, name: str, **labels: str) -> float:
+    """The value of one sample in Prometheus text format (0 when absent)."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        sample_labels = dict(re.findall(r'(\w+)="([^"]*)"', line.split(" ")[0]))
+        if all(sample_labels.get(key) == value for key, value in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_health_is_ok_without_touching_anything(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_ready_when_database_and_redis_answer(client: httpx.AsyncClient) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready",
+                               "checks": {"database": "ok", "redis": "ok"}}
+
+
+@pytest.fixture
+async def app_with_own_redis(settings: Settings,
+                             tmp_path: Path) -> AsyncIterator[tuple[FastAPI, EmbeddedRedis]]:
+    redis_server = EmbeddedRedis(tmp_path)
+    redis_server.start()
+    app = create_app(settings.model_copy(update={"redis_url": redis_server.url()}))
+    try:
+        async with app.router.lifespan_context(app):
+            yield app, redis_server
+    finally:
+        redis_server.stop()
+
+
+async def test_ready_is_503_when_redis_stops_and_recovers(
+        app_with_own_redis: tuple[FastAPI, EmbeddedRedis]) -> None:
+    app, redis_server = app_with_own_redis
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        assert (await http.get("/ready")).status_code == 200
+        redis_server.stop()
+        down = await http.get("/ready")
+        error = assert_error(down, 503, "SERVICE_UNAVAILABLE")
+        assert error["details"]["checks"]["database"] == "ok"
+        assert error["details"]["checks"]["redis"].startswith("unavailable")
+        # Endpoints that need Redis answer 503 too, never 500.
+        login = await http.post("/api/v1/auth/login",
+                                json={"email": "a@example.com", "password": "whatever-pass"})
+        assert_error(login, 503, "SERVICE_UNAVAILABLE")
+        redis_server.start()  # same address again: the app reconnects by itself
+        assert (await http.get("/ready")).status_code == 200
+
+
+async def test_metrics_counters_move(client: httpx.AsyncClient) -> None:
+    before = (await client.get("/metrics")).text
+    _, headers = await new_user(client)
+    project = (await client.post("/api/v1/projects", headers=headers,
+                                 json={"name": "Counted"})).json()
+    for _ in range(3):
+        await client.get(f"/api/v1/projects/{project['id']}", headers=headers)
+    await client.get("/no/such/route")
+    after = (await client.get("/metrics")).text
+
+    route = "/api/v1/projects/{project_id}"
+    assert metric_value(after, "http_requests_total", method="GET", endpoint=route,
+                        status="200") - metric_value(before, "http_requests_total",
+                                                     method="GET", endpoint=route,
+                                                     status="200") == 3
+    # Labels carry the route template, never the raw path with an id in it.
+    assert project["id"] not in after
+    assert metric_value(after, "http_requests_total", endpoint="<unmatched>", status="404") >= 1
+    assert metric_value(after, "compositions_created_total") - metric_value(
+        before, "compositions_created_total") == 1
+    assert metric_value(after, "http_request_duration_seconds_count", method="GET",
+                        endpoint=route) - metric_value(
+        before, "http_request_duration_seconds_count", method="GET", endpoint=route) == 3
+    for name in ("audio_processing_duration_seconds", "active_sessions",
+                 "music_theory_validations_total", "audio_quality_score",
+                 "websocket_connections_active", "audio_processing_queue_size"):
+        assert f"# TYPE {name}" in after
+
+
+async def test_request_id_is_echoed_or_generated(client: httpx.AsyncClient) -> None:
+    echoed = await client.get("/health", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["x-request-id"] == "abc-123"
+    generated = await client.get("/health", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["x-request-id"])
+
+
+async def test_security_headers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/me")
+    headers = response.headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["cache-control"] == "no-store"
+    assert "x-xss-protection" not in headers  # deprecated by OWASP
+    assert "strict-transport-security" not in headers  # only in production
+
+
+async def test_hsts_in_production(settings: Settings) -> None:
+    production = settings.model_copy(update={"environment": Environment.PRODUCTION,
+                                             "allowed_hosts": ["127.0.0.1"]})
+    app = create_app(production)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        response = await http.get("/health")
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_untrusted_host_is_refused_but_probes_pass(client: httpx.AsyncClient) -> None:
+    refused = await client.get("/api/v1/me", headers={"Host": "evil.example"})
+    assert_error(refused, 400, "VALIDATION_ERROR")
+    assert (await client.get("/health", headers={"Host": "10.1.2.3:8000"})).status_code == 200
+    assert (await client.get("/api/v1/me", headers={"Host": "localhost:8000"})).status_code == 401
+
+
+async def test_cors_from_settings(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://app.example"]}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        allowed = await http.options("/api/v1/me", headers={
+            "Origin": "https://app.example", "Access-Control-Request-Method": "GET"})
+        denied = await http.options("/api/v1/me", headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_unknown_route_and_wrong_method_use_the_error_shape(
+        client: httpx.AsyncClient) -> None:
+    assert_error(await client.get("/api/v1/nothing-here"), 404, "NOT_FOUND")
+    assert_error(await client.put("/health"), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_unhandled_exception_is_500_with_request_id_and_no_trace(
+        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        response = await http.get("/boom", headers={"X-Request-ID": "trace-me-1"})
+    error = assert_error(response, 500, "INTERNAL_ERROR")
+    assert error["details"] == {"request_id": "trace-me-1"}
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any("secret internals" in str(r.exc_info[1]) for r in logged if r.exc_info)
+
+
+async def test_docs_work_offline(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    policy = page.headers["content-security-policy"]
+    assert "'sha256-" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
+    script = await client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+    spec = (await client.get("/openapi.json")).json()
+    assert "/api/v1/projects/{project_id}" in spec["paths"]
+    assert "/api/v1/auth/login" in spec["paths"]
+
+
+async def test_start_page(client: httpx.AsyncClient) -> None:
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert "AriaForge is running" in page.text
+
+
+async def test_validation_details_do_not_echo_huge_keys(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/auth/login", json={
+        "email": "a@example.com", "password": "whatever-pass", "k" * 100_000: 1})
+    error = assert_error(response, 422, "VALIDATION_ERROR")
+    assert len(response.content) < 2_000
+    assert error["details"][0]["loc"] == ["body", "k" * 100]
