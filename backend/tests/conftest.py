@@ -55,8 +55,9 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 async def clean(app: FastAPI) -> None:
     """Empty every table and Redis, so each test starts from nothing."""
     async with app.state.engine.begin() as connection:
-        await connection.execute(text("TRUNCATE users, projects, project_members, "
-                                      "refresh_tokens CASCADE"))
+        await connection.execute(text(
+            "TRUNCATE users, projects, project_members, project_scores, score_versions, "
+            "refresh_tokens CASCADE"))
     redis: Redis = app.state.redis
     await redis.flushdb()
 

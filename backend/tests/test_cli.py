@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from alembic.script import ScriptDirectory
 import psutil
 import pytest
 
 from ariaforge import __version__
 from ariaforge.core.embedded import EmbeddedServices, free_port
+from ariaforge.core.migrations import alembic_config
 from tests.conftest import PASSWORD, TEST_SECRET
 from tests.test_ops import metric_value
 
@@ -181,5 +183,6 @@ def test_migrate_on_the_embedded_database(tmp_path: Path) -> None:
     with EmbeddedServices(tmp_path / "home") as embedded:
         embedded.start(database=True, redis=False)
         assert embedded.postgres is not None
+        head = ScriptDirectory.from_config(alembic_config("unused")).get_current_head()
         assert embedded.postgres._psql("SELECT version_num FROM alembic_version",
-                                       "ariaforge") == "0002"
+                                       "ariaforge") == head

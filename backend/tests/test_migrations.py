@@ -39,14 +39,14 @@ def _extensions(services: EmbeddedServices, database_url: str) -> set[str]:
 def test_upgrade_from_empty_check_downgrade_and_upgrade_again(
         services: EmbeddedServices, empty_database: str) -> None:
     upgrade(empty_database)
-    assert {"users", "refresh_tokens", "projects", "project_members",
-            "alembic_version"} <= _tables(services, empty_database)
+    assert {"users", "refresh_tokens", "projects", "project_members", "project_scores",
+            "score_versions", "alembic_version"} <= _tables(services, empty_database)
     assert {"vector", "pg_trgm"} <= _extensions(services, empty_database)
     check(empty_database)  # models and migrations agree: no missing migration
 
     downgrade(empty_database, "-1")
-    assert "projects" not in _tables(services, empty_database)
-    assert "users" in _tables(services, empty_database)
+    assert "score_versions" not in _tables(services, empty_database)
+    assert "projects" in _tables(services, empty_database)
     with pytest.raises(CommandError, match="not up to date"):
         check(empty_database)  # the check refuses a schema behind the migrations
 

@@ -2,8 +2,10 @@
 
 from ariaforge.models.base import Base
 from ariaforge.models.project import Project, ProjectMember, ProjectRole, ProjectStatus
+from ariaforge.models.score import ProjectScore, ScoreVersion, VersionReason
 from ariaforge.models.user import RefreshToken, User
 
 __all__ = [
-    "Base", "Project", "ProjectMember", "ProjectRole", "ProjectStatus", "RefreshToken", "User",
+    "Base", "Project", "ProjectMember", "ProjectRole", "ProjectScore", "ProjectStatus",
+    "RefreshToken", "ScoreVersion", "User", "VersionReason",
 ]

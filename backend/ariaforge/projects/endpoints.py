@@ -54,8 +54,7 @@ async def update_project(project_id: uuid.UUID, body: ProjectUpdate, user: Curre
                          if_match: IfMatch = None) -> ProjectOut:
     """Change fields. Send the `revision` you edited (or If-Match) to get 409 instead of
     overwriting someone else's change."""
-    project = await service.update(session, user, project_id, body,
-                                   service.parse_if_match(if_match))
+    project = await service.update(session, user, project_id, body, if_match)
     return _with_etag(response, project)
 
 

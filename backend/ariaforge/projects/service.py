@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 
@@ -11,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ariaforge.auth.repository import UserRepository
 from ariaforge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
+from ariaforge.core.revisions import check_revision, expected_revision
 from ariaforge.models import Project, ProjectMember, ProjectRole, User
+from ariaforge.projects.access import OWNERS, WRITERS, authorize
 from ariaforge.projects.repository import MemberRepository, ProjectRepository
 from ariaforge.projects.schemas import (
     MemberAdd,
@@ -23,32 +24,20 @@ from ariaforge.projects.schemas import (
     ProjectPage,
     ProjectUpdate,
 )
+from ariaforge.scores import service as scores
 
-_REVISION = re.compile(r"[0-9]{1,10}")  # ASCII only: str.isdigit() accepts "²"
-WRITERS = frozenset({ProjectRole.OWNER, ProjectRole.EDITOR})
-OWNERS = frozenset({ProjectRole.OWNER})
+# Fields that also live in the score: editing them in the project edits the music.
+MUSICAL_SETTINGS = frozenset({"tempo", "key", "mode", "meter"})
 
 
 def _out(project: Project, role: ProjectRole) -> ProjectOut:
     return ProjectOut.model_validate({**project.__dict__, "role": role})
 
 
-async def _access(session: AsyncSession, project_id: uuid.UUID, user: User,
-                  allowed: frozenset[ProjectRole] | None = None, *,
-                  for_update: bool = False) -> tuple[Project, ProjectRole]:
-    """The project and the user's role, or 404 for non-members (no existence leak)."""
-    found = await ProjectRepository(session).with_role(project_id, user.id,
-                                                        for_update=for_update)
-    if found is None:
-        raise NotFound("project not found")
-    if allowed is not None and found[1] not in allowed:
-        raise Forbidden(f"a {found[1].value} may not do this")
-    return found
-
-
 async def create(session: AsyncSession, user: User, body: ProjectCreate) -> ProjectOut:
     project = await ProjectRepository(session).add(Project(**body.model_dump()), user.id)
     await session.refresh(project)
+    await scores.create_initial(session, project, user)
     COMPOSITIONS_CREATED.inc()
     return _out(project, ProjectRole.OWNER)
 
@@ -61,26 +50,14 @@ async def list_page(session: AsyncSession, user: User, query: ProjectListQuery) 
 
 
 async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectOut:
-    return _out(*await _access(session, project_id, user))
-
-
-def parse_if_match(header: str | None) -> int | None:
-    """`If-Match: "7"` (or W/"7", or 7) names revision 7."""
-    if header is None:
-        return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not _REVISION.fullmatch(value):
-        raise ValidationFailed("If-Match must carry a project revision such as \"3\"")
-    return int(value)
+    return _out(*await authorize(session, project_id, user))
 
 
 async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
-                 body: ProjectUpdate, if_match: int | None) -> ProjectOut:
-    project, role = await _access(session, project_id, user, WRITERS, for_update=True)
-    expected = body.revision if body.revision is not None else if_match
-    if expected is not None and expected != project.revision:
-        raise Conflict("the project changed since you loaded it",
-                       {"current_revision": project.revision, "your_revision": expected})
+                 body: ProjectUpdate, if_match: str | None) -> ProjectOut:
+    expected = expected_revision(body.revision, if_match)
+    project, role = await authorize(session, project_id, user, WRITERS, for_update=True)
+    check_revision(project.revision, expected)
     changes = body.model_dump(exclude_unset=True, exclude={"revision"})
     for field, value in changes.items():
         if value is None:
@@ -91,11 +68,13 @@ async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
     project.revision += 1
     project.updated_at = datetime.now(UTC)
     await session.flush()
+    if changes.keys() & MUSICAL_SETTINGS:
+        await scores.apply_project_settings(session, user, project)
     return _out(project, role)
 
 
 async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> None:
-    project, _ = await _access(session, project_id, user, OWNERS, for_update=True)
+    project, _ = await authorize(session, project_id, user, OWNERS, for_update=True)
     await ProjectRepository(session).delete(project)
 
 
@@ -107,14 +86,14 @@ def _member_out(member: ProjectMember, account: User) -> MemberOut:
 
 async def list_members(session: AsyncSession, user: User,
                        project_id: uuid.UUID) -> list[MemberOut]:
-    await _access(session, project_id, user)
+    await authorize(session, project_id, user)
     rows = await MemberRepository(session).list(project_id)
     return [_member_out(member, account) for member, account in rows]
 
 
 async def add_member(session: AsyncSession, user: User, project_id: uuid.UUID,
                      body: MemberAdd) -> MemberOut:
-    await _access(session, project_id, user, OWNERS, for_update=True)
+    await authorize(session, project_id, user, OWNERS, for_update=True)
     if body.role is ProjectRole.OWNER:
         raise ValidationFailed("share as editor or viewer, then transfer ownership by "
                                "changing that member's role to owner")
@@ -132,7 +111,7 @@ async def add_member(session: AsyncSession, user: User, project_id: uuid.UUID,
 
 async def change_member_role(session: AsyncSession, user: User, project_id: uuid.UUID,
                              member_id: uuid.UUID, body: MemberUpdate) -> MemberOut:
-    await _access(session, project_id, user, OWNERS, for_update=True)
+    await authorize(session, project_id, user, OWNERS, for_update=True)
     members = MemberRepository(session)
     member = await members.get(project_id, member_id)
     account = await UserRepository(session).by_id(member_id)
@@ -155,7 +134,7 @@ async def change_member_role(session: AsyncSession, user: User, project_id: uuid
 
 async def remove_member(session: AsyncSession, user: User, project_id: uuid.UUID,
                         member_id: uuid.UUID) -> None:
-    _, role = await _access(session, project_id, user, for_update=True)
+    _, role = await authorize(session, project_id, user, for_update=True)
     if member_id != user.id and role is not ProjectRole.OWNER:
         raise Forbidden("only the owner removes other members")
     members = MemberRepository(session)

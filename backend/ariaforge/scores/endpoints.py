@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response, status
+
+from ariaforge.api import API_PREFIX
+from ariaforge.auth.deps import CurrentUser
+from ariaforge.core.db import SessionDep
+from ariaforge.core.revisions import expected_revision
+from ariaforge.music.score import ID_PATTERN
+from ariaforge.scores import service
+from ariaforge.scores.schemas import (
+    NoteBatch,
+    NoteBatchResult,
+    ScoreOut,
+    ScorePut,
+    TrackCreate,
+    TrackSummary,
+    TrackUpdate,
+    VersionOut,
+    VersionPage,
+    VersionQuery,
+)
+
+router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
+IfMatch = Annotated[str | None, Header(max_length=64, description='e.g. "3"')]
+TrackId = Annotated[str, Path(pattern=ID_PATTERN)]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _etag(response: Response, revision: int) -> None:
+    response.headers["ETag"] = f'"{revision}"'
+
+
+def _score_out(loaded: service.Loaded) -> ScoreOut:
+    return ScoreOut(project_id=loaded.project.id, revision=loaded.row.revision,
+                    updated_at=loaded.row.updated_at, score=loaded.score)
+
+
+@router.get("/score", response_model=ScoreOut)
+async def get_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                    response: Response) -> ScoreOut:
+    """The project's current score; its revision is also the ETag."""
+    loaded = await service.get_score(session, user, project_id)
+    _etag(response, loaded.row.revision)
+    return _score_out(loaded)
+
+
+@router.put("/score", response_model=ScoreOut)
+async def put_score(project_id: uuid.UUID, body: ScorePut, user: CurrentUser,
+                    session: SessionDep, response: Response,
+                    if_match: IfMatch = None) -> ScoreOut:
+    """Replace the whole score. Requires the revision you edited (409 if it is stale)."""
+    expected = expected_revision(body.revision, if_match, required=True)
+    loaded = await service.put_score(session, user, project_id, body.score, expected,
+                                     body.message)
+    _etag(response, loaded.row.revision)
+    return _score_out(loaded)
+
+
+@router.get("/tracks", response_model=list[TrackSummary])
+async def list_tracks(project_id: uuid.UUID, user: CurrentUser,
+                      session: SessionDep) -> list[TrackSummary]:
+    return await service.list_tracks(session, user, project_id)
+
+
+@router.post("/tracks", status_code=status.HTTP_201_CREATED, response_model=TrackSummary)
+async def add_track(project_id: uuid.UUID, body: TrackCreate, user: CurrentUser,
+                    session: SessionDep, response: Response,
+                    if_match: IfMatch = None) -> TrackSummary:
+    track, revision = await service.add_track(
+        session, user, project_id, body, expected_revision(body.revision, if_match))
+    _etag(response, revision)
+    return track
+
+
+@router.patch("/tracks/{track_id}", response_model=TrackSummary)
+async def update_track(project_id: uuid.UUID, track_id: TrackId, body: TrackUpdate,
+                       user: CurrentUser, session: SessionDep, response: Response,
+                       if_match: IfMatch = None) -> TrackSummary:
+    """Mute, solo, volume, pan, program, colour, name or role of one track."""
+    track, revision = await service.update_track(
+        session, user, project_id, track_id, body, expected_revision(body.revision, if_match))
+    _etag(response, revision)
+    return track
+
+
+@router.delete("/tracks/{track_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_track(project_id: uuid.UUID, track_id: TrackId, user: CurrentUser,
+                       session: SessionDep, response: Response,
+                       if_match: IfMatch = None) -> None:
+    revision = await service.delete_track(session, user, project_id, track_id,
+                                          expected_revision(None, if_match))
+    _etag(response, revision)
+
+
+@router.post("/notes/batch", response_model=NoteBatchResult)
+async def edit_notes(project_id: uuid.UUID, body: NoteBatch, user: CurrentUser,
+                     session: SessionDep, response: Response,
+                     if_match: IfMatch = None) -> NoteBatchResult:
+    """Add, move, resize, update and delete many notes in one atomic step.
+
+    Operations apply in order; if any fails, none is applied and the answer says which
+    (`details[].loc` = ["body", "operations", index, field]). Requires the revision you
+    edited (409 if it is stale).
+    """
+    expected = expected_revision(body.revision, if_match, required=True)
+    result = await service.edit_notes(session, user, project_id, body, expected)
+    _etag(response, result.revision)
+    return result
+
+
+@router.get("/versions", response_model=VersionPage)
+async def list_versions(project_id: uuid.UUID, query: Annotated[VersionQuery, Query()],
+                        user: CurrentUser, session: SessionDep) -> VersionPage:
+    """Every change to the score, newest first: who, when and why."""
+    return await service.list_versions(session, user, project_id, query.page, query.limit)
+
+
+@router.get("/versions/{number}", response_model=VersionOut)
+async def get_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
+                      session: SessionDep) -> VersionOut:
+    return await service.get_version(session, user, project_id, number)
+
+
+@router.post("/versions/{number}/restore", response_model=ScoreOut)
+async def restore_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
+                          session: SessionDep, response: Response,
+                          if_match: IfMatch = None) -> ScoreOut:
+    """Make an old version current again (as a new version: history is never rewritten)."""
+    loaded = await service.restore_version(session, user, project_id, number,
+                                           expected_revision(None, if_match))
+    _etag(response, loaded.row.revision)
+    return _score_out(loaded)

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ariaforge.models import VersionReason
+from ariaforge.music.score import (
+    ID_PATTERN,
+    MAX_TICK,
+    Note,
+    Role,
+    Score,
+    Track,
+)
+
+MAX_OPERATIONS = 10_000
+Message = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+NoteId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScoreOut(BaseModel):
+    project_id: uuid.UUID
+    revision: int
+    updated_at: datetime
+    score: Score
+
+
+class ScorePut(StrictModel):
+    score: Score
+    revision: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                 description="the revision you edited (or send If-Match)")
+    message: Message | None = None
+
+
+class TrackSummary(BaseModel):
+    id: str
+    name: str
+    role: Role
+    program: int
+    is_drum: bool
+    volume: int
+    pan: int
+    mute: bool
+    solo: bool
+    colour: str | None
+    note_count: int
+
+    @classmethod
+    def of(cls, track: Track) -> TrackSummary:
+        return cls(**track.model_dump(exclude={"notes"}), note_count=len(track.notes))
+
+
+class TrackCreate(StrictModel):
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=100,
+                               pattern=r"^[^\x00-\x1f\x7f]*$")] = "Track"
+    role: Role = Role.OTHER
+    program: int = Field(default=0, ge=0, le=127)
+    is_drum: bool = False
+    volume: int = Field(default=100, ge=0, le=127)
+    pan: int = Field(default=0, ge=-64, le=63)
+    mute: bool = False
+    solo: bool = False
+    colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    notes: list[Note] = Field(default_factory=list)
+    revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class TrackUpdate(StrictModel):
+    name: Annotated[str, Field(min_length=1, max_length=100,
+                               pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    role: Role | None = None
+    program: int | None = Field(default=None, ge=0, le=127)
+    is_drum: bool | None = None
+    volume: int | None = Field(default=None, ge=0, le=127)
+    pan: int | None = Field(default=None, ge=-64, le=63)
+    mute: bool | None = None
+    solo: bool | None = None
+    colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+Tick = Annotated[int, Field(ge=0, le=MAX_TICK)]
+
+
+class AddNote(StrictModel):
+    op: Literal["add"]
+    track_id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: NoteId | None = None
+    pitch: int = Field(ge=0, le=127)
+    start: Tick
+    duration: int = Field(gt=0, le=MAX_TICK)
+    velocity: int = Field(default=90, ge=1, le=127)
+
+
+class UpdateNote(StrictModel):
+    """Change any of a note's fields; `move` and `resize` are the common special cases."""
+
+    op: Literal["update", "move", "resize"]
+    note_id: NoteId
+    track_id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None, description="move the note to another track")
+    pitch: int | None = Field(default=None, ge=0, le=127)
+    start: Tick | None = None
+    duration: int | None = Field(default=None, gt=0, le=MAX_TICK)
+    velocity: int | None = Field(default=None, ge=1, le=127)
+
+
+class DeleteNote(StrictModel):
+    op: Literal["delete"]
+    note_id: NoteId
+
+
+NoteOperation = Annotated[AddNote | UpdateNote | DeleteNote, Field(discriminator="op")]
+
+
+class NoteBatch(StrictModel):
+    operations: list[NoteOperation] = Field(min_length=1, max_length=MAX_OPERATIONS)
+    revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    message: Message | None = None
+
+
+class NoteBatchResult(BaseModel):
+    revision: int
+    added_note_ids: list[str]
+    summary: str
+
+
+class Author(BaseModel):
+    id: uuid.UUID
+    display_name: str
+
+
+class VersionSummary(BaseModel):
+    number: int
+    reason: VersionReason
+    summary: str
+    author: Author | None
+    created_at: datetime
+
+
+class VersionOut(VersionSummary):
+    score: Score
+
+
+class VersionPage(BaseModel):
+    items: list[VersionSummary]
+    total: int
+    page: int
+    limit: int
+
+
+class VersionQuery(StrictModel):
+    page: int = Field(default=1, ge=1, le=100_000)
+    limit: int = Field(default=20, ge=1, le=100)

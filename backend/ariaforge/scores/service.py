@@ -1,0 +1,349 @@
+"""Score use cases. Every change stores the new score and appends a version (who, when,
+why) in the request's transaction; services never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ariaforge.core.errors import Conflict, NotFound, ValidationFailed
+from ariaforge.core.revisions import check_revision
+from ariaforge.models import Project, ProjectScore, ScoreVersion, User, VersionReason
+from ariaforge.music.score import Key, Meter, Mode, Note, Score, Track
+from ariaforge.projects.access import WRITERS, authorize
+from ariaforge.scores.repository import ScoreRepository
+from ariaforge.scores.schemas import (
+    AddNote,
+    Author,
+    DeleteNote,
+    NoteBatch,
+    NoteBatchResult,
+    NoteOperation,
+    TrackCreate,
+    TrackSummary,
+    TrackUpdate,
+    VersionOut,
+    VersionPage,
+    VersionSummary,
+)
+
+PROJECT_TONICS = frozenset({"C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#",
+                            "Ab", "A", "A#", "Bb", "B", "Cb"})
+
+
+@dataclass
+class Loaded:
+    project: Project
+    row: ProjectScore
+    score: Score
+
+
+def initial_score(project: Project) -> Score:
+    """An empty score in the project's tempo, key and meter."""
+    return Score(tempo=float(project.tempo), key=Key(tonic=project.key, mode=Mode(project.mode)),
+                 meter=Meter.parse(project.meter))
+
+
+async def create_initial(session: AsyncSession, project: Project, author: User | None) -> None:
+    data = initial_score(project).model_dump(mode="json")
+    await ScoreRepository(session).create(project.id, data)
+    await ScoreRepository(session).add_version(ScoreVersion(
+        project_id=project.id, number=1, data=data, reason=VersionReason.CREATED,
+        summary="new project", author_id=author.id if author else None))
+
+
+async def _load(session: AsyncSession, user: User, project_id: uuid.UUID, *,
+                write: bool) -> Loaded:
+    project, _ = await authorize(session, project_id, user, WRITERS if write else None,
+                                 for_update=write)
+    repository = ScoreRepository(session)
+    row = await repository.current(project.id, for_update=write)
+    if row is None:  # projects from before scores existed get one on first use
+        data = initial_score(project).model_dump(mode="json")
+        created = await session.execute(
+            insert(ProjectScore).values(project_id=project.id, data=data, revision=1)
+            .on_conflict_do_nothing().returning(ProjectScore.project_id))
+        if created.first() is not None:  # we won the race: start the history too
+            await repository.add_version(ScoreVersion(
+                project_id=project.id, number=1, data=data, reason=VersionReason.CREATED,
+                summary="score created"))
+        row = await repository.current(project.id, for_update=write)
+        assert row is not None
+    return Loaded(project, row, Score.model_validate(row.data))
+
+
+def _sync_project(project: Project, score: Score) -> None:
+    """Keep the project's summary fields (shown in lists) in step with its score."""
+    changes: dict[str, Any] = {
+        "tempo": min(400, max(20, round(score.tempo))),
+        "mode": score.key.mode.value,
+        "meter": str(score.meter),
+    }
+    if score.key.tonic in PROJECT_TONICS:
+        changes["key"] = score.key.tonic
+    changed = {k: v for k, v in changes.items() if getattr(project, k) != v}
+    for field, value in changed.items():
+        setattr(project, field, value)
+    if changed:
+        project.revision += 1
+
+
+async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
+                reason: VersionReason, summary: str) -> int:
+    data = new.model_dump(mode="json")
+    repository = ScoreRepository(session)
+    await repository.store(loaded.row, data)
+    await repository.add_version(ScoreVersion(
+        project_id=loaded.project.id, number=loaded.row.revision, data=data, reason=reason,
+        summary=summary[:500], author_id=user.id))
+    _sync_project(loaded.project, new)
+    loaded.project.updated_at = loaded.row.updated_at
+    loaded.score = new
+    return loaded.row.revision
+
+
+def _invalid(error: ValidationError, prefix: Sequence[str | int]) -> ValidationFailed:
+    details = [{"loc": [*prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+               for err in error.errors(include_input=False)[:50]]
+    return ValidationFailed("the resulting score is not valid", details)
+
+
+def _note_counts(score: Score) -> Counter[str]:
+    return Counter(note.id for _, note in score.all_notes())
+
+
+def describe_change(old: Score, new: Score) -> str:
+    old_ids, new_ids = set(_note_counts(old)), set(_note_counts(new))
+    old_tracks, new_tracks = {t.id for t in old.tracks}, {t.id for t in new.tracks}
+    parts = [f"tracks +{len(new_tracks - old_tracks)} -{len(old_tracks - new_tracks)}",
+             f"notes +{len(new_ids - old_ids)} -{len(old_ids - new_ids)}"]
+    return ", ".join(parts)
+
+
+# --- whole score --------------------------------------------------------------------
+
+
+async def get_score(session: AsyncSession, user: User, project_id: uuid.UUID) -> Loaded:
+    return await _load(session, user, project_id, write=False)
+
+
+async def put_score(session: AsyncSession, user: User, project_id: uuid.UUID, score: Score,
+                    expected: int | None, message: str | None) -> Loaded:
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    summary = message or describe_change(loaded.score, score)
+    await _save(session, user, loaded, score, VersionReason.EDITED, summary)
+    return loaded
+
+
+async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID,
+                        score: Score, reason: VersionReason, summary: str) -> Loaded:
+    """Imports and generators: the new score replaces the old, which stays in history."""
+    loaded = await _load(session, user, project_id, write=True)
+    await _save(session, user, loaded, score, reason, summary)
+    return loaded
+
+
+async def apply_project_settings(session: AsyncSession, user: User, project: Project) -> None:
+    """The project's tempo, key and meter were edited: carry them into the score."""
+    loaded = await _load(session, user, project.id, write=True)
+    new = loaded.score.model_copy(update={
+        "tempo": float(project.tempo),
+        "key": Key(tonic=project.key, mode=Mode(project.mode)),
+        "meter": Meter.parse(project.meter),
+    })
+    if new != loaded.score:
+        await _save(session, user, loaded, new, VersionReason.EDITED, "project settings")
+
+
+# --- tracks -------------------------------------------------------------------------
+
+
+async def list_tracks(session: AsyncSession, user: User,
+                      project_id: uuid.UUID) -> list[TrackSummary]:
+    loaded = await _load(session, user, project_id, write=False)
+    return [TrackSummary.of(track) for track in loaded.score.tracks]
+
+
+def _rebuilt(score: Score, tracks: list[Track], prefix: Sequence[str | int]) -> Score:
+    try:
+        return Score.model_validate({**score.model_dump(),
+                                     "tracks": [t.model_dump() for t in tracks]})
+    except ValidationError as error:
+        raise _invalid(error, prefix) from None
+
+
+async def add_track(session: AsyncSession, user: User, project_id: uuid.UUID,
+                    body: TrackCreate, expected: int | None) -> tuple[TrackSummary, int]:
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    fields = body.model_dump(exclude={"revision", "id"}, exclude_none=False)
+    if body.id is not None:
+        if any(t.id == body.id for t in loaded.score.tracks):
+            raise Conflict(f"a track with id {body.id!r} already exists")
+        fields["id"] = body.id
+    try:
+        track = Track.model_validate(fields)
+    except ValidationError as error:
+        raise _invalid(error, ["body"]) from None
+    new = _rebuilt(loaded.score, [*loaded.score.tracks, track], ["body"])
+    revision = await _save(session, user, loaded, new, VersionReason.EDITED,
+                           f"added track {track.name}")
+    return TrackSummary.of(track), revision
+
+
+def _find_track(score: Score, track_id: str) -> Track:
+    try:
+        return score.track(track_id)
+    except KeyError:
+        raise NotFound("no such track in this project") from None
+
+
+async def update_track(session: AsyncSession, user: User, project_id: uuid.UUID,
+                       track_id: str, body: TrackUpdate,
+                       expected: int | None) -> tuple[TrackSummary, int]:
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    track = _find_track(loaded.score, track_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"revision"})
+    for field, value in changes.items():
+        if value is None and field != "colour":
+            raise ValidationFailed(f"{field} may not be null", [
+                {"loc": ["body", field], "msg": "may not be null", "type": "null_not_allowed"}])
+    updated = track.model_copy(update=changes)
+    tracks = [updated if t.id == track_id else t for t in loaded.score.tracks]
+    new = _rebuilt(loaded.score, tracks, ["body"])
+    revision = await _save(session, user, loaded, new, VersionReason.EDITED,
+                           f"changed track {updated.name}: {', '.join(sorted(changes)) or '-'}")
+    return TrackSummary.of(updated), revision
+
+
+async def delete_track(session: AsyncSession, user: User, project_id: uuid.UUID,
+                       track_id: str, expected: int | None) -> int:
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    track = _find_track(loaded.score, track_id)
+    tracks = [t for t in loaded.score.tracks if t.id != track_id]
+    new = loaded.score.model_copy(update={"tracks": tracks})
+    return await _save(session, user, loaded, new, VersionReason.EDITED,
+                       f"deleted track {track.name} ({len(track.notes)} notes)")
+
+
+# --- notes --------------------------------------------------------------------------
+
+
+class _NoteTable:
+    """Notes by id with their track, for applying a batch of operations in order."""
+
+    def __init__(self, score: Score) -> None:
+        self.track_ids = [track.id for track in score.tracks]
+        self.notes: dict[str, tuple[str, dict[str, Any]]] = {
+            note.id: (track.id, note.model_dump()) for track, note in score.all_notes()}
+
+    def rows(self, index: int, note_id: str) -> tuple[str, dict[str, Any]]:
+        if note_id not in self.notes:
+            raise _operation_error(index, "note_id", f"no note with id {note_id!r}")
+        return self.notes[note_id]
+
+    def tracks(self, score: Score) -> list[Track]:
+        by_track: dict[str, list[dict[str, Any]]] = {tid: [] for tid in self.track_ids}
+        for track_id, note in self.notes.values():
+            by_track[track_id].append(note)
+        return [track.model_copy(update={"notes": [Note.model_construct(**n) for n in
+                                                   by_track[track.id]]})
+                for track in score.tracks]
+
+
+def _operation_error(index: int, field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"loc": ["body", "operations", index, field],
+                                       "msg": message, "type": "invalid_operation"}])
+
+
+def _apply(table: _NoteTable, index: int, operation: NoteOperation,
+           added: list[str]) -> str:
+    if isinstance(operation, AddNote):
+        if operation.track_id not in table.track_ids:
+            raise _operation_error(index, "track_id", f"no track {operation.track_id!r}")
+        note = Note(**operation.model_dump(exclude={"op", "track_id", "id"}),
+                    **({"id": operation.id} if operation.id else {}))
+        if note.id in table.notes:
+            raise _operation_error(index, "id", f"note id {note.id!r} is taken")
+        table.notes[note.id] = (operation.track_id, note.model_dump())
+        added.append(note.id)
+        return "added"
+    track_id, note_fields = table.rows(index, operation.note_id)
+    if isinstance(operation, DeleteNote):
+        del table.notes[operation.note_id]
+        return "deleted"
+    changes = operation.model_dump(exclude={"op", "note_id", "track_id"}, exclude_none=True)
+    if not changes and operation.track_id is None:
+        raise _operation_error(index, "op", "nothing to change")
+    if operation.track_id is not None:
+        if operation.track_id not in table.track_ids:
+            raise _operation_error(index, "track_id", f"no track {operation.track_id!r}")
+        track_id = operation.track_id
+    table.notes[operation.note_id] = (track_id, {**note_fields, **changes})
+    return {"move": "moved", "resize": "resized"}.get(operation.op, "updated")
+
+
+async def edit_notes(session: AsyncSession, user: User, project_id: uuid.UUID,
+                     batch: NoteBatch, expected: int | None) -> NoteBatchResult:
+    """All operations apply, in order, or none do."""
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    table = _NoteTable(loaded.score)
+    added: list[str] = []
+    done = Counter(_apply(table, index, operation, added)
+                   for index, operation in enumerate(batch.operations))
+    new = _rebuilt(loaded.score, table.tracks(loaded.score), ["body", "operations"])
+    summary = batch.message or ", ".join(f"{count} {verb}" for verb, count in
+                                         sorted(done.items()))
+    revision = await _save(session, user, loaded, new, VersionReason.EDITED, summary)
+    return NoteBatchResult(revision=revision, added_note_ids=added, summary=summary)
+
+
+# --- versions -----------------------------------------------------------------------
+
+
+def _summary(version: ScoreVersion, author: User | None) -> dict[str, Any]:
+    return {"number": version.number, "reason": VersionReason(version.reason),
+            "summary": version.summary, "created_at": version.created_at,
+            "author": Author(id=author.id, display_name=author.display_name) if author else None}
+
+
+async def list_versions(session: AsyncSession, user: User, project_id: uuid.UUID,
+                        page: int, limit: int) -> VersionPage:
+    await _load(session, user, project_id, write=False)  # authorizes; creates v1 if missing
+    rows, total = await ScoreRepository(session).versions(project_id, page, limit)
+    return VersionPage(items=[VersionSummary(**_summary(v, a)) for v, a in rows], total=total,
+                       page=page, limit=limit)
+
+
+async def get_version(session: AsyncSession, user: User, project_id: uuid.UUID,
+                      number: int) -> VersionOut:
+    await authorize(session, project_id, user)
+    found = await ScoreRepository(session).version(project_id, number)
+    if found is None:
+        raise NotFound(f"no version {number} of this score")
+    version, author = found
+    return VersionOut(**_summary(version, author), score=Score.model_validate(version.data))
+
+
+async def restore_version(session: AsyncSession, user: User, project_id: uuid.UUID,
+                          number: int, expected: int | None) -> Loaded:
+    loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
+    found = await ScoreRepository(session).version(project_id, number)
+    if found is None:
+        raise NotFound(f"no version {number} of this score")
+    restored = Score.model_validate(found[0].data)
+    await _save(session, user, loaded, restored, VersionReason.RESTORED,
+                f"restored version {number}")
+    return loaded
