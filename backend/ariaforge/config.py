@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     login_attempts_per_ip: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # Whole scores, note batches and file imports may be larger than ordinary requests.
+    max_upload_bytes: int = Field(default=16 * 1_048_576, ge=1024)
 
     @field_validator("cors_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from ariaforge.ops.docs import install_offline_docs
 from ariaforge.ops.endpoints import router as ops_router
 from ariaforge.projects.endpoints import router as projects_router
 from ariaforge.scores.endpoints import router as scores_router
+from ariaforge.scores.files import router as score_files_router
 
 
 @asynccontextmanager
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(projects_router)
     app.include_router(scores_router)
+    app.include_router(score_files_router)
     configure_cors(app, settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from alembic.script import ScriptDirectory
 import psutil
 import pytest
+from alembic.script import ScriptDirectory
 
 from ariaforge import __version__
 from ariaforge.core.embedded import EmbeddedServices, free_port

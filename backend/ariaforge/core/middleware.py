@@ -25,6 +25,7 @@ from ariaforge.core.security import host_is_allowed, security_headers
 access_logger = logging.getLogger("ariaforge.access")
 logger = logging.getLogger(__name__)
 _CONTENT_LENGTH = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True
+_LARGE_BODY_PATH = re.compile(r"^/api/v1/projects/[^/]+/(import|score|notes/batch)$")
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
@@ -82,7 +83,7 @@ class RequestContextMiddleware:
             if refusal is not None:
                 await self._send_error(tracking_send, *refusal)
             else:
-                await self.app(scope, self._limited_receive(receive), tracking_send)
+                await self.app(scope, self._limited_receive(receive, path), tracking_send)
         except Exception:
             # Handled here, inside the request id's context, so the log line and the
             # answer carry it; the client never sees a stack trace.
@@ -111,13 +112,18 @@ class RequestContextMiddleware:
         if length is not None:
             if not _CONTENT_LENGTH.fullmatch(length):
                 return 400, ErrorCode.VALIDATION_ERROR, "invalid Content-Length"
-            if int(length) > self.settings.max_request_bytes:
-                return (413, ErrorCode.PAYLOAD_TOO_LARGE,
-                        f"request body over {self.settings.max_request_bytes} bytes")
+            limit = self._body_limit(path)
+            if int(length) > limit:
+                return (413, ErrorCode.PAYLOAD_TOO_LARGE, f"request body over {limit} bytes")
         return None
 
-    def _limited_receive(self, receive: Receive) -> Receive:
-        limit = self.settings.max_request_bytes
+    def _body_limit(self, path: str) -> int:
+        if _LARGE_BODY_PATH.match(path):
+            return self.settings.max_upload_bytes
+        return self.settings.max_request_bytes
+
+    def _limited_receive(self, receive: Receive, path: str) -> Receive:
+        limit = self._body_limit(path)
         received = 0
 
         async def limited() -> Message:

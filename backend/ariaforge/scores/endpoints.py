@@ -3,13 +3,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
+from ariaforge.core.errors import ValidationFailed
+from ariaforge.core.metrics import MUSIC_THEORY_VALIDATIONS
 from ariaforge.core.revisions import expected_revision
 from ariaforge.music.score import ID_PATTERN
+from ariaforge.music.validation import Report, UnknownRuleError, validate
 from ariaforge.scores import service
 from ariaforge.scores.schemas import (
     NoteBatch,
@@ -19,6 +23,7 @@ from ariaforge.scores.schemas import (
     TrackCreate,
     TrackSummary,
     TrackUpdate,
+    ValidationRequest,
     VersionOut,
     VersionPage,
     VersionQuery,
@@ -110,6 +115,23 @@ async def edit_notes(project_id: uuid.UUID, body: NoteBatch, user: CurrentUser,
     result = await service.edit_notes(session, user, project_id, body, expected)
     _etag(response, result.revision)
     return result
+
+
+@router.post("/validate", response_model=Report)
+async def validate_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                         body: ValidationRequest | None = None) -> Report:
+    """Check the score against music theory: violations with their place (track, bar,
+    beat, notes) and a 0-100 summary. `style` switches rules that do not apply (a blues
+    is not flagged for its blue notes, rock not for parallel fifths)."""
+    loaded = await service.get_score(session, user, project_id)
+    request = body or ValidationRequest()
+    try:
+        report = await to_thread.run_sync(
+            lambda: validate(loaded.score, request.style, request.disabled_rules))
+    except UnknownRuleError as error:
+        raise ValidationFailed(str(error)) from None
+    MUSIC_THEORY_VALIDATIONS.inc()
+    return report
 
 
 @router.get("/versions", response_model=VersionPage)

@@ -160,3 +160,14 @@ class VersionPage(BaseModel):
 class VersionQuery(StrictModel):
     page: int = Field(default=1, ge=1, le=100_000)
     limit: int = Field(default=20, ge=1, le=100)
+
+
+# Must list the keys of ariaforge.music.validation.STYLES (a test checks).
+Style = Literal["common-practice", "chorale", "classical", "pop", "rock", "folk", "jazz",
+                "blues", "electronic"]
+
+
+class ValidationRequest(StrictModel):
+    style: Style | None = Field(default=None, description="default: common-practice")
+    disabled_rules: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50)

@@ -1,0 +1,288 @@
+"""The canonical Score: every import, export, render, edit and validation reads and writes it.
+
+Time is in integer ticks at PPQ = 480 per quarter note, never float beats, so edits and
+round trips are exact. Bars and beats are 1-based, as musicians count.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PPQ = 480
+MAX_BARS = 10_000
+MAX_TRACKS = 64
+# A generous ceiling for one arrangement; hostile files with a million notes are refused.
+MAX_NOTES = 200_000
+MAX_TICK = MAX_BARS * 32 * PPQ * 4
+
+TONIC_PATTERN = re.compile(r"^[A-G](#{1,2}|b{1,2})?$")
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+DENOMINATORS = (1, 2, 4, 8, 16, 32)
+
+
+class Mode(StrEnum):
+    MAJOR = "major"
+    MINOR = "minor"
+    IONIAN = "ionian"
+    DORIAN = "dorian"
+    PHRYGIAN = "phrygian"
+    LYDIAN = "lydian"
+    MIXOLYDIAN = "mixolydian"
+    AEOLIAN = "aeolian"
+    LOCRIAN = "locrian"
+
+
+class Role(StrEnum):
+    MELODY = "melody"
+    CHORDS = "chords"
+    BASS = "bass"
+    DRUMS = "drums"
+    PAD = "pad"
+    OTHER = "other"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+Tick = Annotated[int, Field(ge=0, le=MAX_TICK)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Key(Model):
+    tonic: str = "C"
+    mode: Mode = Mode.MAJOR
+
+    @field_validator("tonic")
+    @classmethod
+    def _spelled_tonic(cls, value: str) -> str:
+        if not TONIC_PATTERN.match(value):
+            raise ValueError("tonic must be a letter A-G with optional # or b (e.g. F#, Bb)")
+        return value
+
+
+class Meter(Model):
+    numerator: int = Field(default=4, ge=1, le=32)
+    denominator: Literal[1, 2, 4, 8, 16, 32] = 4
+
+    @property
+    def ticks_per_bar(self) -> int:
+        return self.numerator * self.ticks_per_beat
+
+    @property
+    def ticks_per_beat(self) -> int:
+        """Ticks of one denominator unit (an eighth in 6/8)."""
+        return PPQ * 4 // self.denominator
+
+    def __str__(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+    @classmethod
+    def parse(cls, text: str) -> Meter:
+        numerator, _, denominator = text.partition("/")
+        return cls.model_validate({"numerator": int(numerator), "denominator": int(denominator)})
+
+
+class TempoChange(Model):
+    tick: Tick
+    bpm: float = Field(ge=10, le=1000)
+
+
+class MeterChange(Model):
+    bar: int = Field(ge=1, le=MAX_BARS, description="first bar (1-based) in the new meter")
+    meter: Meter
+
+
+class Section(Model):
+    name: str = Field(min_length=1, max_length=64)
+    start_bar: int = Field(ge=1, le=MAX_BARS)
+    bars: int = Field(ge=1, le=MAX_BARS)
+
+    @property
+    def end_bar(self) -> int:
+        """The first bar after the section."""
+        return self.start_bar + self.bars
+
+
+class ChordSymbol(Model):
+    """A chord symbol over the music (lead-sheet style), e.g. `Dm7` at bar 3."""
+
+    tick: Tick
+    symbol: str = Field(min_length=1, max_length=32)
+
+
+class Note(Model):
+    id: Identifier = Field(default_factory=new_id)
+    pitch: int = Field(ge=0, le=127)
+    start: Tick
+    duration: int = Field(gt=0, le=MAX_TICK)
+    velocity: int = Field(default=90, ge=1, le=127)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+
+class Track(Model):
+    id: Identifier = Field(default_factory=new_id)
+    name: str = Field(default="Track", min_length=1, max_length=100)
+    role: Role = Role.OTHER
+    program: int = Field(default=0, ge=0, le=127, description="General MIDI program")
+    is_drum: bool = False
+    volume: int = Field(default=100, ge=0, le=127)
+    pan: int = Field(default=0, ge=-64, le=63)
+    mute: bool = False
+    solo: bool = False
+    colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    notes: list[Note] = Field(default_factory=list)
+
+    def sorted_notes(self) -> list[Note]:
+        return sorted(self.notes, key=lambda n: (n.start, n.pitch, n.id))
+
+
+class Score(Model):
+    ppq: Literal[480] = 480
+    tempo: float = Field(default=120.0, ge=10, le=1000, description="bpm at tick 0")
+    tempo_changes: list[TempoChange] = Field(default_factory=list)
+    key: Key = Field(default_factory=Key)
+    meter: Meter = Field(default_factory=Meter)
+    meter_changes: list[MeterChange] = Field(default_factory=list)
+    bars: int = Field(default=8, ge=1, le=MAX_BARS, description="length of the piece in bars")
+    sections: list[Section] = Field(default_factory=list)
+    chord_symbols: list[ChordSymbol] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list, max_length=MAX_TRACKS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Score:
+        track_ids = [track.id for track in self.tracks]
+        if len(set(track_ids)) != len(track_ids):
+            raise ValueError("track ids must be unique")
+        total = sum(len(track.notes) for track in self.tracks)
+        if total > MAX_NOTES:
+            raise ValueError(f"a score holds at most {MAX_NOTES} notes (got {total})")
+        note_ids = [note.id for track in self.tracks for note in track.notes]
+        if len(set(note_ids)) != len(note_ids):
+            raise ValueError("note ids must be unique within the score")
+        bars = [change.bar for change in self.meter_changes]
+        if bars != sorted(set(bars)) or any(bar == 1 for bar in bars):
+            raise ValueError("meter changes must be in increasing bar order, after bar 1 "
+                             "(set `meter` for the first bar)")
+        ticks = [change.tick for change in self.tempo_changes]
+        if ticks != sorted(set(ticks)):
+            raise ValueError("tempo changes must be in increasing tick order")
+        return self
+
+    # --- time -----------------------------------------------------------------------
+
+    def meter_at_bar(self, bar: int) -> Meter:
+        meter = self.meter
+        for change in self.meter_changes:
+            if change.bar <= bar:
+                meter = change.meter
+        return meter
+
+    def bar_start(self, bar: int) -> int:
+        """The tick at which `bar` (1-based) starts; bars past the end extend the last meter."""
+        if bar < 1:
+            raise ValueError("bars count from 1")
+        tick, current_bar, meter = 0, 1, self.meter
+        for change in self.meter_changes:
+            if change.bar >= bar:
+                break
+            tick += (change.bar - current_bar) * meter.ticks_per_bar
+            current_bar, meter = change.bar, change.meter
+        return tick + (bar - current_bar) * meter.ticks_per_bar
+
+    @property
+    def end_tick(self) -> int:
+        return self.bar_start(self.bars + 1)
+
+    def bar_of(self, tick: int) -> int:
+        """The 1-based bar containing `tick`."""
+        if tick < 0:
+            raise ValueError("ticks are never negative")
+        start, current_bar, meter = 0, 1, self.meter
+        for change in self.meter_changes:
+            change_start = start + (change.bar - current_bar) * meter.ticks_per_bar
+            if tick < change_start:
+                break
+            start, current_bar, meter = change_start, change.bar, change.meter
+        return current_bar + (tick - start) // meter.ticks_per_bar
+
+    def tick_to_bar_beat(self, tick: int) -> tuple[int, Fraction]:
+        """(bar, beat) with beat 1-based in the meter's denominator unit: 2.5 = halfway
+        through beat 2."""
+        bar = self.bar_of(tick)
+        meter = self.meter_at_bar(bar)
+        offset = tick - self.bar_start(bar)
+        return bar, 1 + Fraction(offset, meter.ticks_per_beat)
+
+    def bar_beat_to_tick(self, bar: int, beat: Fraction | int | float = 1) -> int:
+        meter = self.meter_at_bar(bar)
+        beat = Fraction(beat).limit_denominator(PPQ)
+        if not 1 <= beat < meter.numerator + 1:
+            raise ValueError(f"beat {beat} is outside a bar of {meter}")
+        offset = (beat - 1) * meter.ticks_per_beat
+        if offset.denominator != 1:
+            raise ValueError("that beat does not fall on a tick")
+        return self.bar_start(bar) + int(offset)
+
+    def tempo_at(self, tick: int) -> float:
+        bpm = self.tempo
+        for change in self.tempo_changes:
+            if change.tick <= tick:
+                bpm = change.bpm
+        return bpm
+
+    def seconds_at(self, tick: int) -> float:
+        """Wall-clock time of `tick`, following tempo changes."""
+        seconds, last_tick, bpm = 0.0, 0, self.tempo
+        for change in self.tempo_changes:
+            if change.tick >= tick:
+                break
+            seconds += (change.tick - last_tick) * 60.0 / (bpm * PPQ)
+            last_tick, bpm = change.tick, change.bpm
+        return seconds + (tick - last_tick) * 60.0 / (bpm * PPQ)
+
+    # --- lookup ---------------------------------------------------------------------
+
+    def track(self, track_id: str) -> Track:
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(track_id)
+
+    def all_notes(self) -> Iterator[tuple[Track, Note]]:
+        for track in self.tracks:
+            for note in track.notes:
+                yield track, note
+
+    def pitched_notes(self) -> list[Note]:
+        """Every note of every non-drum track, in time order."""
+        notes = [note for track in self.tracks if not track.is_drum for note in track.notes]
+        return sorted(notes, key=lambda n: (n.start, n.pitch))
+
+    def section(self, name: str) -> Section:
+        for section in self.sections:
+            if section.name == name:
+                return section
+        raise KeyError(name)
+
+    def chord_symbols_between(self, start: int, end: int) -> list[ChordSymbol]:
+        return [c for c in self.chord_symbols if start <= c.tick < end]
+
+
+def notes_in(notes: Iterable[Note], start: int, end: int) -> list[Note]:
+    """Notes sounding at any moment in [start, end)."""
+    return [note for note in notes if note.start < end and note.end > start]

@@ -1,0 +1,221 @@
+"""Score edits that return a new Score: transpose, quantize, slice and merge bars, sections.
+
+Nothing here mutates its input: callers keep the old score for the version history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from ariaforge.music.score import (
+    ChordSymbol,
+    Key,
+    MeterChange,
+    Note,
+    Score,
+    Section,
+    TempoChange,
+    Track,
+)
+from ariaforge.music.theory.scales import scale_pitch_classes
+
+_NoteMap = Callable[[Note], Note | None]
+
+
+class TransformError(ValueError):
+    """The edit cannot be applied (e.g. a pitch would leave 0-127)."""
+
+
+def _map_notes(score: Score, change: _NoteMap,
+               track_ids: Collection[str] | None = None) -> Score:
+    tracks = []
+    for track in score.tracks:
+        if track_ids is not None and track.id not in track_ids:
+            tracks.append(track)
+            continue
+        notes = [mapped for note in track.notes if (mapped := change(note)) is not None]
+        tracks.append(track.model_copy(update={"notes": notes}))
+    return score.model_copy(update={"tracks": tracks})
+
+
+def _checked_pitch(pitch: int) -> int:
+    if not 0 <= pitch <= 127:
+        raise TransformError(f"transposing would move a note to MIDI pitch {pitch}, "
+                             "outside 0-127")
+    return pitch
+
+
+def transpose_chromatic(score: Score, semitones: int,
+                        track_ids: Collection[str] | None = None) -> Score:
+    """Shift pitched notes by semitones; drum tracks keep their (instrument) pitches.
+
+    The key moves with the music when every pitched track moves.
+    """
+    pitched = {t.id for t in score.tracks if not t.is_drum}
+    targets = pitched if track_ids is None else pitched & set(track_ids)
+    moved = _map_notes(score, lambda n: n.model_copy(
+        update={"pitch": _checked_pitch(n.pitch + semitones)}), targets)
+    if targets == pitched and semitones % 12:
+        moved = moved.model_copy(update={"key": _transposed_key(score.key, semitones)})
+    return moved
+
+
+_SHARP_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def _tonic_pc(tonic: str) -> int:
+    return (_LETTER_PC[tonic[0]] + tonic.count("#") - tonic.count("b")) % 12
+
+
+def _transposed_key(key: Key, semitones: int) -> Key:
+    return Key(tonic=_SHARP_NAMES[(_tonic_pc(key.tonic) + semitones) % 12], mode=key.mode)
+
+
+def transpose_diatonic(score: Score, steps: int,
+                       track_ids: Collection[str] | None = None) -> Score:
+    """Move pitched notes by scale steps within the score's key (C→E is +2 in C major).
+
+    Notes outside the scale keep their distance to the scale note below them, so
+    chromatic passing notes stay chromatic.
+    """
+    scale = scale_pitch_classes(score.key)
+    intervals = [(pc - scale[0]) % 12 for pc in scale]  # 0 = tonic, ascending
+    pitched = {t.id for t in score.tracks if not t.is_drum}
+    targets = pitched if track_ids is None else pitched & set(track_ids)
+
+    def shift(note: Note) -> Note:
+        above_tonic = (note.pitch - scale[0]) % 12
+        degree = max(d for d in range(7) if intervals[d] <= above_tonic)
+        chromatic = above_tonic - intervals[degree]
+        tonic_below = note.pitch - above_tonic
+        octaves, new_degree = divmod(degree + steps, 7)
+        pitch = tonic_below + 12 * octaves + intervals[new_degree] + chromatic
+        return note.model_copy(update={"pitch": _checked_pitch(pitch)})
+
+    return _map_notes(score, shift, targets)
+
+
+def quantize(score: Score, grid: int, *, strength: float = 1.0, durations: bool = False,
+             track_ids: Collection[str] | None = None) -> Score:
+    """Pull note starts (and optionally ends) toward the nearest multiple of `grid` ticks.
+
+    `strength` 1.0 snaps fully, 0.5 moves halfway. Durations never drop below one tick.
+    """
+    if grid <= 0:
+        raise TransformError("the grid must be a positive number of ticks")
+    if not 0.0 <= strength <= 1.0:
+        raise TransformError("strength must be between 0 and 1")
+
+    def toward(tick: int) -> int:
+        target = round(tick / grid) * grid
+        return round(tick + (target - tick) * strength)
+
+    def snap(note: Note) -> Note:
+        start = toward(note.start)
+        end = toward(note.end) if durations else start + note.duration
+        return note.model_copy(update={"start": start, "duration": max(1, end - start)})
+
+    return _map_notes(score, snap, track_ids)
+
+
+def slice_bars(score: Score, first_bar: int, last_bar: int) -> Score:
+    """Bars first_bar..last_bar (inclusive) as a score of their own, starting at bar 1.
+
+    Notes that begin inside the range are kept (cut at its end); notes that began before
+    it are not, as a player would not restart them.
+    """
+    if not 1 <= first_bar <= last_bar <= score.bars:
+        raise TransformError(f"bars {first_bar}-{last_bar} are not within 1-{score.bars}")
+    start, end = score.bar_start(first_bar), score.bar_start(last_bar + 1)
+
+    def inside(note: Note) -> Note | None:
+        if not start <= note.start < end:
+            return None
+        return note.model_copy(update={"start": note.start - start,
+                                       "duration": min(note.end, end) - note.start})
+
+    sliced = _map_notes(score, inside)
+    return sliced.model_copy(update={
+        "bars": last_bar - first_bar + 1,
+        "meter": score.meter_at_bar(first_bar),
+        "meter_changes": [MeterChange(bar=c.bar - first_bar + 1, meter=c.meter)
+                          for c in score.meter_changes if first_bar < c.bar <= last_bar],
+        "tempo": score.tempo_at(start),
+        "tempo_changes": [TempoChange(tick=c.tick - start, bpm=c.bpm)
+                          for c in score.tempo_changes if start < c.tick < end],
+        "sections": _sections_within(score.sections, first_bar, last_bar),
+        "chord_symbols": [ChordSymbol(tick=c.tick - start, symbol=c.symbol)
+                          for c in score.chord_symbols_between(start, end)],
+    })
+
+
+def _sections_within(sections: list[Section], first_bar: int, last_bar: int) -> list[Section]:
+    kept = []
+    for section in sections:
+        begin, finish = max(section.start_bar, first_bar), min(section.end_bar, last_bar + 1)
+        if begin < finish:
+            kept.append(Section(name=section.name, start_bar=begin - first_bar + 1,
+                                bars=finish - begin))
+    return kept
+
+
+def section_view(score: Score, name: str) -> Score:
+    """The bars of one named section as a score of their own."""
+    try:
+        section = score.section(name)
+    except KeyError:
+        raise TransformError(f"no section named {name!r}") from None
+    last = min(section.end_bar - 1, score.bars)
+    return slice_bars(score, section.start_bar, last)
+
+
+def append_bars(score: Score, other: Score) -> Score:
+    """`other` played after `score`: tracks are matched by id, new ones are added.
+
+    Notes of `other` get fresh ids when they would clash, so the result stays valid.
+    """
+    offset = score.end_tick
+    first_new_bar = score.bars + 1
+    taken = {note.id for _, note in score.all_notes()}
+    tracks = {track.id: track.model_copy(update={"notes": list(track.notes)})
+              for track in score.tracks}
+    for track in other.tracks:
+        moved = [_shifted(note, offset, taken) for note in track.notes]
+        if track.id in tracks:
+            tracks[track.id].notes.extend(moved)
+        else:
+            tracks[track.id] = track.model_copy(update={"notes": moved})
+    meter_changes = list(score.meter_changes)
+    if other.meter != score.meter_at_bar(score.bars):
+        meter_changes.append(MeterChange(bar=first_new_bar, meter=other.meter))
+    meter_changes += [MeterChange(bar=c.bar + score.bars, meter=c.meter)
+                      for c in other.meter_changes]
+    tempo_changes = list(score.tempo_changes)
+    if other.tempo != score.tempo_at(offset):
+        tempo_changes.append(TempoChange(tick=offset, bpm=other.tempo))
+    tempo_changes += [TempoChange(tick=c.tick + offset, bpm=c.bpm)
+                      for c in other.tempo_changes if c.tick > 0]
+    return Score.model_validate({
+        **score.model_dump(),
+        "bars": score.bars + other.bars,
+        "tracks": [t.model_dump() for t in tracks.values()],
+        "meter_changes": [c.model_dump() for c in meter_changes],
+        "tempo_changes": [c.model_dump() for c in tempo_changes],
+        "sections": [s.model_dump() for s in score.sections] + [
+            {**s.model_dump(), "start_bar": s.start_bar + score.bars} for s in other.sections],
+        "chord_symbols": [c.model_dump() for c in score.chord_symbols] + [
+            {"tick": c.tick + offset, "symbol": c.symbol} for c in other.chord_symbols],
+    })
+
+
+def _shifted(note: Note, offset: int, taken: set[str]) -> Note:
+    update: dict[str, object] = {"start": note.start + offset}
+    if note.id in taken:
+        update["id"] = Note(pitch=note.pitch, start=0, duration=1).id
+    taken.add(str(update.get("id", note.id)))
+    return note.model_copy(update=update)
+
+
+def tracks_by_id(score: Score) -> dict[str, Track]:
+    return {track.id: track for track in score.tracks}

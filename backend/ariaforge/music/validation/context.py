@@ -1,0 +1,129 @@
+"""What every rule needs, computed once per score: key, lines, and the harmony over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ariaforge.music.score import Note, Role, Score, Track
+from ariaforge.music.theory.chords import (
+    Chord,
+    ChordParseError,
+    parse_chord_symbol,
+    recognize_chord,
+)
+from ariaforge.music.theory.scales import scale_pitch_classes
+
+
+@dataclass(frozen=True)
+class HarmonySpan:
+    start: int
+    end: int
+    chord: Chord | None
+    notes: tuple[Note, ...]
+
+
+@dataclass
+class Context:
+    score: Score
+    options: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def scale(self) -> frozenset[int]:
+        return frozenset(scale_pitch_classes(self.score.key))
+
+    @cached_property
+    def tonic(self) -> int:
+        return scale_pitch_classes(self.score.key)[0]
+
+    @cached_property
+    def pitched_tracks(self) -> list[Track]:
+        return [t for t in self.score.tracks if not t.is_drum and t.notes]
+
+    def _average_pitch(self, track: Track) -> float:
+        return sum(n.pitch for n in track.notes) / len(track.notes)
+
+    @cached_property
+    def melody_track(self) -> Track | None:
+        """The track marked melody, else the highest pitched track."""
+        marked = [t for t in self.pitched_tracks if t.role is Role.MELODY]
+        pool = marked or self.pitched_tracks
+        return max(pool, key=self._average_pitch, default=None)
+
+    @cached_property
+    def bass_track(self) -> Track | None:
+        """The track marked bass, else the lowest pitched track (when it is not the melody)."""
+        marked = [t for t in self.pitched_tracks if t.role is Role.BASS]
+        pool = marked or [t for t in self.pitched_tracks if t is not self.melody_track]
+        return min(pool, key=self._average_pitch, default=None)
+
+    @cached_property
+    def chord_tracks(self) -> list[Track]:
+        return [t for t in self.pitched_tracks if t.role in (Role.CHORDS, Role.PAD)]
+
+    def location(self, tick: int) -> tuple[int, float]:
+        bar, beat = self.score.tick_to_bar_beat(tick)
+        return bar, float(beat)
+
+    @cached_property
+    def harmony(self) -> list[HarmonySpan]:
+        """Chords over time: from chord symbols when the score has them, else recognised
+        beat by beat from everything sounding, merging repeats."""
+        if self.score.chord_symbols:
+            return self._harmony_from_symbols()
+        return self._harmony_from_notes()
+
+    def _harmony_from_symbols(self) -> list[HarmonySpan]:
+        symbols = sorted(self.score.chord_symbols, key=lambda c: c.tick)
+        spans = []
+        for index, symbol in enumerate(symbols):
+            end = symbols[index + 1].tick if index + 1 < len(symbols) else self.score.end_tick
+            try:
+                chord: Chord | None = parse_chord_symbol(symbol.symbol)
+            except ChordParseError:
+                chord = None
+            spans.append(HarmonySpan(symbol.tick, end, chord, self._sounding(symbol.tick, end)))
+        return spans
+
+    def _sounding(self, start: int, end: int) -> tuple[Note, ...]:
+        return tuple(n for t in self.pitched_tracks for n in t.notes
+                     if n.start < end and n.end > start)
+
+    def _harmony_from_notes(self) -> list[HarmonySpan]:
+        onsets = sorted({n.start for t in self.pitched_tracks for n in t.notes})
+        spans: list[HarmonySpan] = []
+        for index, start in enumerate(onsets):
+            end = onsets[index + 1] if index + 1 < len(onsets) else self.score.end_tick
+            notes = self._sounding(start, start + 1)
+            chord = recognize_chord([n.pitch for n in notes], self.score.key)
+            if spans and spans[-1].chord == chord and chord is not None:
+                previous = spans[-1]
+                spans[-1] = HarmonySpan(previous.start, end, chord,
+                                        previous.notes + self._sounding(start, end))
+            else:
+                spans.append(HarmonySpan(start, end, chord, self._sounding(start, end)))
+        return spans
+
+    def chord_at(self, tick: int) -> Chord | None:
+        for span in self.harmony:
+            if span.start <= tick < span.end:
+                return span.chord
+        return None
+
+
+def line(track: Track, highest: bool) -> list[Note]:
+    """A monophonic line from a track: at each onset its highest (or lowest) note."""
+    by_onset: dict[int, Note] = {}
+    for note in track.notes:
+        kept = by_onset.get(note.start)
+        if kept is None or (note.pitch > kept.pitch) == highest:
+            by_onset[note.start] = note
+    return [by_onset[tick] for tick in sorted(by_onset)]
+
+
+def block_chords(track: Track) -> list[tuple[int, list[Note]]]:
+    """A chord track as (onset, notes sorted low to high) for each onset."""
+    groups: dict[int, list[Note]] = {}
+    for note in track.notes:
+        groups.setdefault(note.start, []).append(note)
+    return [(tick, sorted(groups[tick], key=lambda n: n.pitch)) for tick in sorted(groups)]

@@ -1,0 +1,229 @@
+"""MusicXML: write → read round trips (ties across barlines, tuplets, chords, voices,
+chord symbols), the shape of the written XML, .mxl archives and foreign files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.etree.ElementTree import Element
+
+import pytest
+from defusedxml.ElementTree import fromstring
+from music21 import converter, note, stream
+
+from ariaforge.music.interchange import (
+    InterchangeError,
+    detect_format,
+    read_any,
+    read_musicxml,
+    write_musicxml,
+)
+from ariaforge.music.score import (
+    ChordSymbol,
+    Key,
+    Meter,
+    MeterChange,
+    Mode,
+    Note,
+    Score,
+    TempoChange,
+    Track,
+)
+
+CHORDS = ["Bbm7", "F7/A", "C", "Ebmaj7", "G7sus4", "C6/9", "N.C.", "F#m7b5", "Abdim7"]
+
+
+def notes_of(track: Track) -> list[tuple[int, int, int, int]]:
+    return sorted((n.pitch, n.start, n.duration, n.velocity) for n in track.notes)
+
+
+@pytest.fixture
+def song() -> Score:
+    return Score(
+        tempo=84,
+        tempo_changes=[TempoChange(tick=2000, bpm=100.5)],  # not on a note: needs <offset>
+        key=Key(tonic="Bb", mode=Mode.MINOR),
+        meter=Meter(numerator=3, denominator=4),
+        meter_changes=[MeterChange(bar=3, meter=Meter(numerator=6, denominator=8))],
+        bars=4,
+        chord_symbols=[ChordSymbol(tick=i * 480, symbol=s) for i, s in enumerate(CHORDS)],
+        tracks=[
+            Track(name="Melody", program=65, volume=100, pan=-20, notes=[
+                Note(pitch=70, start=0, duration=2400, velocity=100),  # tied over the barline
+                Note(pitch=73, start=2400, duration=160), Note(pitch=72, start=2560, duration=160),
+                Note(pitch=70, start=2720, duration=160),  # a triplet
+                Note(pitch=68, start=2880, duration=1440 + 1440 + 5),  # two barlines and a bit
+            ]),
+            Track(name="Piano", program=0, notes=[
+                *(Note(pitch=p, start=0, duration=1440, velocity=70) for p in (46, 53, 61)),
+                Note(pitch=49, start=480, duration=480),  # overlaps the chord: second voice
+                Note(pitch=53, start=1440, duration=960),
+                Note(pitch=53, start=1920, duration=960),  # same pitch overlapping itself
+            ]),
+            Track(name="Drums", is_drum=True, program=0, notes=[
+                Note(pitch=36, start=0, duration=240), Note(pitch=42, start=0, duration=240),
+                Note(pitch=38, start=480, duration=240, velocity=120),
+            ]),
+        ],
+    )
+
+
+def test_round_trip_keeps_notes_ties_and_chord_symbols(song: Score) -> None:
+    back = read_musicxml(write_musicxml(song))
+    for original, read in zip(song.tracks, back.tracks, strict=True):
+        assert notes_of(read) == notes_of(original), original.name
+    assert [(c.tick, c.symbol) for c in back.chord_symbols] == [
+        (c.tick, c.symbol) for c in song.chord_symbols]
+
+
+def test_round_trip_keeps_the_frame(song: Score) -> None:
+    back = read_musicxml(write_musicxml(song))
+    assert back.key == song.key
+    assert back.meter == song.meter
+    assert back.meter_changes == song.meter_changes
+    assert back.tempo == 84
+    assert [(c.tick, c.bpm) for c in back.tempo_changes] == [(2000, 100.5)]
+    assert back.bars == 5  # the last note runs 5 ticks into bar 5
+    assert [(t.name, t.program, t.is_drum) for t in back.tracks] == [
+        ("Melody", 65, False), ("Piano", 0, False), ("Drums", 0, True)]
+    assert [(t.volume, t.pan) for t in back.tracks] == [(100, -20), (100, 0), (100, 0)]
+
+
+def test_written_xml_is_musicxml_4_with_ties_and_harmony(song: Score) -> None:
+    root = fromstring(write_musicxml(song))
+    assert root.tag == "score-partwise" and root.get("version") == "4.0"
+    parts = root.findall("part")
+    assert len(parts) == 3
+    assert all(len(part.findall("measure")) == 5 for part in parts)
+    melody = parts[0]
+    first_note = melody.find("measure/note")
+    assert first_note is not None
+    assert [t.get("type") for t in first_note.findall("tie")] == ["start"]
+    assert len(melody.findall(".//harmony")) == len(CHORDS)
+    assert melody.find(".//harmony/kind[@text='m7']") is not None
+    triplets = melody.findall(".//time-modification")
+    assert {(t.findtext("actual-notes"), t.findtext("normal-notes")) for t in triplets} == {
+        ("3", "2")}  # the triplet, and the last note's 5 ticks (a 256th triplet)
+    assert parts[1].find(".//backup") is not None  # the piano needed a second voice
+    assert parts[2].findtext("measure/attributes/clef/sign") == "percussion"
+    assert root.findtext(".//score-part[@id='P3']/midi-instrument/midi-channel") == "10"
+    assert root.findtext("part/measure/attributes/divisions") == "480"
+    # Every measure of every voice adds up to its bar.
+    for part in parts:
+        for measure in part.findall("measure"):
+            _check_measure_lengths(measure)
+
+
+def _check_measure_lengths(measure: Element) -> None:
+    totals: dict[str, int] = {}
+    for written in measure.findall("note"):
+        if written.find("chord") is None:
+            voice = written.findtext("voice", "1")
+            totals[voice] = totals.get(voice, 0) + int(written.findtext("duration", "0"))
+    assert len(set(totals.values())) == 1, (measure.get("number"), totals)
+
+
+def test_music21_reads_the_output(song: Score) -> None:
+    parsed = converter.parseData(write_musicxml(song), format="musicxml")
+    assert isinstance(parsed, stream.Score)
+    assert [p.partName for p in parsed.parts] == ["Melody", "Piano", "Drums"]
+    melody = parsed.parts[0].stripTies()
+    found = [(n.pitch.midi, n.getOffsetInHierarchy(melody) * 480, n.quarterLength * 480)
+             for n in melody.recurse().getElementsByClass(note.Note)]
+    assert found == [(70, 0, 2400), (73, 2400, 160), (72, 2560, 160), (70, 2720, 160),
+                     (68, 2880, 2885)]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [Key(tonic="D", mode=Mode.DORIAN), Key(tonic="F#", mode=Mode.MAJOR),
+     Key(tonic="Eb", mode=Mode.MINOR), Key(tonic="E", mode=Mode.PHRYGIAN),
+     Key(tonic="G", mode=Mode.MIXOLYDIAN)],
+)
+def test_keys_and_modes_round_trip(key: Key) -> None:
+    score = Score(key=key, tracks=[Track(notes=[Note(pitch=62, start=0, duration=480)])])
+    assert read_musicxml(write_musicxml(score)).key == key
+
+
+def test_score_without_tracks_keeps_its_chord_symbols() -> None:
+    score = Score(bars=2, chord_symbols=[ChordSymbol(tick=1920, symbol="Am")])
+    back = read_musicxml(write_musicxml(score))
+    assert [(c.tick, c.symbol) for c in back.chord_symbols] == [(1920, "Am")]
+    assert back.bars == 2
+
+
+def test_mxl_archive_is_read(song: Score) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("META-INF/container.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><container><rootfiles>'
+            '<rootfile full-path="music/song.musicxml"/></rootfiles></container>'))
+        archive.writestr("music/song.musicxml", write_musicxml(song))
+    data = buffer.getvalue()
+    assert detect_format("whatever.bin", data) == "mxl"
+    back = read_any("song.mxl", data)
+    assert [notes_of(t) for t in back.tracks] == [notes_of(t) for t in song.tracks]
+
+
+def test_detect_format_prefers_magic_bytes(song: Score) -> None:
+    xml = write_musicxml(song)
+    assert detect_format("song.mid", xml) == "musicxml"
+    assert detect_format(None, b"\xef\xbb\xbf" + xml) == "musicxml"
+    assert detect_format("song.musicxml", b"garbage") == "musicxml"
+    with pytest.raises(InterchangeError, match="unrecognised"):
+        detect_format("song.txt", b"garbage")
+
+
+FOREIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="3.1">
+  <part-list>
+    <score-part id="P1"><part-name>Violin</part-name></score-part>
+    <score-part id="P2"><part-name>Snare</part-name>
+      <score-instrument id="P2-I1"><instrument-name>Snare Drum</instrument-name>
+      </score-instrument>
+      <midi-instrument id="P2-I1"><midi-channel>10</midi-channel>
+        <midi-unpitched>39</midi-unpitched></midi-instrument>
+    </score-part>
+  </part-list>
+  <part id="P1">
+    <measure number="0" implicit="yes">
+      <attributes><divisions>7</divisions><key><fifths>2</fifths></key>
+        <time><beats>2</beats><beat-type>4</beat-type></time></attributes>
+      <note><pitch><step>A</step><octave>4</octave></pitch><duration>7</duration>
+        <type>quarter</type></note>
+    </measure>
+    <measure number="1">
+      <note><pitch><step>D</step><octave>5</octave></pitch><duration>1</duration>
+        <type>16th</type><time-modification><actual-notes>7</actual-notes>
+        <normal-notes>4</normal-notes></time-modification></note>
+      <note><pitch><step>E</step><octave>5</octave></pitch><duration>6</duration>
+        <type>eighth</type></note>
+      <note><grace/><pitch><step>G</step><octave>5</octave></pitch><type>16th</type></note>
+      <note><pitch><step>F</step><alter>1</alter><octave>5</octave></pitch>
+        <duration>7</duration><type>quarter</type></note>
+    </measure>
+  </part>
+  <part id="P2">
+    <measure number="0" implicit="yes">
+      <attributes><divisions>7</divisions><clef><sign>percussion</sign></clef></attributes>
+      <note><unpitched><display-step>C</display-step><display-octave>5</display-octave>
+        </unpitched><duration>7</duration><type>quarter</type></note>
+    </measure>
+    <measure number="1"><note><rest/><duration>14</duration></note></measure>
+  </part>
+</score-partwise>
+"""
+
+
+def test_foreign_file_with_pickup_septuplet_grace_and_unpitched_notes() -> None:
+    score = read_musicxml(FOREIGN.encode())
+    assert score.key == Key(tonic="D", mode=Mode.MAJOR)
+    assert score.meter == Meter(numerator=2, denominator=4)
+    violin, snare = score.tracks
+    # The one-beat pickup is moved to the end of a full bar 1.
+    # 480/7 is no whole tick: the septuplet is rounded, neighbours still touch.
+    assert [(n.pitch, n.start, n.duration) for n in violin.sorted_notes()] == [
+        (69, 480, 480), (74, 960, 69), (76, 1029, 411), (78, 1440, 480)]
+    assert snare.is_drum and snare.name == "Snare"
+    assert [(n.pitch, n.start) for n in snare.notes] == [(38, 480)]  # GM key of midi-unpitched
+    assert score.bars == 2
