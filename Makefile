@@ -25,7 +25,9 @@ $(STAMP): $(LOCK) backend/pyproject.toml
 		"AriaForge needs Python 3.11 or newer (set PYTHON=python3.12 or similar)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	# The lock is complete (every transitive dependency pinned and hashed), so --no-deps
+	# is safe and lets us leave out tinysoundfont's unused live-playback dependency.
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e backend
 	@touch $@
 
@@ -41,7 +43,11 @@ fmt: install
 test: lint
 	cd backend && $(BIN)/pytest
 
+# The peer in bench/bench_render.py is the fluidsynth command line, from Debian.
 bench: install
+	@command -v fluidsynth >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq fluidsynth >/dev/null) ; } || \
+		echo "bench: install Debian's fluidsynth to compare against it"
 	$(BIN)/python bench/run.py
 
 lock: install

@@ -154,15 +154,21 @@ def worker(home: HomeOption = None) -> None:
     """Run only a job worker (compose, render, export jobs), on the same services as `api`."""
     settings = _settings(home)
     with _services(settings, migrate=False):
-        asyncio.run(_run_worker(os.environ["REDIS_URL"]))
+        asyncio.run(_run_worker(os.environ["REDIS_URL"], os.environ["DATABASE_URL"]))
 
 
-async def _run_worker(redis_url: str) -> None:
-    from ariaforge.core.redis import create_redis
-    from ariaforge.jobs.worker import Worker
+async def _run_worker(redis_url: str, database_url: str) -> None:
+    from ariaforge.config import get_settings
+    from ariaforge.core.db import create_engine, create_sessionmaker
+    from ariaforge.jobs.worker import Worker, WorkerConfig, create_worker_redis
 
-    redis = create_redis(redis_url)
-    job_worker = Worker(redis)
+    settings = get_settings()
+    config = WorkerConfig(visibility_timeout_s=settings.job_visibility_timeout_s,
+                          heartbeat_s=settings.job_heartbeat_s,
+                          retry_base_s=settings.job_retry_base_s)
+    redis = create_worker_redis(redis_url, config)
+    engine = create_engine(database_url, pool_size=2)
+    job_worker = Worker(redis, create_sessionmaker(engine), config=config, settings=settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, job_worker.stop)
@@ -170,6 +176,7 @@ async def _run_worker(redis_url: str) -> None:
         await job_worker.run()
     finally:
         await redis.aclose()
+        await engine.dispose()
 
 
 @app.command("migrate")
@@ -184,6 +191,26 @@ def migrate_command(
 
         upgrade(os.environ["DATABASE_URL"], revision)
         typer.echo(f"database at revision {revision}")
+
+
+@app.command()
+def render(
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                           help="A MIDI, MusicXML or ABC file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=(
+        "The audio file to write; its extension picks the format: "
+        ".wav .mp3 .flac .ogg .opus"))],
+    sample_rate: Annotated[int, typer.Option(help="44100 or 48000")] = 44100,
+    lufs: Annotated[float, typer.Option(help="Loudness target (integrated LUFS).")] = -14.0,
+    stems: Annotated[bool, typer.Option(help="Also write one file per track.")] = False,
+    soundfont: Annotated[Path | None, typer.Option(
+        help="An .sf2/.sf3 SoundFont [env: SOUNDFONT_PATH; default: bundled GM set].")] = None,
+) -> None:
+    """Render a score file to audio with the same pipeline as exports, offline."""
+    from ariaforge.cli_render import render_file
+
+    raise typer.Exit(render_file(source, output, sample_rate=sample_rate, lufs=lufs,
+                                 stems=stems, soundfont=soundfont))
 
 
 @app.command()

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     ariaforge_home: Path = Field(default_factory=_default_home)
 
+    # Object storage (exports, previews): local folder unless s3://bucket/prefix.
+    storage_url: str | None = None
+    storage_endpoint_url: str | None = None
+    # Audio rendering: a better SoundFont than the bundled General MIDI one, or FFmpeg.
+    soundfont_path: Path | None = None
+    ffmpeg_binary: str | None = None
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["localhost", "127.0.0.1", "[::1]"]
@@ -63,8 +70,15 @@ class Settings(BaseSettings):
     login_attempts_per_ip: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # Background jobs: a worker that stops heartbeating for this long loses its job to
+    # another worker; attempts before a failing job goes to the dead-letter stream.
+    job_visibility_timeout_s: float = Field(default=30.0, ge=1.0, le=3600.0)
+    job_heartbeat_s: float = Field(default=5.0, ge=0.1, le=600.0)
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_retry_base_s: float = Field(default=2.0, ge=0.0, le=600.0)
     # Whole scores, note batches and file imports may be larger than ordinary requests.
-    max_upload_bytes: int = Field(default=16 * 1_048_576, ge=1024)
+    # 16 MiB files plus room for multipart framing.
+    max_upload_bytes: int = Field(default=17 * 1_048_576, ge=1024)
 
     @field_validator("cors_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -15,6 +15,9 @@ from ariaforge.core.errors import install_error_handlers
 from ariaforge.core.middleware import RequestContextMiddleware
 from ariaforge.core.redis import create_redis
 from ariaforge.core.security import configure_cors
+from ariaforge.core.storage import create_storage
+from ariaforge.exports.endpoints import router as exports_router
+from ariaforge.jobs.endpoints import router as jobs_router
 from ariaforge.ops.docs import install_offline_docs
 from ariaforge.ops.endpoints import router as ops_router
 from ariaforge.projects.endpoints import router as projects_router
@@ -34,6 +37,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.redis = redis
+    app.state.storage = create_storage(settings.storage_url, settings.ariaforge_home,
+                                       settings.storage_endpoint_url)
     try:
         yield
     finally:
@@ -62,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_router)
     app.include_router(scores_router)
     app.include_router(score_files_router)
+    app.include_router(jobs_router)
+    app.include_router(exports_router)
     configure_cors(app, settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

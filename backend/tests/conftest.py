@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,27 @@ PASSWORD = "a-Str0ng passphrase"
 BASE_URL = "http://127.0.0.1"
 
 
+@contextmanager
+def outside_pytest_tmp() -> Iterator[Path]:
+    # As root, PostgreSQL runs as another user that must traverse the folder's parents;
+    # pytest re-closes its own temp root (0700) whenever any pytest session starts.
+    folder = Path(tempfile.mkdtemp(prefix="ariaforge-test-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def embedded_home() -> Iterator[Path]:
+    """A data folder for embedded servers started by one test."""
+    with outside_pytest_tmp() as folder:
+        yield folder
+
+
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServices]:
-    home = tmp_path_factory.mktemp("services")
-    with EmbeddedServices(home) as embedded:
+def services() -> Iterator[EmbeddedServices]:
+    with outside_pytest_tmp() as home, EmbeddedServices(home) as embedded:
         embedded.start(database=True, redis=True)
         assert embedded.database_url
         upgrade(embedded.database_url)
@@ -56,7 +76,8 @@ async def clean(app: FastAPI) -> None:
     """Empty every table and Redis, so each test starts from nothing."""
     async with app.state.engine.begin() as connection:
         await connection.execute(text(
-            "TRUNCATE users, projects, project_members, project_scores, score_versions, "
+            "TRUNCATE users, projects, project_members, project_scores, score_versions, jobs, "
+            "exports, project_mixes, "
             "refresh_tokens CASCADE"))
     redis: Redis = app.state.redis
     await redis.flushdb()

@@ -91,7 +91,7 @@ async def test_forged_and_tampered_tokens_are_rejected(client: httpx.AsyncClient
     claims = jwt.decode(tokens["access_token"], TEST_SECRET, algorithms=["HS256"],
                         issuer="ariaforge")
     forged = jwt.encode(claims, "some-other-secret-that-is-long-enough-xx", algorithm="HS256")
-    unsigned = jwt.encode(claims, key=None, algorithm="none")
+    unsigned = jwt.encode(claims, key=None, algorithm="none")  # type: ignore[arg-type]
     for token in (forged, unsigned, tokens["access_token"][:-4] + "abcd", "garbage"):
         response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert_error(response, 401, "AUTHENTICATION_ERROR")

@@ -108,8 +108,8 @@ def test_installed_entry_point_runs() -> None:
     assert result.stdout.strip() == __version__
 
 
-def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
-    env = _env(ARIAFORGE_HOME=str(tmp_path / "home"))
+def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(embedded_home: Path) -> None:
+    env = _env(ARIAFORGE_HOME=str(embedded_home / "home"))
     email = "persist@example.com"
     with running(["up"], env) as (base, process):
         assert httpx.post(f"{base}/api/v1/auth/register",
@@ -142,8 +142,8 @@ def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(tmp_path: Path
 
 
 def test_external_services_and_metrics_across_workers(services: EmbeddedServices,
-                                                      tmp_path: Path) -> None:
-    home = tmp_path / "home"
+                                                      embedded_home: Path) -> None:
+    home = embedded_home / "home"
     assert services.database_url and services.redis_url
     env = _env(ARIAFORGE_HOME=str(home), DATABASE_URL=services.database_url,
                REDIS_URL=services.redis_url, SECRET_KEY=TEST_SECRET)
@@ -164,23 +164,23 @@ def test_external_services_and_metrics_across_workers(services: EmbeddedServices
     assert not (home / "redis").exists()
 
 
-def test_production_refuses_to_start_without_secret_or_services(tmp_path: Path) -> None:
+def test_production_refuses_to_start_without_secret_or_services(embedded_home: Path) -> None:
     result = subprocess.run([*CLI, "up", "--port", str(free_port())], capture_output=True,
                             text=True, timeout=60,
                             env=_env(ENVIRONMENT="production",
-                                     ARIAFORGE_HOME=str(tmp_path / "home")))
+                                     ARIAFORGE_HOME=str(embedded_home / "home")))
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr and "DATABASE_URL" in result.stderr
-    assert not (tmp_path / "home" / "postgres").exists()
+    assert not (embedded_home / "home" / "postgres").exists()
 
 
-def test_migrate_on_the_embedded_database(tmp_path: Path) -> None:
-    env = _env(ARIAFORGE_HOME=str(tmp_path / "home"))
+def test_migrate_on_the_embedded_database(embedded_home: Path) -> None:
+    env = _env(ARIAFORGE_HOME=str(embedded_home / "home"))
     result = subprocess.run([*CLI, "migrate"], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "head" in result.stdout
-    with EmbeddedServices(tmp_path / "home") as embedded:
+    with EmbeddedServices(embedded_home / "home") as embedded:
         embedded.start(database=True, redis=False)
         assert embedded.postgres is not None
         head = ScriptDirectory.from_config(alembic_config("unused")).get_current_head()

@@ -11,8 +11,8 @@ import redis
 from ariaforge.core.embedded import EmbeddedServices, HomeInUseError, running_services
 
 
-def test_data_survives_a_restart_and_nothing_is_left_running(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_data_survives_a_restart_and_nothing_is_left_running(embedded_home: Path) -> None:
+    home = embedded_home / "home"
     with EmbeddedServices(home) as services:
         services.start(database=True, redis=True)
         assert services.postgres and services.redis
@@ -36,17 +36,17 @@ def test_data_survives_a_restart_and_nothing_is_left_running(tmp_path: Path) -> 
         client.close()
 
 
-def test_a_second_owner_of_the_same_folder_is_refused(tmp_path: Path) -> None:
-    with EmbeddedServices(tmp_path) as first:
+def test_a_second_owner_of_the_same_folder_is_refused(embedded_home: Path) -> None:
+    with EmbeddedServices(embedded_home) as first:
         first.start(database=False, redis=True)
         with pytest.raises(HomeInUseError, match="already running"):
-            EmbeddedServices(tmp_path).start(database=False, redis=True)
-        shared = running_services(tmp_path)
+            EmbeddedServices(embedded_home).start(database=False, redis=True)
+        shared = running_services(embedded_home)
         assert shared is not None and shared["redis_url"] == first.redis_url
 
 
-def test_servers_listen_on_loopback_with_a_password(tmp_path: Path) -> None:
-    with EmbeddedServices(tmp_path) as services:
+def test_servers_listen_on_loopback_with_a_password(embedded_home: Path) -> None:
+    with EmbeddedServices(embedded_home) as services:
         services.start(database=False, redis=True)
         assert services.redis is not None
         anonymous = redis.Redis(host="127.0.0.1", port=services.redis.port)
@@ -57,4 +57,4 @@ def test_servers_listen_on_loopback_with_a_password(tmp_path: Path) -> None:
                      if conn.laddr and conn.laddr.port == services.redis.port
                      and conn.status == psutil.CONN_LISTEN}
         assert listening == {"127.0.0.1"}
-    assert (tmp_path / "redis.password").stat().st_mode & 0o777 == 0o600
+    assert (embedded_home / "redis.password").stat().st_mode & 0o777 == 0o600

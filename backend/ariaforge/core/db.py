@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -15,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from ariaforge.core.errors import AppError
+
+logger = logging.getLogger(__name__)
 
 _ASYNC_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}
 
@@ -57,6 +60,20 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+        await run_after_commit(session)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    """Work that must only happen once the transaction is durable (e.g. enqueueing a job).
+
+    A failure here is logged, not raised: the request's changes are committed, and the
+    job sweeper re-sends any job whose enqueue was lost.
+    """
+    for callback in session.info.pop("after_commit", []):
+        try:
+            await callback()
+        except Exception:
+            logger.exception("after-commit step failed; the job sweeper will retry it")
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -21,7 +21,10 @@ def parse_if_match(header: str | None) -> int | None:
 
 def expected_revision(in_body: int | None, if_match: str | None, *,
                       required: bool = False) -> int | None:
-    expected = in_body if in_body is not None else parse_if_match(if_match)
+    from_header = parse_if_match(if_match)  # a malformed header is refused even if unused
+    if in_body is not None and from_header is not None and in_body != from_header:
+        raise ValidationFailed("`revision` and If-Match name different revisions")
+    expected = in_body if in_body is not None else from_header
     if expected is None and required:
         raise ValidationFailed("send the revision you edited (`revision` or If-Match) so "
                                "that a concurrent change is not overwritten")

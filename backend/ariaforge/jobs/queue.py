@@ -1,24 +1,33 @@
-"""The job queue on Redis Streams: one stream, one consumer group, a dead-letter stream."""
+"""The producer side of the job system: submit after commit, delays, cancellation, size.
+
+PostgreSQL holds each job's state (`jobs` table); the Redis stream only carries job ids
+to wake a worker. A stream entry may be lost or duplicated without harm: workers claim a
+job with a conditional UPDATE, and a sweeper re-sends jobs that never reached the stream.
+"""
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ariaforge.models import Job, JobStatus
 
 JOBS_STREAM = "ariaforge:jobs"
 DEAD_LETTER_STREAM = "ariaforge:jobs:dead"
+DELAYED_SET = "ariaforge:jobs:delayed"
 CONSUMER_GROUP = "workers"
-RESULT_TTL_S = 24 * 3600
-# Bounded so a runaway producer cannot fill Redis's memory.
+# Finished entries are deleted, so the stream holds only waiting and running jobs; the
+# cap only matters if workers are gone for a very long time.
 MAX_STREAM_LENGTH = 100_000
-
-
-def result_key(job_id: str) -> str:
-    return f"ariaforge:job:{job_id}"
+MAX_DEAD_LETTERS = 10_000
+AFTER_COMMIT = "after_commit"
 
 
 async def ensure_group(redis: Redis) -> None:
@@ -29,18 +38,65 @@ async def ensure_group(redis: Redis) -> None:
             raise
 
 
-async def enqueue(redis: Redis, kind: str, payload: dict[str, Any]) -> str:
-    """Add a job; call only after the request's transaction committed."""
-    job_id = uuid.uuid4().hex
-    await redis.xadd(JOBS_STREAM, {"id": job_id, "kind": kind, "payload": json.dumps(payload)},
-                     maxlen=MAX_STREAM_LENGTH, approximate=True)
-    await redis.hset(result_key(job_id), mapping={"status": "queued", "kind": kind})
-    await redis.expire(result_key(job_id), RESULT_TTL_S)
-    return job_id
+async def send(redis: Redis, job_id: uuid.UUID | str) -> str:
+    """Put a job's id on the stream (wakes one worker)."""
+    entry = await redis.xadd(JOBS_STREAM, {"job_id": str(job_id)},
+                             maxlen=MAX_STREAM_LENGTH, approximate=True)
+    return str(entry)
+
+
+async def submit(session: AsyncSession, redis: Redis, kind: str, payload: dict[str, Any], *,
+                 project_id: uuid.UUID | None = None, created_by: uuid.UUID | None = None,
+                 max_attempts: int = 3) -> Job:
+    """Record a job in the request's transaction; it reaches Redis only after the commit,
+    so a rolled-back request enqueues nothing."""
+    job = Job(kind=kind, payload=payload, project_id=project_id, created_by=created_by,
+              max_attempts=max_attempts, status=JobStatus.QUEUED.value)
+    session.add(job)
+    await session.flush()
+    job_id = job.id
+
+    async def enqueue() -> None:
+        await send(redis, job_id)
+        await mark_enqueued(session, job_id)
+
+    session.info.setdefault(AFTER_COMMIT, []).append(enqueue)
+    return job
+
+
+async def mark_enqueued(session: AsyncSession, job_id: uuid.UUID) -> None:
+    await session.execute(update(Job).where(Job.id == job_id)
+                          .values(enqueued_at=datetime.now(UTC)))
+    await session.commit()
+
+
+async def send_later(redis: Redis, job_id: uuid.UUID | str, delay_s: float) -> None:
+    """A retry after a back-off: workers move it to the stream when it is due."""
+    await redis.zadd(DELAYED_SET, {str(job_id): time.time() + delay_s})
+
+
+async def promote_due(redis: Redis) -> int:
+    """Move due delayed jobs onto the stream. ZREM decides which worker moves each one."""
+    due: list[str] = await redis.zrangebyscore(  # type: ignore[assignment]
+        DELAYED_SET, "-inf", time.time(), start=0, num=100)
+    moved = 0
+    for job_id in due:
+        if await redis.zrem(DELAYED_SET, job_id):
+            await send(redis, job_id)
+            moved += 1
+    return moved
 
 
 async def pending_count(redis: Redis) -> int:
-    """Jobs waiting or running: workers delete a job from the stream once it is finished
-    (its outcome lives in its result hash), so the stream's length is the queue size.
-    (XINFO's `lag` would need Redis 7; the embedded server is 6.2.)"""
-    return int(await redis.xlen(JOBS_STREAM))
+    """Waiting, running and delayed jobs (finished entries are deleted from the stream)."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.xlen(JOBS_STREAM)
+        pipe.zcard(DELAYED_SET)
+        length, delayed = await pipe.execute()
+    return int(length) + int(delayed)
+
+
+async def dead_letter(redis: Redis, job: Job, error: str) -> None:
+    await redis.xadd(DEAD_LETTER_STREAM, {
+        "job_id": str(job.id), "kind": job.kind, "attempts": str(job.attempts),
+        "error": error[:2000]}, maxlen=MAX_DEAD_LETTERS, approximate=True)

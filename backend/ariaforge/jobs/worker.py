@@ -1,52 +1,90 @@
-"""The worker loop: read jobs from the stream, run their handler, record the outcome.
+"""The worker: consume job ids from the stream, run handlers, survive crashes.
 
-Handlers register by job kind; later features (compose, render, embeddings) add theirs.
-A job whose kind has no handler, or whose handler raises, goes to the dead-letter
-stream with the error, so nothing is silently dropped.
+At-least-once delivery with exactly-once effects:
+- A worker owns a job only after a conditional UPDATE gives it a lease in PostgreSQL.
+- While the handler runs, a heartbeat extends the lease and re-claims the stream entry
+  (resetting its idle time), so long jobs are never taken from a live worker.
+- Entries idle past the visibility timeout belonged to a dead worker: XAUTOCLAIM hands
+  them to a live one, whose conditional UPDATE succeeds once the lease has expired.
+- Transient failures retry with exponential back-off; after `max_attempts` the job is
+  dead and its error goes to the dead-letter stream. PermanentJobError fails at once.
+- Handlers make their effects idempotent (deterministic output paths, rows keyed by
+  the job), so a job run twice after a crash still has one effect.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 import os
+import random
 import socket
-from collections.abc import Awaitable, Callable
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
+from ariaforge.jobs import events
+from ariaforge.jobs.errors import JobCancelled, PermanentJobError
+from ariaforge.jobs.handlers import all_handlers
 from ariaforge.jobs.queue import (
     CONSUMER_GROUP,
-    DEAD_LETTER_STREAM,
     JOBS_STREAM,
-    MAX_STREAM_LENGTH,
+    dead_letter,
     ensure_group,
     pending_count,
-    result_key,
+    promote_due,
+    send,
+    send_later,
 )
+from ariaforge.jobs.registry import Handler, JobContext
+from ariaforge.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
-Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
-BLOCK_MS = 1000
-BATCH = 10
+SWEEP_EVERY_S = 10.0
+# A queued job whose stream entry was never written (crash between commit and XADD).
+UNSENT_AFTER_S = 10.0
 
 
-async def _echo(payload: dict[str, Any]) -> dict[str, Any]:
-    """A diagnostics job: proves the queue round trip end to end."""
-    return {"echo": payload}
+@dataclass
+class WorkerConfig:
+    visibility_timeout_s: float = 30.0
+    heartbeat_s: float = 5.0
+    block_s: float = 2.0
+    retry_base_s: float = 2.0
+    progress_every_s: float = 0.25
 
 
-HANDLERS: dict[str, Handler] = {"echo": _echo}
+def create_worker_redis(url: str, config: WorkerConfig) -> Redis:
+    """The socket timeout must outlast the blocking read, or an idle consumer's read times
+    out; we set it well above, and the loop still survives timeouts if they happen."""
+    return Redis.from_url(url, decode_responses=True, socket_connect_timeout=5,
+                          socket_timeout=config.block_s + 10, health_check_interval=30)
 
 
 class Worker:
-    def __init__(self, redis: Redis, name: str | None = None) -> None:
+    def __init__(self, redis: Redis, sessionmaker: async_sessionmaker[AsyncSession], *,
+                 config: WorkerConfig | None = None, name: str | None = None,
+                 handlers: dict[str, Handler] | None = None,
+                 settings: Settings | None = None) -> None:
         self.redis = redis
-        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
+        self.sessionmaker = sessionmaker
+        self.config = config or WorkerConfig()
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.handlers = handlers if handlers is not None else all_handlers()
+        self.settings = settings or get_settings()
         self._stopping = asyncio.Event()
+        self._last_sweep = 0.0
 
     def stop(self) -> None:
         self._stopping.set()
@@ -55,38 +93,231 @@ class Worker:
         await ensure_group(self.redis)
         logger.info("worker %s consuming %s", self.name, JOBS_STREAM)
         while not self._stopping.is_set():
-            await self.run_once()
+            try:
+                await self.run_once()
+            except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                # Never let a lost connection end the consumer silently: wait and retry.
+                logger.warning("worker %s: Redis unavailable (%s); retrying", self.name, error)
+                await self._pause(1.0)
 
-    async def run_once(self, block_ms: int = BLOCK_MS) -> int:
-        """Handle one batch; returns how many jobs it handled."""
-        AUDIO_QUEUE_SIZE.set(await pending_count(self.redis))
-        # RESP2 with decode_responses: [(stream, [(id, {field: value})])].
-        batches: list[tuple[str, list[tuple[str, dict[str, str]]]]] = (
-            await self.redis.xreadgroup(CONSUMER_GROUP, self.name, {JOBS_STREAM: ">"},
-                                        count=BATCH, block=block_ms)) or []  # type: ignore[assignment]
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def run_once(self, block_s: float | None = None) -> int:
+        """One turn: housekeeping, then at most one job. Returns jobs handled."""
+        try:
+            return await self._turn(block_s)
+        except ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            # Redis lost the stream or group (flushed, or restarted without its data):
+            # recreate it; the sweeper re-sends jobs that were waiting in it.
+            await ensure_group(self.redis)
+            return await self._turn(block_s)
+
+    async def _turn(self, block_s: float | None) -> int:
+        await promote_due(self.redis)
         handled = 0
-        for _, messages in batches:
-            for message_id, fields in messages:
-                await self._handle(message_id, fields)
+        if asyncio.get_running_loop().time() - self._last_sweep >= SWEEP_EVERY_S:
+            self._last_sweep = asyncio.get_running_loop().time()
+            handled += await self.reclaim()
+            await self.sweep()
+        AUDIO_QUEUE_SIZE.set(await pending_count(self.redis))
+        block_ms = int(1000 * (self.config.block_s if block_s is None else block_s))
+        batches: Any = await self.redis.xreadgroup(
+            CONSUMER_GROUP, self.name, {JOBS_STREAM: ">"}, count=1, block=block_ms)
+        for _, messages in batches or []:
+            for entry_id, fields in messages:
+                await self.process(entry_id, fields.get("job_id", ""))
                 handled += 1
         return handled
 
-    async def _handle(self, message_id: str, fields: dict[str, str]) -> None:
-        job_id, kind = fields.get("id", message_id), fields.get("kind", "")
-        key = result_key(job_id)
+    async def reclaim(self) -> int:
+        """Take over entries a dead worker left pending past the visibility timeout."""
+        idle_ms = int(self.config.visibility_timeout_s * 1000)
+        reply: Any = await self.redis.xautoclaim(JOBS_STREAM, CONSUMER_GROUP, self.name,
+                                                 min_idle_time=idle_ms, start_id="0-0",
+                                                 count=10)
+        claimed = reply[1] if reply else []
+        for entry_id, fields in claimed:
+            if fields is None:  # the entry was deleted while pending
+                await self._ack(entry_id)
+                continue
+            logger.info("worker %s reclaimed %s", self.name, fields.get("job_id"))
+            await self.process(entry_id, fields.get("job_id", ""))
+        return len(claimed)
+
+    async def sweep(self) -> None:
+        """Re-send queued jobs that never reached the stream."""
+        cutoff = datetime.now(UTC) - timedelta(seconds=UNSENT_AFTER_S)
+        async with self.sessionmaker() as session:
+            rows = await session.execute(
+                select(Job.id).where(Job.status == JobStatus.QUEUED.value,
+                                     Job.enqueued_at.is_(None), Job.created_at < cutoff)
+                .limit(100))
+            ids = list(rows.scalars())
+            for job_id in ids:
+                await send(self.redis, job_id)
+            if ids:
+                await session.execute(update(Job).where(Job.id.in_(ids))
+                                      .values(enqueued_at=datetime.now(UTC)))
+                await session.commit()
+
+    async def _ack(self, entry_id: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(JOBS_STREAM, CONSUMER_GROUP, entry_id)
+            pipe.xdel(JOBS_STREAM, entry_id)
+            await pipe.execute()
+
+    # --- one job ------------------------------------------------------------------
+
+    async def process(self, entry_id: str, raw_job_id: str) -> None:
         try:
-            handler = HANDLERS.get(kind)
-            if handler is None:
-                raise LookupError(f"no handler for job kind {kind!r}")
-            await self.redis.hset(key, "status", "running")
-            result = await handler(json.loads(fields.get("payload", "{}")))
-            await self.redis.hset(key, mapping={"status": "done", "result": json.dumps(result)})
+            job_id = uuid.UUID(raw_job_id)
+        except ValueError:
+            logger.error("dropping stream entry %s with bad job id %r", entry_id, raw_job_id)
+            await self._ack(entry_id)
+            return
+        job = await self._claim(job_id)
+        if job is not None:
+            await self._run(job, entry_id)
+        await self._ack(entry_id)
+
+    async def _claim(self, job_id: uuid.UUID) -> Job | None:
+        """Our lease on the job, or None if it is finished, cancelled or leased elsewhere."""
+        lease = timedelta(seconds=self.config.visibility_timeout_s)
+        async with self.sessionmaker() as session:
+            cancelled = await session.execute(
+                update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED.value,
+                                  Job.cancel_requested.is_(True))
+                .values(status=JobStatus.CANCELLED.value, finished_at=datetime.now(UTC))
+                .returning(Job.id))
+            if cancelled.first() is not None:
+                await session.commit()
+                await self._publish(job_id, JobStatus.CANCELLED, finished=True)
+                return None
+            claimed = await session.execute(
+                update(Job).where(
+                    Job.id == job_id, Job.cancel_requested.is_(False),
+                    (Job.status == JobStatus.QUEUED.value)
+                    | ((Job.status == JobStatus.RUNNING.value)
+                       & (Job.lease_until < func.now())))
+                .values(status=JobStatus.RUNNING.value, attempts=Job.attempts + 1,
+                        worker=self.name, lease_until=func.now() + lease,
+                        started_at=datetime.now(UTC), error=None)
+                .returning(Job))
+            job = claimed.scalar_one_or_none()
+            await session.commit()
+            return job
+
+    async def _run(self, job: Job, entry_id: str) -> None:
+        handler = self.handlers.get(job.kind)
+        ctx = JobContext(job_id=job.id, kind=job.kind, payload=job.payload,
+                         attempt=job.attempts, sessionmaker=self.sessionmaker,
+                         redis=self.redis, settings=self.settings)
+        await self._publish(job.id, JobStatus.RUNNING, stage="starting")
+        if handler is None:
+            await self._finish(job, JobStatus.FAILED, error=f"no handler for {job.kind!r}")
+            return
+        task = asyncio.create_task(handler(ctx))
+        keeper = asyncio.create_task(self._keep_lease(job, entry_id, ctx, task))
+        try:
+            result = await task
+        except (JobCancelled, asyncio.CancelledError):
+            if self._stopping.is_set() and not ctx.cancelled.is_set():
+                await self._release(job)  # shutting down: give the job back at once
+            else:
+                await self._finish(job, JobStatus.CANCELLED, message="cancelled")
+        except PermanentJobError as error:
+            await self._finish(job, JobStatus.FAILED, error=str(error) or "failed")
         except Exception as error:
-            logger.exception("job %s (%s) failed", job_id, kind)
-            await self.redis.hset(key, mapping={"status": "failed", "error": str(error)})
-            dead: dict[Any, Any] = {**fields, "error": str(error)}
-            await self.redis.xadd(DEAD_LETTER_STREAM, dead,
-                                  maxlen=MAX_STREAM_LENGTH, approximate=True)
+            logger.exception("job %s (%s) attempt %d failed", job.id, job.kind, job.attempts)
+            await self._retry_or_bury(job, f"{type(error).__name__}: {error}")
+        else:
+            await self._finish(job, JobStatus.SUCCEEDED, result=result)
         finally:
-            await self.redis.xack(JOBS_STREAM, CONSUMER_GROUP, message_id)
-            await self.redis.xdel(JOBS_STREAM, message_id)
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _keep_lease(self, job: Job, entry_id: str, ctx: JobContext,
+                          task: asyncio.Task[dict[str, Any]]) -> None:
+        """Heartbeat, progress relay and cancellation watch for a running handler."""
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time()
+        while not task.done():
+            report = ctx.take_report()
+            if report is not None:
+                await self._publish(job.id, JobStatus.RUNNING, *report)
+            if loop.time() >= next_beat:
+                next_beat = loop.time() + self.config.heartbeat_s
+                if await self._heartbeat(job, entry_id, report):
+                    ctx.cancelled.set()
+                    task.cancel()
+            if self._stopping.is_set() and not task.done():
+                task.cancel()
+            await asyncio.sleep(self.config.progress_every_s)
+
+    async def _heartbeat(self, job: Job, entry_id: str,
+                         report: tuple[float, str, str] | None) -> bool:
+        """Extend the lease, store progress; True when the job was cancelled."""
+        lease = timedelta(seconds=self.config.visibility_timeout_s)
+        values: dict[str, Any] = {"lease_until": func.now() + lease}
+        if report is not None:
+            values.update(progress=report[0], stage=report[1], message=report[2])
+        async with self.sessionmaker() as session:
+            row = await session.execute(
+                update(Job).where(Job.id == job.id, Job.worker == self.name)
+                .values(**values).returning(Job.cancel_requested))
+            cancel = row.scalar_one_or_none()
+            await session.commit()
+        # Re-claiming our own entry resets its idle time: nobody reclaims a live job.
+        await self.redis.xclaim(JOBS_STREAM, CONSUMER_GROUP, self.name, min_idle_time=0,
+                                message_ids=[entry_id], justid=True)
+        return bool(cancel)
+
+    async def _retry_or_bury(self, job: Job, error: str) -> None:
+        if job.attempts < job.max_attempts:
+            delay = self.config.retry_base_s * 2 ** (job.attempts - 1)
+            delay *= random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+            await self._update(job, status=JobStatus.QUEUED.value, error=error, worker=None,
+                               lease_until=None, message=f"retrying in {delay:.1f} s")
+            await send_later(self.redis, job.id, delay)
+            await self._publish(job.id, JobStatus.QUEUED, message=f"retrying: {error}")
+            return
+        await dead_letter(self.redis, job, error)
+        await self._finish(job, JobStatus.DEAD, error=error)
+
+    async def _release(self, job: Job) -> None:
+        await self._update(job, status=JobStatus.QUEUED.value, worker=None, lease_until=None,
+                           attempts=job.attempts - 1)
+        await send(self.redis, job.id)
+
+    async def _finish(self, job: Job, status: JobStatus, *, error: str | None = None,
+                      result: dict[str, Any] | None = None, message: str = "") -> None:
+        values: dict[str, Any] = {"status": status.value, "error": error, "lease_until": None,
+                                  "finished_at": datetime.now(UTC),
+                                  "message": message or (error or "")[:500]}
+        if result is not None:
+            values.update(result=result, progress=100.0, stage="done")
+        await self._update(job, **values)
+        await self._publish(job.id, status, progress=100.0 if result is not None else None,
+                            message=values["message"], error=error, finished=True)
+
+    async def _update(self, job: Job, **values: Any) -> None:
+        async with self.sessionmaker() as session:
+            await session.execute(update(Job).where(Job.id == job.id, Job.worker == self.name)
+                                  .values(**values))
+            await session.commit()
+
+    async def _publish(self, job_id: uuid.UUID, status: JobStatus, progress: float | None = None,
+                       stage: str = "", message: str = "", error: str | None = None,
+                       finished: bool = False) -> None:
+        event: dict[str, Any] = {"status": status.value, "stage": stage, "message": message,
+                                 "finished": finished}
+        if progress is not None:
+            event["progress"] = progress
+        if error:
+            event["error"] = error
+        await events.publish(self.redis, job_id, event)

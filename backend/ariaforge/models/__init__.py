@@ -1,11 +1,14 @@
 """All ORM models, imported here so Alembic and the app see one complete metadata."""
 
 from ariaforge.models.base import Base
+from ariaforge.models.export import Export, ProjectMix
+from ariaforge.models.job import FINISHED, Job, JobStatus
 from ariaforge.models.project import Project, ProjectMember, ProjectRole, ProjectStatus
 from ariaforge.models.score import ProjectScore, ScoreVersion, VersionReason
 from ariaforge.models.user import RefreshToken, User
 
 __all__ = [
-    "Base", "Project", "ProjectMember", "ProjectRole", "ProjectScore", "ProjectStatus",
-    "RefreshToken", "ScoreVersion", "User", "VersionReason",
+    "FINISHED", "Base", "Export", "Job", "JobStatus", "Project", "ProjectMember", "ProjectMix",
+    "ProjectRole", "ProjectScore", "ProjectStatus", "RefreshToken", "ScoreVersion", "User",
+    "VersionReason",
 ]

@@ -53,6 +53,12 @@ def new_id() -> str:
 
 
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+# Names people read: no control characters (PostgreSQL cannot even store NUL in JSON).
+Label = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]*$")]
+MAX_EVENTS = 10_000  # tempo changes, meter changes, chord symbols
+MAX_SECTIONS = 1_000
+# Notes may ring past the last bar (the validator says so), but not absurdly far.
+MAX_OVERRUN_BARS = 16
 Tick = Annotated[int, Field(ge=0, le=MAX_TICK)]
 
 
@@ -105,7 +111,7 @@ class MeterChange(Model):
 
 
 class Section(Model):
-    name: str = Field(min_length=1, max_length=64)
+    name: Label = Field(min_length=1, max_length=64)
     start_bar: int = Field(ge=1, le=MAX_BARS)
     bars: int = Field(ge=1, le=MAX_BARS)
 
@@ -119,7 +125,7 @@ class ChordSymbol(Model):
     """A chord symbol over the music (lead-sheet style), e.g. `Dm7` at bar 3."""
 
     tick: Tick
-    symbol: str = Field(min_length=1, max_length=32)
+    symbol: Label = Field(min_length=1, max_length=32)
 
 
 class Note(Model):
@@ -136,7 +142,7 @@ class Note(Model):
 
 class Track(Model):
     id: Identifier = Field(default_factory=new_id)
-    name: str = Field(default="Track", min_length=1, max_length=100)
+    name: Label = Field(default="Track", min_length=1, max_length=100)
     role: Role = Role.OTHER
     program: int = Field(default=0, ge=0, le=127, description="General MIDI program")
     is_drum: bool = False
@@ -154,13 +160,13 @@ class Track(Model):
 class Score(Model):
     ppq: Literal[480] = 480
     tempo: float = Field(default=120.0, ge=10, le=1000, description="bpm at tick 0")
-    tempo_changes: list[TempoChange] = Field(default_factory=list)
+    tempo_changes: list[TempoChange] = Field(default_factory=list, max_length=MAX_EVENTS)
     key: Key = Field(default_factory=Key)
     meter: Meter = Field(default_factory=Meter)
-    meter_changes: list[MeterChange] = Field(default_factory=list)
+    meter_changes: list[MeterChange] = Field(default_factory=list, max_length=MAX_EVENTS)
     bars: int = Field(default=8, ge=1, le=MAX_BARS, description="length of the piece in bars")
-    sections: list[Section] = Field(default_factory=list)
-    chord_symbols: list[ChordSymbol] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list, max_length=MAX_SECTIONS)
+    chord_symbols: list[ChordSymbol] = Field(default_factory=list, max_length=MAX_EVENTS)
     tracks: list[Track] = Field(default_factory=list, max_length=MAX_TRACKS)
 
     @model_validator(mode="after")
@@ -181,6 +187,11 @@ class Score(Model):
         ticks = [change.tick for change in self.tempo_changes]
         if ticks != sorted(set(ticks)):
             raise ValueError("tempo changes must be in increasing tick order")
+        limit = self.bar_start(self.bars + 1 + MAX_OVERRUN_BARS)
+        latest = max((note.end for track in self.tracks for note in track.notes), default=0)
+        if latest > limit:
+            raise ValueError(f"a note ends more than {MAX_OVERRUN_BARS} bars after the last "
+                             f"bar ({self.bars}); lengthen the score (`bars`) first")
         return self
 
     # --- time -----------------------------------------------------------------------

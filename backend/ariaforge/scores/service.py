@@ -213,6 +213,8 @@ async def update_track(session: AsyncSession, user: User, project_id: uuid.UUID,
     check_revision(loaded.row.revision, expected, "score")
     track = _find_track(loaded.score, track_id)
     changes = body.model_dump(exclude_unset=True, exclude={"revision"})
+    if not changes:
+        return TrackSummary.of(track), loaded.row.revision  # nothing to change, no version
     for field, value in changes.items():
         if value is None and field != "colour":
             raise ValidationFailed(f"{field} may not be null", [

@@ -134,6 +134,84 @@ def test_music21_reads_the_output(song: Score) -> None:
                      (68, 2880, 2885)]
 
 
+def test_tie_read_after_a_later_tie_in_an_earlier_voice() -> None:
+    # Regression: music21 walks a measure voice by voice, so after <backup> time goes
+    # back. Voice 1 of bar 2 ends a tie at tick 1480 before voice 2 continues, at the
+    # barline (960), the C3 it tied over from bar 1; the reader used to drop open ties
+    # that ended before the latest tie it had seen and split the C3 in two (600-960,
+    # 960-1100).
+    notes = [
+        Note(pitch=72, start=0, duration=700),  # voice 1, pushes the C3 to voice 2
+        Note(pitch=48, start=600, duration=500),  # voice 2, tied over the barline
+        Note(pitch=48, start=1000, duration=490),  # voice 1: 480 + 10 tied in bar 2
+    ]
+    score = Score(meter=Meter(numerator=2, denominator=4), bars=2,
+                  tracks=[Track(notes=notes)])
+    root = fromstring(write_musicxml(score))
+    second = root.findall("part/measure")[1]
+    assert [n.findtext("voice") for n in second.findall("note") if n.find("pitch") is not None
+            and n.findtext("pitch/octave") == "3"] == ["1", "1", "2"]
+    back = read_musicxml(write_musicxml(score))
+    assert notes_of(back.tracks[0]) == notes_of(score.tracks[0])
+
+
+def test_same_pitch_overlaps_in_one_track_round_trip() -> None:
+    # Notes of one pitch overlapping in one track go to separate voices; each voice's ties
+    # (over barlines, a meter change and odd tuplet lengths) join only within that voice,
+    # never with the overlapping note of the same pitch.
+    notes = [
+        Note(pitch=54, start=601, duration=1079),  # to the end of the piece
+        Note(pitch=54, start=1317, duration=363),  # inside it, to the end too
+        Note(pitch=54, start=1347, duration=30),
+        Note(pitch=54, start=454, duration=120),  # ends inside the long one
+        Note(pitch=54, start=454, duration=120, velocity=50),  # an exact duplicate
+        Note(pitch=54, start=960, duration=480),  # starts on a barline the others cross
+        Note(pitch=54, start=0, duration=601),  # ends where the long one starts
+    ]
+    score = Score(meter=Meter(numerator=2, denominator=8), bars=4,
+                  meter_changes=[MeterChange(bar=3, meter=Meter(numerator=3, denominator=16))],
+                  tracks=[Track(notes=notes)])
+    assert score.end_tick == 1680
+    back = read_musicxml(write_musicxml(score))
+    assert notes_of(back.tracks[0]) == notes_of(score.tracks[0])
+    assert back.bars == 4
+
+
+TWO_VOICES = """<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="4.0">
+  <part-list><score-part id="P1"><part-name>Piano</part-name></score-part></part-list>
+  <part id="P1">
+    <measure number="1">
+      <attributes><divisions>1</divisions>
+        <time><beats>2</beats><beat-type>4</beat-type></time></attributes>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>2</duration>
+        <tie type="start"/><voice>1</voice><type>half</type></note>
+      <backup><duration>2</duration></backup>
+      <note><rest/><duration>1</duration><voice>2</voice><type>quarter</type></note>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>1</duration>
+        <voice>2</voice><type>quarter</type></note>
+    </measure>
+    <measure number="2">
+      <note><rest/><duration>2</duration><voice>1</voice><type>half</type></note>
+      <backup><duration>2</duration></backup>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>1</duration>
+        <tie type="stop"/><voice>2</voice><type>quarter</type></note>
+      <note><rest/><duration>1</duration><voice>2</voice><type>quarter</type></note>
+    </measure>
+  </part>
+</score-partwise>
+"""
+
+
+def test_ties_join_only_within_their_voice() -> None:
+    # Voice 2's tie stop at the barline lines up with voice 1's tied C4, but a tie never
+    # joins two voices: joining would stretch voice 1's C4 over voice 2's own C4 on beat
+    # 2 (one pitch overlapping itself). The reader used to take any voice's open tie.
+    score = read_musicxml(TWO_VOICES.encode())
+    assert sorted((n.pitch, n.start, n.duration) for n in score.tracks[0].notes) == [
+        (60, 0, 960), (60, 480, 480), (60, 960, 480)]
+
+
 @pytest.mark.parametrize(
     "key",
     [Key(tonic="D", mode=Mode.DORIAN), Key(tonic="F#", mode=Mode.MAJOR),

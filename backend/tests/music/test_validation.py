@@ -215,3 +215,12 @@ def test_drums_are_not_judged_as_pitches() -> None:
     kit = Track(id="d", role=Role.DRUMS, is_drum=True, program=0,
                 notes=notes((35, 0, 120), (49, Q, 120), (81, 2 * Q, 120)))
     assert validate(score(kit)).violations == []
+
+
+def test_reports_list_at_most_a_thousand_violations_but_count_all() -> None:
+    many = Track(id="t", notes=[Note(pitch=60 + 14 * (i % 2), start=i * 60, duration=60)
+                                for i in range(1500)])
+    report = validate(score(many, bars=48))
+    assert report.total_violations > 1000
+    assert len(report.violations) == 1000
+    assert sum(report.counts.values()) == report.total_violations

@@ -9,8 +9,9 @@
   a note never shrinks below one tick.
 * Tied notes are merged (the same merge music21's `stripTies` makes, done in the same pass
   that reads the notes): a note whose tie stops or continues extends the open note of the
-  same pitch that ends where it starts. Chords become one note per pitch. Grace notes
-  (no duration) and rests are skipped.
+  same pitch and voice that ends exactly where it starts. Ties never join two voices, so
+  one pitch overlapping itself in separate voices stays separate notes. Chords become one
+  note per pitch. Grace notes (no duration) and rests are skipped.
 * An anacrusis is moved to the end of bar 1, so barlines (and beats) stay where the meter
   puts them: the first bar of the Score then opens with silence.
 * Time signatures come from the first part, tempo marks and chord symbols from every part,
@@ -130,8 +131,11 @@ class _PartReader:
         self.key: Key | None = None
         self.percussion = False
         self.voice: str | None = None
-        # Per pitch, the tied notes (and their voices) still waiting for a continuation.
-        self.open_ties: dict[int, list[tuple[str | None, DraftNote]]] = {}
+        # Tied notes still waiting for a continuation, by (pitch, end tick) and voice.
+        # Keyed by the exact end, never pruned by time: music21 walks a measure voice by
+        # voice, so time goes back at every <backup>, and a later voice's ties must still
+        # find the notes an earlier voice left open.
+        self.open_ties: dict[tuple[int, int], dict[str | None, list[DraftNote]]] = {}
         self.drum_pitch = _drum_pitch(part.getInstrument(returnDefault=False))
         walker = part.recurse()
         for element in walker:
@@ -193,20 +197,32 @@ class _PartReader:
             current = DraftNote(pitch, start, end, _velocity(sound, carrier))
             self.notes.append(current)
         if tie in _OPENING_TIES:
-            self.open_ties.setdefault(pitch, []).append((self.voice, current))
+            by_voice = self.open_ties.setdefault((pitch, current.end), {})
+            by_voice.setdefault(self.voice, []).append(current)
 
     def _continued(self, pitch: int, start: int) -> DraftNote | None:
-        """The open tied note this one continues: same pitch, ending where this starts, and
-        in the same voice when there is a choice (two voices may hold one pitch)."""
-        waiting = [(v, n) for v, n in self.open_ties.get(pitch, []) if n.end >= start]
-        matches = [item for item in waiting if item[1].end == start]
-        if not matches:
-            self.open_ties[pitch] = waiting
+        """The open tied note this one continues: same pitch, ending exactly where this
+        starts, in the same voice. A note outside any voice (music21 makes no voices in a
+        measure written with one) pairs with any voice; two different voices never join,
+        so same-pitch notes that overlap in separate voices stay separate notes."""
+        by_voice = self.open_ties.get((pitch, start))
+        if not by_voice:
             return None
-        chosen = next((item for item in matches if item[0] == self.voice), matches[0])
-        waiting.remove(chosen)
-        self.open_ties[pitch] = waiting
-        return chosen[1]
+        if self.voice in by_voice:
+            voice: str | None = self.voice
+        elif self.voice is None:
+            voice = next(iter(by_voice))
+        elif None in by_voice:
+            voice = None
+        else:
+            return None
+        waiting = by_voice[voice]
+        held = waiting.pop()
+        if not waiting:
+            del by_voice[voice]
+            if not by_voice:
+                del self.open_ties[(pitch, start)]
+        return held
 
     def _pitch(self, sound: note.NotRest) -> int:
         # Pitch space, not `.midi`: music21 folds pitches outside 0-127 back into range.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -66,15 +68,20 @@ class Context:
         return bar, float(beat)
 
     @cached_property
+    def _pitched_by_start(self) -> list[Note]:
+        return sorted((n for t in self.pitched_tracks for n in t.notes), key=lambda n: n.start)
+
+    @cached_property
     def harmony(self) -> list[HarmonySpan]:
         """Chords over time: from chord symbols when the score has them, else recognised
-        beat by beat from everything sounding, merging repeats."""
+        at each onset from everything sounding, merging repeats."""
         if self.score.chord_symbols:
             return self._harmony_from_symbols()
         return self._harmony_from_notes()
 
     def _harmony_from_symbols(self) -> list[HarmonySpan]:
         symbols = sorted(self.score.chord_symbols, key=lambda c: c.tick)
+        sounding = sounding_at(self._pitched_by_start, [s.tick for s in symbols])
         spans = []
         for index, symbol in enumerate(symbols):
             end = symbols[index + 1].tick if index + 1 < len(symbols) else self.score.end_tick
@@ -82,33 +89,47 @@ class Context:
                 chord: Chord | None = parse_chord_symbol(symbol.symbol)
             except ChordParseError:
                 chord = None
-            spans.append(HarmonySpan(symbol.tick, end, chord, self._sounding(symbol.tick, end)))
+            spans.append(HarmonySpan(symbol.tick, max(end, symbol.tick + 1), chord,
+                                     sounding[index]))
         return spans
 
-    def _sounding(self, start: int, end: int) -> tuple[Note, ...]:
-        return tuple(n for t in self.pitched_tracks for n in t.notes
-                     if n.start < end and n.end > start)
-
     def _harmony_from_notes(self) -> list[HarmonySpan]:
-        onsets = sorted({n.start for t in self.pitched_tracks for n in t.notes})
+        onsets = sorted({n.start for n in self._pitched_by_start})
+        sounding = sounding_at(self._pitched_by_start, onsets)
         spans: list[HarmonySpan] = []
         for index, start in enumerate(onsets):
             end = onsets[index + 1] if index + 1 < len(onsets) else self.score.end_tick
-            notes = self._sounding(start, start + 1)
-            chord = recognize_chord([n.pitch for n in notes], self.score.key)
-            if spans and spans[-1].chord == chord and chord is not None:
-                previous = spans[-1]
-                spans[-1] = HarmonySpan(previous.start, end, chord,
-                                        previous.notes + self._sounding(start, end))
+            chord = recognize_chord([n.pitch for n in sounding[index]], self.score.key)
+            if spans and chord is not None and spans[-1].chord == chord:
+                spans[-1] = HarmonySpan(spans[-1].start, end, chord, spans[-1].notes)
             else:
-                spans.append(HarmonySpan(start, end, chord, self._sounding(start, end)))
+                spans.append(HarmonySpan(start, max(end, start + 1), chord, sounding[index]))
         return spans
 
+    @cached_property
+    def _span_starts(self) -> list[int]:
+        return [span.start for span in self.harmony]
+
     def chord_at(self, tick: int) -> Chord | None:
-        for span in self.harmony:
-            if span.start <= tick < span.end:
-                return span.chord
+        index = bisect_right(self._span_starts, tick) - 1
+        if index >= 0 and tick < self.harmony[index].end:
+            return self.harmony[index].chord
         return None
+
+
+def sounding_at(notes_by_start: Sequence[Note], ticks: Sequence[int]) -> list[tuple[Note, ...]]:
+    """For each of the (ascending) ticks, the notes sounding then: one sweep, so the cost
+    grows with notes x polyphony, not notes x ticks."""
+    result: list[tuple[Note, ...]] = []
+    active: list[Note] = []
+    position = 0
+    for tick in ticks:
+        while position < len(notes_by_start) and notes_by_start[position].start <= tick:
+            active.append(notes_by_start[position])
+            position += 1
+        active = [note for note in active if note.end > tick]
+        result.append(tuple(active))
+    return result
 
 
 def line(track: Track, highest: bool) -> list[Note]:

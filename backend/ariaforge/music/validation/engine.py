@@ -28,6 +28,7 @@ STYLES: dict[str, tuple[frozenset[str], dict[str, object]]] = {
                               "voice-crossing", "large-leap"}), {}),
 }
 DEFAULT_STYLE = "common-practice"
+MAX_REPORTED = 1000  # a report lists this many; counts and the score cover all
 PENALTY = {Severity.ERROR: 10, Severity.WARNING: 3, Severity.INFO: 1}
 
 
@@ -63,6 +64,7 @@ def validate(score: Score, style: str | None = None,
     violations.sort(key=lambda v: (v.tick if v.tick is not None else -1, v.rule))
     notes = sum(len(t.notes) for t in score.tracks)
     counts = Counter(v.severity for v in violations)
-    return Report(score=summary_score(violations, notes), style=style, violations=violations,
+    return Report(score=summary_score(violations, notes), style=style,
+                  violations=violations[:MAX_REPORTED], total_violations=len(violations),
                   counts={severity: counts.get(severity, 0) for severity in Severity},
                   rules_run=[r.id for r in run])

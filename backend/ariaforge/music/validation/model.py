@@ -33,6 +33,7 @@ class RuleInfo(BaseModel):
 class Report(BaseModel):
     score: int = Field(ge=0, le=100, description="100 = nothing to remark")
     style: str
-    violations: list[Violation]
+    violations: list[Violation] = Field(description="the first 1000, in time order")
+    total_violations: int
     counts: dict[Severity, int]
     rules_run: list[str]

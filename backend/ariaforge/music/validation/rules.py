@@ -4,6 +4,7 @@ a musical example that triggers it and one that must not."""
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -151,11 +152,21 @@ def augmented_seconds(ctx: Context) -> Iterator[Violation]:
 # --- voices -------------------------------------------------------------------------
 
 
-def _sounding(notes: list[Note], tick: int, highest: bool) -> Note | None:
-    candidates = [n for n in notes if n.start <= tick < n.end]
-    if not candidates:
+class _Line:
+    """A track's monophonic line with a fast "what sounds at tick" lookup."""
+
+    def __init__(self, track: Track, highest: bool) -> None:
+        self.notes = line(track, highest)
+        self.starts = [note.start for note in self.notes]
+
+    def at(self, tick: int) -> Note | None:
+        index = bisect_right(self.starts, tick) - 1
+        if index >= 0 and self.notes[index].end > tick:
+            return self.notes[index]
         return None
-    return (max if highest else min)(candidates, key=lambda n: n.pitch)
+
+    def between(self, start: int, end: int) -> list[Note]:
+        return self.notes[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
 def _parallel(upper: tuple[Note, Note], lower: tuple[Note, Note]) -> str | None:
@@ -192,10 +203,11 @@ def _outer_voice_parallels(ctx: Context) -> Iterator[Violation]:
     melody, bass = ctx.melody_track, ctx.bass_track
     if melody is None or bass is None or melody is bass:
         return
-    onsets = sorted({n.start for n in melody.notes} | {n.start for n in bass.notes})
+    top_line, bottom_line = _Line(melody, highest=True), _Line(bass, highest=False)
+    onsets = sorted(set(top_line.starts) | set(bottom_line.starts))
     previous: tuple[Note, Note] | None = None
     for tick in onsets:
-        top, bottom = _sounding(melody.notes, tick, True), _sounding(bass.notes, tick, False)
+        top, bottom = top_line.at(tick), bottom_line.at(tick)
         if top is None or bottom is None:
             previous = None
             continue
@@ -299,8 +311,12 @@ def notes_past_end(ctx: Context) -> Iterator[Violation]:
 
 @rule("empty-section", Severity.WARNING, "A section in which no note sounds.")
 def empty_sections(ctx: Context) -> Iterator[Violation]:
+    notes = sorted((n for _, n in ctx.score.all_notes()), key=lambda n: n.start)
+    starts = [n.start for n in notes]
+    latest_end = list(itertools.accumulate((n.end for n in notes), max))
     for section in ctx.score.sections:
         start, end = ctx.score.bar_start(section.start_bar), ctx.score.bar_start(section.end_bar)
-        if not any(n.start < end and n.end > start for _, n in ctx.score.all_notes()):
+        begun = bisect_left(starts, end)  # notes starting before the section ends
+        if begun == 0 or latest_end[begun - 1] <= start:
             yield _at(ctx, "empty-section", f"section {section.name!r} has no notes", start,
                       None, [])

@@ -1,0 +1,295 @@
+"""Mixing stems into a master: track volume, pan, mute/solo, per-track effects, master
+gain and a true-peak limiter (optionally with loudness normalisation).
+
+Signal flow per track (the order of a mixing desk: trim, inserts, fader, pan):
+
+    synth stem -> trim (`TrackMix.gain_db`) -> effects (`TrackMix.fx`, in order)
+               -> fader (score volume 0-127 as 40*log10(v/127) dB; 100 is about -4.2 dB,
+                  0 is silence) -> pan (equal power, see `pan_gains`) = processed stem
+
+Mute/solo: if any track is soloed, only soloed tracks are heard; a muted track is never
+heard (mute wins over solo). An unheard track's processed stem is all zeros.
+
+**What a stem is.** The processed stems returned by `process_stems`/`mix` are the tracks
+after everything above and before anything on the master bus, all of one length. They
+sum exactly (up to float32 rounding, ~1e-6 of full scale) to the master bus input:
+`bus = sum(processed stems)`. The master chain then applies `MasterSettings.gain_db`,
+optional loudness normalisation and the true-peak limiter; the limiter's gain varies in
+time, so the finished master is *not* a fixed scaling of the bus where it limits.
+
+Effects (pedalboard): "eq" (low shelf, high shelf, optional peak), "compressor" (with
+optional make-up gain) and "reverb". Reverb levels are linear gains where dry_level 1.0
+leaves the dry signal unchanged (pedalboard's dry_level 0.5 is unity; this module halves
+ours). When any heard track has a reverb, every stem is extended by `REVERB_TAIL_S` so
+the tail is not cut off, and trailing samples below -100 dBFS across all stems are
+trimmed afterwards (never into the original length).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pedalboard
+from pedalboard._pedalboard import Pedalboard
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ariaforge.audio.errors import BadInputError
+from ariaforge.audio.loudness import (
+    Audio,
+    apply_gain,
+    as_stereo,
+    db_to_gain,
+    normalize_detailed,
+    true_peak_limit,
+)
+from ariaforge.music.score import ID_PATTERN, Score, Track
+
+REVERB_TAIL_S = 3.0
+SILENCE_PEAK = 1e-5
+MAX_EFFECTS = 8
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class EqEffect(_Strict):
+    """Low shelf + high shelf, and a peak band when `peak_hz` is set. Frequencies above
+    0.45 x the sample rate are lowered to it."""
+
+    type: Literal["eq"] = "eq"
+    low_shelf_hz: float = Field(default=100.0, ge=20.0, le=2000.0)
+    low_shelf_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
+    high_shelf_hz: float = Field(default=8000.0, ge=1000.0, le=20000.0)
+    high_shelf_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
+    peak_hz: float | None = Field(default=None, ge=20.0, le=20000.0)
+    peak_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
+    peak_q: float = Field(default=1.0, ge=0.1, le=18.0)
+
+
+class CompressorEffect(_Strict):
+    type: Literal["compressor"] = "compressor"
+    threshold_db: float = Field(default=-18.0, ge=-60.0, le=0.0)
+    ratio: float = Field(default=4.0, ge=1.0, le=20.0)
+    attack_ms: float = Field(default=10.0, ge=0.1, le=500.0)
+    release_ms: float = Field(default=100.0, ge=1.0, le=5000.0)
+    makeup_gain_db: float = Field(default=0.0, ge=0.0, le=24.0)
+
+
+class ReverbEffect(_Strict):
+    type: Literal["reverb"] = "reverb"
+    room_size: float = Field(default=0.5, ge=0.0, le=1.0)
+    damping: float = Field(default=0.5, ge=0.0, le=1.0)
+    wet_level: float = Field(default=0.25, ge=0.0, le=1.0)
+    dry_level: float = Field(default=1.0, ge=0.0, le=1.0, description="1.0 = unity")
+    width: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+Effect = Annotated[EqEffect | CompressorEffect | ReverbEffect, Field(discriminator="type")]
+
+
+class TrackMix(_Strict):
+    gain_db: float = Field(default=0.0, ge=-60.0, le=12.0, description="trim before effects")
+    fx: list[Effect] = Field(default_factory=list, max_length=MAX_EFFECTS)
+
+
+class MasterSettings(_Strict):
+    gain_db: float = Field(default=0.0, ge=-24.0, le=12.0)
+    limiter: bool = True
+    ceiling_dbtp: float = Field(default=-1.0, ge=-6.0, le=-0.1)
+
+
+class MixSettings(_Strict):
+    """The mix of one score. `tracks` is keyed by track id; tracks without an entry get
+    `TrackMix()` (no trim, no effects)."""
+
+    master: MasterSettings = Field(default_factory=MasterSettings)
+    tracks: dict[Annotated[str, Field(pattern=ID_PATTERN)], TrackMix] = Field(
+        default_factory=dict)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> MixSettings:
+        if len(self.tracks) > 64:
+            raise ValueError("at most 64 tracks")
+        return self
+
+
+def volume_db(volume: int) -> float:
+    """Score volume (0-127) as fader gain in dB: 40*log10(v/127); -inf for 0."""
+    return -math.inf if volume <= 0 else 40.0 * math.log10(volume / 127.0)
+
+
+def pan_gains(pan: int) -> tuple[float, float]:
+    """Equal-power pan (-64 hard left, 0 centre, 63 hard right) as (left, right) gains,
+    normalised so the centre is unity: sqrt2*cos and sqrt2*sin of (x+1)*pi/4 with x in
+    -1..1. A centred mono source keeps its level; hard left gives the left channel
+    +3 dB and silences the right; left^2 + right^2 = 2 everywhere."""
+    x = pan / 64.0 if pan < 0 else pan / 63.0
+    angle = (x + 1.0) * math.pi / 4.0
+    return math.sqrt(2.0) * math.cos(angle), math.sqrt(2.0) * math.sin(angle)
+
+
+def audible_tracks(score: Score) -> list[Track]:
+    """Tracks that are heard under the mute/solo rules."""
+    soloed = any(track.solo for track in score.tracks)
+    return [t for t in score.tracks if not t.mute and (t.solo or not soloed)]
+
+
+def _plugin(effect: EqEffect | CompressorEffect | ReverbEffect,
+            sample_rate: int) -> list[pedalboard.Plugin]:
+    nyquist_guard = 0.45 * sample_rate
+    if isinstance(effect, EqEffect):
+        chain: list[pedalboard.Plugin] = [
+            pedalboard.LowShelfFilter(cutoff_frequency_hz=min(effect.low_shelf_hz,
+                                                              nyquist_guard),
+                                      gain_db=effect.low_shelf_gain_db),
+            pedalboard.HighShelfFilter(cutoff_frequency_hz=min(effect.high_shelf_hz,
+                                                               nyquist_guard),
+                                       gain_db=effect.high_shelf_gain_db),
+        ]
+        if effect.peak_hz is not None:
+            chain.append(pedalboard.PeakFilter(
+                cutoff_frequency_hz=min(effect.peak_hz, nyquist_guard),
+                gain_db=effect.peak_gain_db, q=effect.peak_q))
+        return chain
+    if isinstance(effect, CompressorEffect):
+        chain = [pedalboard.Compressor(threshold_db=effect.threshold_db, ratio=effect.ratio,
+                                       attack_ms=effect.attack_ms,
+                                       release_ms=effect.release_ms)]
+        if effect.makeup_gain_db:
+            chain.append(pedalboard.Gain(gain_db=effect.makeup_gain_db))
+        return chain
+    return [pedalboard.Reverb(room_size=effect.room_size, damping=effect.damping,
+                              wet_level=effect.wet_level, dry_level=effect.dry_level / 2.0,
+                              width=effect.width)]
+
+
+def apply_effects(audio: Audio, effects: list[EqEffect | CompressorEffect | ReverbEffect],
+                  sample_rate: int) -> Audio:
+    """`audio` (frames, 2) through the effects in order (a fresh pedalboard each call)."""
+    if not effects:
+        return audio
+    board = Pedalboard([p for e in effects for p in _plugin(e, sample_rate)])
+    processed = board(np.ascontiguousarray(audio.T), float(sample_rate), reset=True)
+    result: Audio = np.ascontiguousarray(np.asarray(processed, dtype=np.float32).T)
+    return result
+
+
+def _check_tracks(score: Score, settings: MixSettings) -> None:
+    unknown = set(settings.tracks) - {track.id for track in score.tracks}
+    if unknown:
+        raise BadInputError(f"mix settings name unknown tracks: {', '.join(sorted(unknown))}")
+
+
+def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: MixSettings,
+                  sample_rate: int, *, in_place: bool = False) -> dict[str, Audio]:
+    """Processed stems (see the module notes) for every track of `score`, keyed by id.
+    `stems` must hold a synth stem for each heard track (others may be missing); all
+    stems must share one length. Inputs are not modified unless `in_place` (then float32
+    (frames, 2) stems may be reused as the output, saving memory)."""
+    _check_tracks(score, settings)
+    heard = audible_tracks(score)
+    arrays = {tid: as_stereo(stem) for tid, stem in stems.items()}
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) > 1:
+        raise BadInputError("stems must all have the same length")
+    missing = [t.id for t in heard if t.id not in arrays]
+    if missing:
+        raise BadInputError(f"no stem for track(s): {', '.join(missing)}")
+    length = lengths.pop() if lengths else 0
+    reverb = any(isinstance(e, ReverbEffect) for t in heard
+                 for e in settings.tracks.get(t.id, TrackMix()).fx)
+    extended = length + (round(REVERB_TAIL_S * sample_rate) if reverb else 0)
+    heard_ids = {t.id for t in heard}
+    processed: dict[str, Audio] = {}
+    for track in score.tracks:
+        if track.id not in heard_ids or track.volume == 0:
+            processed[track.id] = np.zeros((extended, 2), np.float32)
+            continue
+        mix = settings.tracks.get(track.id, TrackMix())
+        audio = arrays[track.id]
+        if extended > length:
+            audio = np.concatenate([audio, np.zeros((extended - length, 2), np.float32)])
+        fader = db_to_gain(volume_db(track.volume))
+        left, right = pan_gains(track.pan)
+        if mix.fx:
+            audio = apply_effects(apply_gain(audio, mix.gain_db) if mix.gain_db else audio,
+                                  list(mix.fx), sample_rate)
+        else:  # trim and fader are both static gains: one multiplication
+            fader *= db_to_gain(mix.gain_db)
+        gains = np.asarray([fader * left, fader * right], np.float32)
+        if in_place or audio is not arrays[track.id] or audio is not stems[track.id]:
+            audio *= gains  # our own copy, or the caller allowed it
+            processed[track.id] = audio
+        else:
+            processed[track.id] = audio * gains
+    if extended > length:
+        processed = _trim_tail(processed, length)
+    return processed
+
+
+def _trim_tail(stems: dict[str, Audio], keep: int) -> dict[str, Audio]:
+    """Cut trailing frames that are below -100 dBFS in every stem (not before `keep`)."""
+    last = keep
+    for audio in stems.values():
+        loud = np.flatnonzero(np.abs(audio[keep:]).max(axis=1) >= SILENCE_PEAK)
+        if len(loud):
+            last = max(last, keep + int(loud[-1]) + 1)
+    return {tid: audio[:last] for tid, audio in stems.items()}
+
+
+def sum_stems(stems: Mapping[str, Audio], length: int | None = None) -> Audio:
+    """The bus: the sum of the stems (float32, (frames, 2))."""
+    arrays = list(stems.values())
+    if not arrays:
+        return np.zeros((length or 0, 2), np.float32)
+    bus = arrays[0].copy()
+    for audio in arrays[1:]:
+        bus += audio
+    return bus
+
+
+@dataclass(frozen=True)
+class Mastered:
+    """The finished master. `gain_db` is the static gain applied to the bus before the
+    limiter (master gain plus any loudness-normalisation gain); `lufs` is the integrated
+    loudness when normalisation ran."""
+
+    audio: Audio
+    gain_db: float
+    lufs: float | None
+    true_peak_dbtp: float | None = None
+    power: npt.NDArray[np.float64] | None = None
+
+
+def master_chain(bus: npt.ArrayLike, sample_rate: int, master: MasterSettings, *,
+                 target_lufs: float | None = None) -> Mastered:
+    """Master gain, then (with `target_lufs`) loudness normalisation, then the true-peak
+    limiter at `master.ceiling_dbtp` when `master.limiter` is on. With a target, the
+    normalisation decides the level, so `master.gain_db` only shifts where the limiter
+    starts working (in effect, nothing)."""
+    data = apply_gain(as_stereo(bus), master.gain_db) if master.gain_db else as_stereo(bus)
+    if target_lufs is not None:
+        result = normalize_detailed(data, sample_rate, target_lufs, master.ceiling_dbtp,
+                                    limiter=master.limiter)
+        return Mastered(result.audio, master.gain_db + result.gain_db, result.lufs,
+                        result.true_peak_dbtp, result.power)
+    if master.limiter:
+        return Mastered(true_peak_limit(data, sample_rate, master.ceiling_dbtp),
+                        master.gain_db, None)
+    return Mastered(data, master.gain_db, None)
+
+
+def mix(score: Score, stems: Mapping[str, npt.ArrayLike], settings: MixSettings,
+        sample_rate: int, *, target_lufs: float | None = None) -> tuple[Audio, dict[str, Audio]]:
+    """(master, processed stems): see the module notes. `sum(processed stems)` is the
+    master bus before the master chain."""
+    processed = process_stems(score, stems, settings, sample_rate)
+    length = len(next(iter(processed.values()))) if processed else 0
+    bus = sum_stems(processed, length)
+    return master_chain(bus, sample_rate, settings.master, target_lufs=target_lufs).audio, processed

@@ -1,0 +1,278 @@
+"""Score + mix settings + options → finished audio files, with a quality report.
+
+Stages, with the share of the 0-100 progress each reports:
+synth 0-60 (per track), mix 60-75, loudness 75-85 (the master chain, including loudness
+normalisation), encode 85-100 (one step per finished file: the mix and each stem, two
+FFmpeg processes at a time, while the quality report is computed). `progress(percent,
+stage, message)` is called from the calling thread, at least at the start and end of
+every stage, never with a smaller percent than before; the last call is
+(100.0, "encode", "done").
+
+Determinism: the same score, settings, options, SoundFont file and FFmpeg binary give
+byte-identical files (no randomness: the 16-bit dither is a fixed hash of the sample
+index; FFmpeg runs with bitexact flags and no metadata). `render_cache_key` hashes all of
+these (plus `PIPELINE_VERSION`) for callers that cache renders.
+
+Quality: `RenderResult.quality` describes the finished master as float audio, before
+encoding (a lossy codec may move the true peak by a few tenths of a dB).
+
+Sample rate: the synth runs at `options.sample_rate`, except for opus, which is rendered
+at 48 kHz (Opus has no 44.1 kHz mode), so nothing is resampled.
+
+Stem files (`include_stems`): each heard track's processed stem (see `mix`) scaled by the
+same static gain as the mix bus before its limiter (master gain plus loudness gain), so
+the stem files add up to the mix as it was before limiting. If that would push any stem's
+true peak over the ceiling, all stems are turned down together by the same amount
+(`RenderResult.stem_gain_db` then differs from `mix_gain_db`). Muted or un-soloed tracks
+get no stem file.
+
+Errors: `BadScoreError` (no notes, no note in the requested bars) and `BadInputError`
+(bars outside the score, mix settings for unknown tracks) are permanent; other
+`RenderError`s (SoundFont, FFmpeg) may not be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ariaforge.audio.encode import (
+    EXTENSIONS,
+    AudioFormat,
+    Quality,
+    check_encoder,
+    encode,
+    ffmpeg_path,
+)
+from ariaforge.audio.errors import BadInputError, BadScoreError
+from ariaforge.audio.loudness import Audio, apply_gain, true_peak_dbtp
+from ariaforge.audio.mix import (
+    MixSettings,
+    audible_tracks,
+    master_chain,
+    process_stems,
+    sum_stems,
+)
+from ariaforge.audio.quality import QualityReport, analyze
+from ariaforge.audio.soundfont import SoundFontPath, load_soundfont
+from ariaforge.audio.synth import (
+    DEFAULT_TAIL_SECONDS,
+    body_frames,
+    render_stems,
+    resolve_span,
+)
+from ariaforge.music.score import Score
+
+PIPELINE_VERSION = "1"
+ENCODE_WORKERS = 2
+Progress = Callable[[float, str, str], None]
+
+_SYNTH, _MIX, _LOUDNESS, _ENCODE = (0.0, 60.0), (60.0, 75.0), (75.0, 85.0), (85.0, 100.0)
+
+
+class RenderOptions(BaseModel):
+    """What to render. Bars are 1-based and inclusive: start_bar=3, end_bar=4 renders
+    bars 3 and 4 (plus the release tail). `target_lufs=None` skips loudness
+    normalisation (the master gain and limiter still apply)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    format: AudioFormat = "wav"
+    sample_rate: Literal[44100, 48000] = 44100
+    bit_depth: Literal[16, 24] = 16
+    quality: Quality = "high"
+    target_lufs: float | None = Field(default=-14.0, ge=-36.0, le=-6.0)
+    include_stems: bool = False
+    start_bar: int | None = Field(default=None, ge=1)
+    end_bar: int | None = Field(default=None, ge=1)
+    tail_seconds: float = Field(default=DEFAULT_TAIL_SECONDS, ge=0.0, le=10.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RenderOptions:
+        if self.start_bar is not None and self.end_bar is not None and (
+                self.end_bar < self.start_bar):
+            raise ValueError("end_bar must not come before start_bar")
+        return self
+
+    @property
+    def render_rate(self) -> int:
+        return 48000 if self.format == "opus" else self.sample_rate
+
+
+class RenderedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: Path
+    kind: Literal["mix", "stem"]
+    track_id: str | None
+    format: AudioFormat
+    bytes: int
+    duration_s: float
+
+
+class RenderResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: list[RenderedFile]
+    quality: QualityReport
+    seconds_of_audio: float
+    render_seconds: float
+    sample_rate: int
+    mix_gain_db: float = Field(description="static gain on the bus before the limiter")
+    stem_gain_db: float | None = Field(description="gain on the stem files, when written")
+
+
+def tick_range(score: Score, options: RenderOptions) -> tuple[int, int | None]:
+    """[start, end) ticks of the requested bars; end None = to the end of the piece."""
+    start_bar = options.start_bar or 1
+    if start_bar > score.bars:
+        raise BadInputError(f"start_bar {start_bar} is past the end of the "
+                            f"{score.bars}-bar score")
+    if options.end_bar is not None and options.end_bar > score.bars:
+        raise BadInputError(f"end_bar {options.end_bar} is past the end of the "
+                            f"{score.bars}-bar score")
+    start = score.bar_start(start_bar)
+    end = None if options.end_bar is None else score.bar_start(options.end_bar + 1)
+    return start, end
+
+
+def render_cache_key(score: Score, mix_settings: MixSettings, options: RenderOptions, *,
+                     soundfont_path: SoundFontPath | None = None,
+                     ffmpeg_binary: str | os.PathLike[str] | None = None) -> str:
+    """SHA-256 over everything that decides the output bytes."""
+    font = load_soundfont(soundfont_path)
+    binary = Path(ffmpeg_path(ffmpeg_binary))
+    try:
+        stat = binary.stat()
+        ffmpeg_id = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        ffmpeg_id = str(binary)
+    payload = {
+        "version": PIPELINE_VERSION,
+        "score": score.model_dump(mode="json"),
+        "mix": mix_settings.model_dump(mode="json"),
+        "options": options.model_dump(mode="json"),
+        "soundfont": font.digest(),
+        "ffmpeg": ffmpeg_id,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Reporter:
+    def __init__(self, callback: Progress | None) -> None:
+        self._callback = callback
+        self._last = 0.0
+
+    def __call__(self, span: tuple[float, float], fraction: float, stage: str,
+                 message: str) -> None:
+        if self._callback is None:
+            return
+        percent = span[0] + (span[1] - span[0]) * min(max(fraction, 0.0), 1.0)
+        self._last = max(self._last, percent)  # never goes backwards
+        self._callback(round(self._last, 2), stage, message)
+
+
+def render_score(
+    score: Score,
+    mix_settings: MixSettings,
+    options: RenderOptions,
+    out_dir: Path,
+    *,
+    soundfont_path: SoundFontPath | None = None,
+    ffmpeg_binary: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render `score` to `out_dir` (created if missing): `mix.<ext>` and, with
+    `include_stems`, `stem-<track id>.<ext>` per heard track. See the module notes."""
+    began = time.perf_counter()
+    report = _Reporter(progress)
+    rate = options.render_rate
+    if not any(True for _ in score.all_notes()):
+        raise BadScoreError("the score has no notes to render")
+    start, end = tick_range(score, options)
+    check_encoder(options.format, ffmpeg_binary)  # fail before the slow work
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    report(_SYNTH, 0.0, "synth", "rendering tracks")
+    heard = audible_tracks(score)
+    stems = render_stems(
+        score, soundfont_path, rate, start_tick=start, end_tick=end,
+        tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
+        progress=lambda done: report(_SYNTH, done, "synth", "rendering tracks"))
+    if not stems:  # every track muted: silence as long as the requested span
+        span = resolve_span(score, start, end)
+        silence = np.zeros((body_frames(score, rate, *span), 2), np.float32)
+        stems = {track.id: silence for track in score.tracks[:1]}
+    report(_SYNTH, 1.0, "synth", "tracks rendered")
+
+    report(_MIX, 0.0, "mix", "mixing")
+    processed = process_stems(score, stems, mix_settings, rate, in_place=True)
+    del stems
+    bus = sum_stems(processed)
+    report(_MIX, 1.0, "mix", "mixed")
+
+    report(_LOUDNESS, 0.0, "loudness", "mastering")
+    mastered = master_chain(bus, rate, mix_settings.master, target_lufs=options.target_lufs)
+    del bus
+    report(_LOUDNESS, 1.0, "loudness", "mastered")
+
+    heard_set = {t.id for t in heard}
+    stem_audio = {tid: a for tid, a in processed.items() if tid in heard_set}
+    stem_gain = _stem_gain(stem_audio, mastered.gain_db,
+                           mix_settings.master.ceiling_dbtp) if options.include_stems else None
+    jobs: list[tuple[str | None, Audio, float]] = [(None, mastered.audio, 0.0)]
+    if stem_gain is not None:
+        jobs += [(tid, a, stem_gain) for tid, a in stem_audio.items()]
+    del processed
+    extension = EXTENSIONS[options.format]
+    done = 0
+
+    def encode_job(job: tuple[str | None, Audio, float]) -> RenderedFile:
+        track_id, audio, gain_db = job
+        if gain_db:
+            audio = apply_gain(audio, gain_db)
+        name = f"mix{extension}" if track_id is None else f"stem-{track_id}{extension}"
+        path = encode(audio, rate, out_dir / name, options.format,
+                      bit_depth=options.bit_depth, quality=options.quality,
+                      ffmpeg_binary=ffmpeg_binary)
+        return RenderedFile(path=path, kind="mix" if track_id is None else "stem",
+                            track_id=track_id, format=options.format,
+                            bytes=path.stat().st_size, duration_s=len(audio) / rate)
+
+    # FFmpeg runs in its own processes: encode (two at a time) while the quality report
+    # is computed here. Each file is still written by exactly one deterministic encode.
+    report(_ENCODE, 0.0, "encode", f"encoding {len(jobs)} file(s)")
+    with ThreadPoolExecutor(max_workers=ENCODE_WORKERS) as pool:
+        futures = [pool.submit(encode_job, job) for job in jobs]
+        quality = analyze(mastered.audio, rate, target_lufs=options.target_lufs,
+                          ceiling_dbtp=mix_settings.master.ceiling_dbtp, power=mastered.power,
+                          true_peak=mastered.true_peak_dbtp)
+        files: list[RenderedFile] = []
+        for future in futures:
+            files.append(future.result())
+            done += 1
+            report(_ENCODE, done / len(jobs), "encode", f"encoded {files[-1].path.name}")
+    report(_ENCODE, 1.0, "encode", "done")
+    return RenderResult(
+        files=files, quality=quality, seconds_of_audio=len(mastered.audio) / rate,
+        render_seconds=time.perf_counter() - began, sample_rate=rate,
+        mix_gain_db=mastered.gain_db, stem_gain_db=stem_gain)
+
+
+def _stem_gain(stems: dict[str, Audio], gain_db: float, ceiling_dbtp: float) -> float:
+    """`gain_db`, lowered so that no stem's true peak exceeds the ceiling."""
+    peaks = [p for p in (true_peak_dbtp(a) for a in stems.values()) if p is not None]
+    if not peaks:
+        return gain_db
+    loudest = max(peaks) + gain_db
+    return gain_db if loudest <= ceiling_dbtp else gain_db - (loudest - ceiling_dbtp)

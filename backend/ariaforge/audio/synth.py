@@ -1,0 +1,238 @@
+"""Score → one stereo float32 stem per track, through a SoundFont (TinySoundFont).
+
+Each track renders on its own synthesizer instance, so stems are independent and a track's
+settings never leak into another. Pitched tracks play their General MIDI program (bank 0;
+a program the SoundFont lacks falls back to program 0). Drum tracks play on MIDI channel
+10 with drum mode forced, so they sound without any program change (their program picks
+the GM drum kit, falling back to the standard kit). Overlapping notes of one pitch in a
+track go to separate channels, so each keeps its own note-off.
+
+Timing follows the score's tempo map exactly: a tick's frame is
+`round((seconds_at(tick) - seconds_at(start_tick)) * sample_rate)`. A stem holds the
+span [start_tick, end_tick) ("the body") followed by the release tail: rendering goes on
+after the last note-off until the stem is silent (peak below -100 dBFS over a block) or
+`tail_seconds` have passed. Every returned stem is then padded with zeros to the longest
+one, so all stems have the same length:
+`body_frames <= frames <= body_frames + ceil(tail_seconds * sample_rate)`.
+
+Partial renders: notes sounding at `start_tick` are struck at `start_tick`; notes still
+sounding at `end_tick` are released there. Nothing is clipped or limited here: stems are
+float with headroom (the synth runs at `SYNTH_GAIN_DB`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ariaforge.audio.errors import BadInputError, BadScoreError
+from ariaforge.audio.soundfont import DRUM_BANK, LoadedSoundFont, SoundFontPath, load_soundfont
+from ariaforge.music.score import PPQ, Note, Score, Track
+
+Audio = npt.NDArray[np.float32]
+SynthProgress = Callable[[float], None]
+
+DRUM_CHANNEL = 9
+PITCHED_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
+SYNTH_GAIN_DB = -6.0
+DEFAULT_TAIL_SECONDS = 2.0
+MAX_TAIL_SECONDS = 30.0
+SILENCE_PEAK = 1e-5  # -100 dBFS
+TAIL_BLOCK = 1024
+SAMPLE_RATES = range(8000, 192_001)
+
+_OFF, _ON = 0, 1
+
+
+def tick_to_seconds(score: Score) -> Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]]:
+    """A vectorised `Score.seconds_at`."""
+    ticks = [0, *(change.tick for change in score.tempo_changes)]
+    bpms = [score.tempo, *(change.bpm for change in score.tempo_changes)]
+    starts = [0.0]
+    for i in range(1, len(ticks)):
+        starts.append(starts[-1] + (ticks[i] - ticks[i - 1]) * 60.0 / (bpms[i - 1] * PPQ))
+    tick_arr = np.asarray(ticks, dtype=np.int64)
+    start_arr = np.asarray(starts, dtype=np.float64)
+    spt_arr = 60.0 / (np.asarray(bpms, dtype=np.float64) * PPQ)
+
+    def convert(values: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        index = np.searchsorted(tick_arr, values, side="right") - 1
+        index = np.clip(index, 0, len(tick_arr) - 1)
+        result: npt.NDArray[np.float64] = start_arr[index] + (values - tick_arr[index]) * (
+            spt_arr[index])
+        return result
+
+    return convert
+
+
+def score_end_tick(score: Score) -> int:
+    """The end of the piece: its last bar or its last note-off, whichever is later."""
+    return max([score.end_tick, *(note.end for _, note in score.all_notes())])
+
+
+def resolve_span(score: Score, start_tick: int = 0, end_tick: int | None = None) -> tuple[int, int]:
+    """[start, end) in ticks, checked; BadScoreError when no note sounds in it."""
+    end = score_end_tick(score) if end_tick is None else end_tick
+    if start_tick < 0 or end <= start_tick:
+        raise BadInputError(f"empty or negative tick range [{start_tick}, {end})")
+    if not any(True for _, _ in score.all_notes()):
+        raise BadScoreError("the score has no notes to render")
+    if not any(n.start < end and n.end > start_tick for _, n in score.all_notes()):
+        raise BadScoreError("no note sounds in the requested range")
+    return start_tick, end
+
+
+def body_frames(score: Score, sample_rate: int, start_tick: int, end_tick: int) -> int:
+    """Frames of the span [start_tick, end_tick) without the release tail."""
+    seconds = score.seconds_at(end_tick) - score.seconds_at(start_tick)
+    return round(seconds * sample_rate)
+
+
+@dataclass(frozen=True)
+class _Voice:
+    channel: int
+    program: int
+    drum: bool
+
+
+def _layers(notes: list[Note]) -> list[int]:
+    """For each note (in start order), the first layer where no earlier note of the same
+    pitch still sounds."""
+    lanes: dict[int, list[int]] = {}
+    layers: list[int] = []
+    for note in notes:
+        ends = lanes.setdefault(note.pitch, [])
+        layer = next((i for i, end in enumerate(ends) if end <= note.start), len(ends))
+        if layer == len(ends):
+            ends.append(note.end)
+        else:
+            ends[layer] = note.end
+        layers.append(layer)
+    return layers
+
+
+def _channels(track: Track, main: int, layers: int, font: LoadedSoundFont) -> list[_Voice]:
+    """One channel per layer: the track's own first, then the others (at most 16)."""
+    if track.is_drum:
+        program = track.program if font.has_preset(DRUM_BANK, track.program) else 0
+        order = [DRUM_CHANNEL, *PITCHED_CHANNELS]
+    else:
+        program = track.program if font.has_preset(0, track.program) else 0
+        order = [main, *(c for c in PITCHED_CHANNELS if c != main), DRUM_CHANNEL]
+    return [_Voice(order[i], program, track.is_drum) for i in range(min(max(layers, 1), 16))]
+
+
+def render_track(
+    track: Track,
+    font: LoadedSoundFont,
+    sample_rate: int,
+    to_frame: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+    *,
+    main_channel: int,
+    start_tick: int,
+    end_tick: int,
+    body: int,
+    tail_frames: int,
+) -> Audio:
+    """One track's stem: (frames, 2) float32, `body` frames plus at most `tail_frames`."""
+    notes = [n for n in track.sorted_notes() if n.start < end_tick and n.end > start_tick]
+    layers = _layers(notes)
+    voices = _channels(track, main_channel, max(layers, default=0) + 1, font)
+    out = np.zeros((body + tail_frames, 2), dtype=np.float32)
+    if not notes:
+        return out[:body]
+    synth = font.instance(sample_rate, SYNTH_GAIN_DB)
+    for voice in voices:
+        bank = DRUM_BANK if voice.drum else 0
+        synth.channel_set_bank(voice.channel, bank)
+        synth.channel_set_preset_number(voice.channel, voice.program, voice.drum)
+    starts = np.fromiter((max(n.start, start_tick) for n in notes), np.int64, len(notes))
+    ends = np.fromiter((min(n.end, end_tick) for n in notes), np.int64, len(notes))
+    on_frames = to_frame(starts)
+    off_frames = np.maximum(to_frame(ends), on_frames + 1)
+    events: list[tuple[int, int, int, int, float]] = []
+    for note, layer, on, off in zip(notes, layers, on_frames.tolist(), off_frames.tolist(),
+                                    strict=True):
+        channel = voices[min(layer, len(voices) - 1)].channel
+        events.append((on, _ON, channel, note.pitch, note.velocity / 127.0))
+        events.append((off, _OFF, channel, note.pitch, 0.0))
+    # Note-offs before note-ons at one frame, so a repeated note is released, then struck.
+    events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+    pos = 0
+    for frame, kind, channel, pitch, velocity in events:
+        if frame > pos:
+            synth.render(out[pos:frame], False)
+            pos = frame
+        if kind == _ON:
+            synth.channel_note_on(channel, pitch, velocity)
+        else:
+            synth.channel_note_off(channel, pitch)
+    if body > pos:
+        synth.render(out[pos:body], False)
+        pos = body
+    limit = body + tail_frames
+    while pos < limit:
+        stop = min(pos + TAIL_BLOCK, limit)
+        block = out[pos:stop]
+        synth.render(block, False)
+        pos = stop
+        if float(np.max(np.abs(block))) < SILENCE_PEAK:
+            break
+    return out[:pos]
+
+
+def render_stems(
+    score: Score,
+    soundfont_path: SoundFontPath | None,
+    sample_rate: int,
+    *,
+    start_tick: int = 0,
+    end_tick: int | None = None,
+    tail_seconds: float = DEFAULT_TAIL_SECONDS,
+    track_ids: Collection[str] | None = None,
+    progress: SynthProgress | None = None,
+) -> dict[str, Audio]:
+    """Render each track (or those in `track_ids`) of `score` to a stereo float32 stem of
+    shape (frames, 2), keyed by track id. All stems share one length (see the module
+    notes). `progress` receives the finished fraction, 0..1."""
+    if sample_rate not in SAMPLE_RATES:
+        raise BadInputError(f"unsupported sample rate {sample_rate}")
+    if not 0.0 <= tail_seconds <= MAX_TAIL_SECONDS or math.isnan(tail_seconds):
+        raise BadInputError(f"tail_seconds must be within 0..{MAX_TAIL_SECONDS}")
+    start, end = resolve_span(score, start_tick, end_tick)
+    font = load_soundfont(soundfont_path)
+    seconds = tick_to_seconds(score)
+    origin = float(seconds(np.asarray([start], dtype=np.int64))[0])
+
+    def to_frame(ticks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        frames = np.rint((seconds(ticks) - origin) * sample_rate)
+        return frames.astype(np.int64)
+
+    body = int(to_frame(np.asarray([end], dtype=np.int64))[0])
+    tail = math.ceil(tail_seconds * sample_rate)
+    wanted = None if track_ids is None else set(track_ids)
+    unknown = set() if wanted is None else wanted - {t.id for t in score.tracks}
+    if unknown:
+        raise BadInputError(f"no such track: {', '.join(sorted(unknown))}")
+    chosen = [t for t in score.tracks if wanted is None or t.id in wanted]
+    pitched_index = {t.id: i for i, t in enumerate(x for x in score.tracks if not x.is_drum)}
+    stems: dict[str, Audio] = {}
+    for done, track in enumerate(chosen, start=1):
+        main = DRUM_CHANNEL if track.is_drum else PITCHED_CHANNELS[
+            pitched_index[track.id] % len(PITCHED_CHANNELS)]
+        stems[track.id] = render_track(
+            track, font, sample_rate, to_frame, main_channel=main, start_tick=start,
+            end_tick=end, body=body, tail_frames=tail)
+        if progress is not None:
+            progress(done / len(chosen))
+    length = max((len(stem) for stem in stems.values()), default=body)
+    for track_id, stem in stems.items():
+        if len(stem) < length:
+            padded = np.zeros((length, 2), dtype=np.float32)
+            padded[: len(stem)] = stem
+            stems[track_id] = padded
+    return stems

@@ -1,0 +1,1 @@
+"""Mix settings, audio exports (as background jobs) and previews of a project's score."""

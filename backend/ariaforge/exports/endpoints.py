@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi.responses import RedirectResponse, StreamingResponse
+
+from ariaforge.api import API_PREFIX
+from ariaforge.auth.deps import CurrentUser
+from ariaforge.core.db import SessionDep
+from ariaforge.core.errors import NotFound, ValidationFailed
+from ariaforge.core.redis import RedisDep
+from ariaforge.core.revisions import expected_revision
+from ariaforge.core.storage import ObjectNotFoundError
+from ariaforge.exports import render, service
+from ariaforge.exports.schemas import ExportOut, ExportRequest, MixOut, MixPut
+from ariaforge.jobs.errors import PermanentJobError
+from ariaforge.models import Job
+from ariaforge.scores import service as scores
+
+router = APIRouter(prefix=API_PREFIX, tags=["mix and export"])
+IfMatch = Annotated[str | None, Header(max_length=64)]
+FileName = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+SIGNED_URL_SECONDS = 300
+_preview_locks: dict[str, asyncio.Lock] = {}
+
+
+@router.get("/projects/{project_id}/mix", response_model=MixOut)
+async def get_mix(project_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> MixOut:
+    """Master gain and limiter, and each track's gain and effects (EQ, compressor, reverb).
+    Revision 0 means the defaults were never changed."""
+    revision, settings = await service.get_mix(session, user, project_id)
+    return MixOut(revision=revision, settings=settings)
+
+
+@router.put("/projects/{project_id}/mix", response_model=MixOut)
+async def put_mix(project_id: uuid.UUID, body: MixPut, user: CurrentUser, session: SessionDep,
+                  if_match: IfMatch = None) -> MixOut:
+    """Replace the mix settings (unknown effect or out-of-range parameter: 422)."""
+    revision = await service.put_mix(session, user, project_id, body.settings,
+                                     expected_revision(body.revision, if_match))
+    return MixOut(revision=revision, settings=body.settings)
+
+
+@router.post("/projects/{project_id}/exports", status_code=status.HTTP_202_ACCEPTED,
+             response_model=ExportOut)
+async def create_export(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                        redis: RedisDep, request: Request,
+                        body: ExportRequest | None = None) -> ExportOut:
+    """Render the score to audio in the background. Poll `GET /exports/{id}` (or follow
+    the job's events) for progress, the quality report and the files."""
+    export = await service.create_export(
+        session, redis, user, project_id, body or ExportRequest(),
+        max_attempts=request.app.state.settings.job_max_attempts)
+    job = await session.get(Job, export.job_id) if export.job_id else None
+    return service.export_out(export, job, API_PREFIX)
+
+
+@router.get("/projects/{project_id}/exports", response_model=list[ExportOut])
+async def list_exports(project_id: uuid.UUID, user: CurrentUser,
+                       session: SessionDep) -> list[ExportOut]:
+    rows = await service.list_exports(session, user, project_id)
+    return [service.export_out(export, job, API_PREFIX) for export, job in rows]
+
+
+@router.get("/exports/{export_id}", response_model=ExportOut)
+async def get_export(export_id: uuid.UUID, user: CurrentUser,
+                     session: SessionDep) -> ExportOut:
+    export, job = await service.visible_export(session, user, export_id)
+    return service.export_out(export, job, API_PREFIX)
+
+
+@router.get("/exports/{export_id}/files/{name}", response_class=Response,
+            responses={307: {"description": "a short-lived signed URL (S3 storage)"}})
+async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
+                   session: SessionDep, request: Request) -> Response:
+    """One file of a finished export, for anyone who may see the project: streamed
+    through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes."""
+    export, _ = await service.visible_export(session, user, export_id)
+    entry = next((f for f in export.files if f["name"] == name), None)
+    if entry is None:
+        raise NotFound("no such file in this export")
+    storage = request.app.state.storage
+    key = f"exports/{export_id}/{name}"
+    url = await storage.signed_url(key, name, SIGNED_URL_SECONDS)
+    if url:
+        return RedirectResponse(url, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
+    if await storage.size(key) is None:
+        raise NotFound("the file is no longer stored")
+    return StreamingResponse(storage.stream(key),
+                             media_type=render.CONTENT_TYPES.get(entry["format"]),
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "Content-Length": str(entry["bytes"])})
+
+
+@router.get("/projects/{project_id}/preview", response_class=Response,
+            responses={200: {"content": {"audio/mpeg": {}}}, 304: {"description": "cached"}})
+async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                  request: Request, if_none_match: Annotated[
+                      str | None, Header(max_length=128)] = None) -> Response:
+    """The current score as MP3, rendered once per distinct score and mix."""
+    loaded = await scores.get_score(session, user, project_id)
+    _, mix = await service.current_mix(session, project_id)
+    settings = request.app.state.settings
+    key = render.preview_key(project_id, loaded.score, mix, settings)
+    etag = f'"{key.rsplit("/", 1)[1].removesuffix(".mp3")}"'
+    if if_none_match == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    storage = request.app.state.storage
+    lock = _preview_locks.setdefault(key, asyncio.Lock())
+    async with lock:  # one render per distinct preview at a time in this process
+        if await storage.size(key) is None:
+            try:
+                await render.render_preview(loaded.score, mix, key, settings)
+            except PermanentJobError as error:
+                raise ValidationFailed(f"nothing to preview: {error}") from None
+    try:
+        size = await storage.size(key)
+        return StreamingResponse(storage.stream(key), media_type="audio/mpeg",
+                                 headers={"ETag": etag, "Content-Length": str(size),
+                                          "Cache-Control": "private, max-age=0"})
+    except ObjectNotFoundError:
+        raise NotFound("preview not available") from None

@@ -1,0 +1,13 @@
+"""Every job kind the product has, registered by importing the modules that define them."""
+
+from __future__ import annotations
+
+from ariaforge.jobs.registry import HANDLERS, Handler
+
+
+def all_handlers() -> dict[str, Handler]:
+    # Imported here, not at module level: the export handler pulls in the audio stack,
+    # which the API process does not need to load for most requests.
+    import ariaforge.exports.render  # noqa: F401 - registers export.render
+
+    return HANDLERS

@@ -1,0 +1,82 @@
+"""Job kinds and their handlers, and what a handler gets to work with."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ariaforge.config import Settings
+from ariaforge.jobs.errors import JobCancelled, PermanentJobError
+
+
+@dataclass
+class JobContext:
+    """Handed to a handler. CPU-bound work runs in a thread and reports through
+    `report` (thread-safe); the worker publishes the latest report and raises
+    JobCancelled inside the thread at its next report after a cancellation."""
+
+    job_id: uuid.UUID
+    kind: str
+    payload: dict[str, Any]
+    attempt: int
+    sessionmaker: async_sessionmaker[AsyncSession]
+    redis: Redis
+    settings: Settings | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    _latest: tuple[float, str, str] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def report(self, percent: float, stage: str, message: str = "") -> None:
+        if self.cancelled.is_set():
+            raise JobCancelled
+        with self._lock:
+            self._latest = (max(0.0, min(100.0, percent)), stage[:64], message[:500])
+
+    def take_report(self) -> tuple[float, str, str] | None:
+        with self._lock:
+            latest, self._latest = self._latest, None
+            return latest
+
+
+Handler = Callable[[JobContext], Coroutine[Any, Any, dict[str, Any]]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+    return register
+
+
+@handler("echo")
+async def _echo(ctx: JobContext) -> dict[str, Any]:
+    """Proves the queue round trip end to end."""
+    return {"echo": ctx.payload}
+
+
+MAX_SLEEP_S = 60.0
+
+
+@handler("diagnostics.sleep")
+async def _sleep(ctx: JobContext) -> dict[str, Any]:
+    """Works for `seconds` in steps, reporting progress: checks a worker fleet's
+    progress, cancellation and crash recovery without rendering anything. Its one effect
+    (recording the job as done) is idempotent."""
+    seconds = ctx.payload.get("seconds", 1.0)
+    if not isinstance(seconds, int | float) or not 0 <= seconds <= MAX_SLEEP_S:
+        raise PermanentJobError(f"seconds must be a number from 0 to {MAX_SLEEP_S:g}")
+    steps = max(1, int(seconds * 10))
+    for step in range(steps):
+        ctx.report(100.0 * step / steps, "sleeping")
+        await asyncio.sleep(seconds / steps)
+    ctx.report(100.0, "done")
+    await ctx.redis.sadd("ariaforge:diagnostics:done", str(ctx.job_id))
+    return {"slept": seconds, "attempt": ctx.attempt}

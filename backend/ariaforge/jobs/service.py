@@ -1,0 +1,39 @@
+"""Reading and cancelling jobs, with the same authorization as their project."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ariaforge.core.errors import Conflict, NotFound
+from ariaforge.models import FINISHED, Job, JobStatus, User
+from ariaforge.projects.access import WRITERS, authorize
+
+
+async def visible_job(session: AsyncSession, user: User, job_id: uuid.UUID, *,
+                      write: bool = False, for_update: bool = False) -> Job:
+    """The job if the user started it or may see its project; else 404 (no leak)."""
+    job = await session.get(Job, job_id, with_for_update=for_update)
+    if job is None:
+        raise NotFound("job not found")
+    if job.project_id is not None:
+        try:
+            await authorize(session, job.project_id, user, WRITERS if write else None)
+        except NotFound:
+            raise NotFound("job not found") from None
+    elif job.created_by != user.id:
+        raise NotFound("job not found")
+    return job
+
+
+async def cancel(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
+    """A queued job is cancelled at once; a running one stops at its next heartbeat."""
+    job = await visible_job(session, user, job_id, write=True, for_update=True)
+    if job.status in FINISHED:
+        raise Conflict(f"the job already ended ({job.status})")
+    job.cancel_requested = True
+    if job.status == JobStatus.QUEUED.value:
+        job.status = JobStatus.CANCELLED.value
+    await session.flush()
+    return job
