@@ -150,9 +150,19 @@ def api(host: HostOption = "127.0.0.1", port: PortOption = 8000, home: HomeOptio
 
 
 @app.command()
-def worker(home: HomeOption = None) -> None:
+def worker(home: HomeOption = None,
+           metrics_port: Annotated[int | None, typer.Option(
+               min=1, max=65535, help="Serve this worker's Prometheus metrics (queue size, "
+               "render times) on this port; under `ariaforge up` the API shows them.")] = None,
+           ) -> None:
     """Run only a job worker (compose, render, export jobs), on the same services as `api`."""
+    signal.signal(signal.SIGTERM, _exit_cleanly)  # until the loop installs its own handler
     settings = _settings(home)
+    if metrics_port is not None:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # this process serves its own
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
     with _services(settings, migrate=False):
         asyncio.run(_run_worker(os.environ["REDIS_URL"], os.environ["DATABASE_URL"]))
 

@@ -82,7 +82,7 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
-@pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "version"])
+@pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "render", "version"])
 def test_every_command_has_useful_help(command: str) -> None:
     result = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True,
                             env=_env(), check=True)
@@ -186,3 +186,55 @@ def test_migrate_on_the_embedded_database(embedded_home: Path) -> None:
         head = ScriptDirectory.from_config(alembic_config("unused")).get_current_head()
         assert embedded.postgres._psql("SELECT version_num FROM alembic_version",
                                        "ariaforge") == head
+
+
+def test_render_a_midi_file_to_mp3_with_stems(tmp_path: Path) -> None:
+    from ariaforge.audio.encode import probe
+    from ariaforge.music.interchange import write_midi
+    from ariaforge.music.score import Note, Role, Score, Track
+
+    score = Score(bars=2, tracks=[
+        Track(id="piano", role=Role.MELODY, notes=[
+            Note(pitch=60 + i, start=i * 480, duration=480) for i in range(8)]),
+        Track(id="kit", role=Role.DRUMS, is_drum=True, notes=[
+            Note(pitch=36, start=i * 960, duration=120) for i in range(4)])])
+    source = tmp_path / "song.mid"
+    source.write_bytes(write_midi(score))
+    output = tmp_path / "out" / "song.mp3"
+    result = subprocess.run([*CLI, "render", str(source), "-o", str(output), "--stems"],
+                            capture_output=True, text=True, env=_env(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "LUFS" in result.stdout
+    assert probe(output).codec == "mp3"
+    stems = sorted(p.name for p in output.parent.glob("song.*.mp3"))
+    assert len(stems) == 2
+    bad = subprocess.run([*CLI, "render", str(source), "-o", str(tmp_path / "x.aiff")],
+                         capture_output=True, text=True, env=_env(), timeout=60)
+    assert bad.returncode == 2 and "unknown output format" in bad.stderr
+    junk = tmp_path / "junk.mid"
+    junk.write_bytes(b"not midi")
+    broken = subprocess.run([*CLI, "render", str(junk), "-o", str(tmp_path / "x.wav")],
+                            capture_output=True, text=True, env=_env(), timeout=60)
+    assert broken.returncode == 1 and "cannot read" in broken.stderr
+
+
+def test_a_worker_serves_its_own_metrics(services: EmbeddedServices,
+                                         embedded_home: Path) -> None:
+    assert services.database_url and services.redis_url
+    port = free_port()
+    env = _env(ARIAFORGE_HOME=str(embedded_home), DATABASE_URL=services.database_url,
+               REDIS_URL=services.redis_url, SECRET_KEY=TEST_SECRET)
+    process = subprocess.Popen([*CLI, "worker", "--metrics-port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + START_LIMIT_S
+        text = ""
+        while time.monotonic() < deadline and "audio_processing_queue_size " not in text:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).text
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert "audio_processing_queue_size " in text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0

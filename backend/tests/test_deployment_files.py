@@ -518,7 +518,7 @@ def test_dashboard_metrics_and_labels_exist() -> None:
             "audio_processing_queue_size"} <= used
 
 
-def test_prometheus_scrapes_the_api_pods() -> None:
+def test_prometheus_scrapes_the_api_and_worker_pods() -> None:
     (config,) = _yaml_documents(PROMETHEUS)
     samples = _metric_samples()
     for job in config["scrape_configs"]:
@@ -533,10 +533,15 @@ def test_prometheus_scrapes_the_api_pods() -> None:
     (job,) = [job for job in config["scrape_configs"] if job["job_name"] == "ariaforge-backend"]
     keep = {tuple(rule["source_labels"]): str(rule["regex"])
             for rule in job["relabel_configs"] if rule.get("action") == "keep"}
-    pod_labels = _k8s_object("Deployment", "ariaforge-backend")["spec"]["template"][
-        "metadata"]["labels"]
-    assert keep[("__meta_kubernetes_pod_label_app",)] == pod_labels["app"]
-    assert keep[("__meta_kubernetes_pod_container_port_number",)] == str(APP_PORT)
+    pattern = re.compile(keep[("__meta_kubernetes_pod_label_app",
+                               "__meta_kubernetes_pod_container_port_number")])
+    for name in ("ariaforge-backend", "ariaforge-worker"):
+        pod = _k8s_object("Deployment", name)["spec"]["template"]
+        ports = [p["containerPort"] for c in pod["spec"]["containers"]
+                 for p in c.get("ports", [])]
+        assert any(pattern.fullmatch(f"{pod['metadata']['labels']['app']};{port}")
+                   for port in ports), name
+    assert pattern.fullmatch(f"ariaforge-backend;{APP_PORT}")
 
 
 # --- security --------------------------------------------------------------------------

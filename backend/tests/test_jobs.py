@@ -221,6 +221,24 @@ async def test_jobs_never_sent_are_swept_onto_the_stream(
     assert (await load(sessions, job.id)).status == "succeeded"
 
 
+async def test_a_running_job_whose_entry_redis_lost_is_not_stuck_forever(
+        sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
+    job_id = await new_job(sessions, redis, "echo", {})
+    dead = Worker(redis, sessions, config=FAST, name="dead")
+    assert await dead._claim(job_id) is not None  # running, lease held by a dead worker
+    await redis.flushdb()  # ...and Redis forgot everything
+    async with sessions() as session:
+        job = await session.get(Job, job_id)
+        assert job is not None and job.lease_until is not None
+        job.lease_until = job.lease_until.replace(year=2020)
+        await session.commit()
+    survivor = Worker(redis, sessions, config=FAST, name="survivor")
+    await survivor.sweep()
+    await drain(survivor, 3)
+    job = await load(sessions, job_id)
+    assert (job.status, job.worker, job.attempts) == ("succeeded", "survivor", 2)
+
+
 async def test_queue_size_metric_counts_pending_work(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
     for _ in range(3):

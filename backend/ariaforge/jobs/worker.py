@@ -149,19 +149,26 @@ class Worker:
         return len(claimed)
 
     async def sweep(self) -> None:
-        """Re-send queued jobs that never reached the stream."""
-        cutoff = datetime.now(UTC) - timedelta(seconds=UNSENT_AFTER_S)
+        """Re-send jobs whose stream entry is missing: queued jobs never sent (a crash
+        between commit and XADD), and running jobs whose worker died long ago while
+        Redis lost its entry (flushed, or restarted without its data). Nothing stays
+        "running" forever; a duplicate entry is harmless (the lease decides)."""
+        now = datetime.now(UTC)
+        unsent = now - timedelta(seconds=UNSENT_AFTER_S)
+        abandoned = now - timedelta(seconds=2 * self.config.visibility_timeout_s)
         async with self.sessionmaker() as session:
             rows = await session.execute(
-                select(Job.id).where(Job.status == JobStatus.QUEUED.value,
-                                     Job.enqueued_at.is_(None), Job.created_at < cutoff)
+                select(Job.id).where(
+                    ((Job.status == JobStatus.QUEUED.value) & Job.enqueued_at.is_(None)
+                     & (Job.created_at < unsent))
+                    | ((Job.status == JobStatus.RUNNING.value) & (Job.lease_until < abandoned)))
                 .limit(100))
             ids = list(rows.scalars())
             for job_id in ids:
                 await send(self.redis, job_id)
             if ids:
                 await session.execute(update(Job).where(Job.id.in_(ids))
-                                      .values(enqueued_at=datetime.now(UTC)))
+                                      .values(enqueued_at=now))
                 await session.commit()
 
     async def _ack(self, entry_id: str) -> None:
