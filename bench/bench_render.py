@@ -33,7 +33,7 @@ from ariaforge.music.score import Note, Role, Score, Track
 SAMPLE_RATE = 44100
 TEMPO = 120.0
 BARS = 90  # 90 bars of 4/4 at 120 bpm = 180 s
-REPEATS = 3
+REPEATS = 5  # the machine may be shared: best of several runs
 BAR = 1920
 Q = 480
 
@@ -127,24 +127,29 @@ def main() -> int:
         synth_time = best_of("our synth (render_stems)",
                              lambda: render_stems(score, None, SAMPLE_RATE))
         options = RenderOptions(format="mp3", sample_rate=SAMPLE_RATE)
-        stages: dict[str, float] = {}
+        best_stages: dict[str, float] = {}
+        best_total = [float("inf")]
 
         def run_pipeline() -> None:
-            stages.clear()
+            stages: dict[str, float] = {}
             began = time.perf_counter()
 
             def progress(_percent: float, stage: str, _message: str) -> None:
                 stages[stage] = time.perf_counter() - began  # last report of each stage
 
             render_score(score, MixSettings(), options, work / "out", progress=progress)
+            if time.perf_counter() - began < best_total[0]:
+                best_total[0] = time.perf_counter() - began
+                best_stages.clear()
+                best_stages.update(stages)
 
         pipeline_time = best_of("our pipeline (stems+mix+loudness+mp3)", run_pipeline)
         previous = 0.0
         breakdown = []
-        for stage, end in stages.items():
+        for stage, end in best_stages.items():
             breakdown.append(f"{stage} {end - previous:.2f}s")
             previous = end
-        print("    last run by stage: " + ", ".join(breakdown))
+        print("    best run by stage: " + ", ".join(breakdown))
     print()
     print(f"RTF = seconds of audio / seconds of wall time ({audio_seconds:.0f} s of audio)")
     synth_rtf, pipeline_rtf = audio_seconds / synth_time, audio_seconds / pipeline_time

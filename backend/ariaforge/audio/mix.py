@@ -17,6 +17,9 @@ sum exactly (up to float32 rounding, ~1e-6 of full scale) to the master bus inpu
 optional loudness normalisation and the true-peak limiter; the limiter's gain varies in
 time, so the finished master is *not* a fixed scaling of the bus where it limits.
 
+`StemMixer` does `process_stems` + `sum_stems` for a mix without effects a range of
+frames at a time, as the synth delivers them (same arithmetic, same result).
+
 Effects (pedalboard): "eq" (low shelf, high shelf, optional peak), "compressor" (with
 optional make-up gain) and "reverb". Reverb levels are linear gains where dry_level 1.0
 leaves the dry signal unchanged (pedalboard's dry_level 0.5 is unity; this module halves
@@ -28,7 +31,7 @@ trimmed afterwards (never into the original length).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -41,10 +44,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.loudness import (
     Audio,
+    Floats,
     apply_gain,
     as_stereo,
     db_to_gain,
-    normalize_detailed,
+    normalize_stereo,
     true_peak_limit,
 )
 from ariaforge.music.score import ID_PATTERN, Score, Track
@@ -222,15 +226,77 @@ def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: Mi
                                   list(mix.fx), sample_rate)
         else:  # trim and fader are both static gains: one multiplication
             fader *= db_to_gain(mix.gain_db)
-        gains = np.asarray([fader * left, fader * right], np.float32)
-        if in_place or audio is not arrays[track.id] or audio is not stems[track.id]:
-            audio *= gains  # our own copy, or the caller allowed it
-            processed[track.id] = audio
-        else:
-            processed[track.id] = audio * gains
+        own = in_place or audio is not arrays[track.id] or audio is not stems[track.id]
+        # Our own copy, or the caller allowed it: scale in place.
+        processed[track.id] = scale_channels(audio, fader * left, fader * right,
+                                             out=audio if own else None)
     if extended > length:
         processed = _trim_tail(processed, length)
     return processed
+
+
+def streamable(score: Score, settings: MixSettings) -> bool:
+    """Whether `StemMixer` can mix this score: no heard track has effects."""
+    return not any(settings.tracks.get(t.id, TrackMix()).fx for t in audible_tracks(score))
+
+
+class StemMixer:
+    """`process_stems` + `sum_stems` for a mix without effects (see `streamable`), a
+    range of frames at a time, in place on the synth's stem buffers, as the frames
+    become final: the same arithmetic in the same order, so the same bus and stems."""
+
+    def __init__(self, score: Score, settings: MixSettings) -> None:
+        _check_tracks(score, settings)
+        if not streamable(score, settings):
+            raise ValueError("StemMixer mixes tracks without effects only")
+        self.gains: list[tuple[str, float, float]] = []
+        self.heard = [t.id for t in audible_tracks(score)]
+        for track in audible_tracks(score):
+            if track.volume == 0:
+                continue
+            fader = db_to_gain(volume_db(track.volume))
+            left, right = pan_gains(track.pan)
+            fader *= db_to_gain(settings.tracks.get(track.id, TrackMix()).gain_db)
+            self.gains.append((track.id, fader * left, fader * right))
+        self.bus: Audio = np.zeros((0, 2), np.float32)
+
+    def start(self, frames: int) -> None:
+        """The stems will be at most `frames` long."""
+        self.bus = np.zeros((frames, 2), np.float32)
+
+    def take(self, parts: Mapping[str, Audio], begin: int, end: int) -> None:
+        """Mix frames [begin, end) of the synth stems (`parts`, scaled in place) into
+        `bus`."""
+        target = self.bus[begin:end]
+        for index, (track_id, left, right) in enumerate(self.gains):
+            part = parts[track_id]
+            scale_channels(part, left, right, out=part)
+            if index == 0:
+                np.copyto(target, part)
+            else:
+                target += part
+
+    def processed(self, stems: Mapping[str, Audio]) -> dict[str, Audio]:
+        """What `process_stems` returns for the heard tracks, once all is mixed."""
+        length = len(next(iter(stems.values()))) if stems else 0
+        scaled = {track_id for track_id, _, _ in self.gains}
+        return {track_id: stems[track_id] if track_id in scaled
+                else np.zeros((length, 2), np.float32) for track_id in self.heard}
+
+
+def scale_channels(audio: Audio, left: float, right: float, *,
+                   out: Audio | None = None) -> Audio:
+    """(frames, 2) `audio` with its channels times `left` and `right` (float32), into
+    `out` (may be `audio` itself) or a new array. Column by column: NumPy broadcasts a
+    (2,) gain over (frames, 2) several times slower."""
+    result: Audio = np.empty_like(audio) if out is None else out
+    gains = (np.float32(left), np.float32(right))
+    if gains[0] == gains[1]:
+        np.multiply(audio, gains[0], out=result)
+    else:
+        for channel, gain in enumerate(gains):
+            np.multiply(audio[:, channel], gain, out=result[:, channel])
+    return result
 
 
 def _trim_tail(stems: dict[str, Audio], keep: int) -> dict[str, Audio]:
@@ -273,10 +339,27 @@ def master_chain(bus: npt.ArrayLike, sample_rate: int, master: MasterSettings, *
     limiter at `master.ceiling_dbtp` when `master.limiter` is on. With a target, the
     normalisation decides the level, so `master.gain_db` only shifts where the limiter
     starts working (in effect, nothing)."""
-    data = apply_gain(as_stereo(bus), master.gain_db) if master.gain_db else as_stereo(bus)
+    return master_chain_with_power(bus, sample_rate, master, target_lufs=target_lufs)
+
+
+def master_chain_with_power(bus: npt.ArrayLike, sample_rate: int, master: MasterSettings,
+                            *, target_lufs: float | None = None,
+                            power_of: Callable[[], Floats] | None = None,
+                            in_place: bool = False) -> Mastered:
+    """`master_chain`; `power_of()` returns the K-weighted power of the bus after the
+    master gain, when the caller has it (see `loudness.PowerStream`). With `in_place`,
+    a float32 (frames, 2) bus may be overwritten by the result (saving a copy)."""
+    data = as_stereo(bus)
+    own = in_place and data is bus
+    if master.gain_db:
+        if own and power_of is not None:  # whoever measures the bus must be done with it
+            power = power_of()
+            power_of = lambda: power  # noqa: E731
+        data = apply_gain(data, master.gain_db, out=data if own else None)
+        own = True
     if target_lufs is not None:
-        result = normalize_detailed(data, sample_rate, target_lufs, master.ceiling_dbtp,
-                                    limiter=master.limiter)
+        result = normalize_stereo(data, sample_rate, target_lufs, master.ceiling_dbtp,
+                                  limiter=master.limiter, power_of=power_of, in_place=own)
         return Mastered(result.audio, master.gain_db + result.gain_db, result.lufs,
                         result.true_peak_dbtp, result.power)
     if master.limiter:

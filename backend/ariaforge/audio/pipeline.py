@@ -2,11 +2,18 @@
 
 Stages, with the share of the 0-100 progress each reports:
 synth 0-60 (per track), mix 60-75, loudness 75-85 (the master chain, including loudness
-normalisation), encode 85-100 (one step per finished file: the mix and each stem, two
-FFmpeg processes at a time, while the quality report is computed). `progress(percent,
-stage, message)` is called from the calling thread, at least at the start and end of
-every stage, never with a smaller percent than before; the last call is
-(100.0, "encode", "done").
+normalisation), encode 85-100 (the quality report, then one step per finished file: the
+mix and each stem, two files at a time; a long MP3 is itself encoded by two LAME
+processes, see `encode`). `progress(percent, stage, message)` is called from the calling
+thread, at least at the start and end of every stage, never with a smaller percent than
+before; the last call is (100.0, "encode", "done").
+
+Overlap: when no heard track has effects, the tracks are synthesised together
+`STEP_SECONDS` at a time, and each finished step is mixed into the bus and its loudness
+filtered (in a background thread: SciPy's filters release the GIL) while the next step
+renders; synth progress is then reported per step, and the mix stage has nothing left
+to do. The files are exactly those of mixing and measuring afterwards. Without stem
+files the synth keeps only about a step of audio per track.
 
 Determinism: the same score, settings, options, SoundFont file and FFmpeg binary give
 byte-identical files (no randomness: the 16-bit dither is a fixed hash of the sample
@@ -54,12 +61,14 @@ from ariaforge.audio.encode import (
     ffmpeg_path,
 )
 from ariaforge.audio.errors import BadInputError, BadScoreError
-from ariaforge.audio.loudness import Audio, apply_gain, true_peak_dbtp
+from ariaforge.audio.loudness import Audio, PowerStream, apply_gain, true_peak_dbtp
 from ariaforge.audio.mix import (
     MixSettings,
+    StemMixer,
     audible_tracks,
-    master_chain,
+    master_chain_with_power,
     process_stems,
+    streamable,
     sum_stems,
 )
 from ariaforge.audio.quality import QualityReport, analyze
@@ -68,12 +77,14 @@ from ariaforge.audio.synth import (
     DEFAULT_TAIL_SECONDS,
     body_frames,
     render_stems,
+    render_stems_stepped,
     resolve_span,
 )
 from ariaforge.music.score import Score
 
 PIPELINE_VERSION = "1"
 ENCODE_WORKERS = 2
+STEP_SECONDS = 30.0  # synth steps between which a mix without effects is mixed
 Progress = Callable[[float, str, str], None]
 
 _SYNTH, _MIX, _LOUDNESS, _ENCODE = (0.0, 60.0), (60.0, 75.0), (75.0, 85.0), (85.0, 100.0)
@@ -205,24 +216,48 @@ def render_score(
 
     report(_SYNTH, 0.0, "synth", "rendering tracks")
     heard = audible_tracks(score)
-    stems = render_stems(
-        score, soundfont_path, rate, start_tick=start, end_tick=end,
-        tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
-        progress=lambda done: report(_SYNTH, done, "synth", "rendering tracks"))
-    if not stems:  # every track muted: silence as long as the requested span
-        span = resolve_span(score, start, end)
-        silence = np.zeros((body_frames(score, rate, *span), 2), np.float32)
-        stems = {track.id: silence for track in score.tracks[:1]}
-    report(_SYNTH, 1.0, "synth", "tracks rendered")
 
-    report(_MIX, 0.0, "mix", "mixing")
-    processed = process_stems(score, stems, mix_settings, rate, in_place=True)
-    del stems
-    bus = sum_stems(processed)
-    report(_MIX, 1.0, "mix", "mixed")
+    def synth_progress(done: float) -> None:
+        report(_SYNTH, done, "synth", "rendering tracks")
 
-    report(_LOUDNESS, 0.0, "loudness", "mastering")
-    mastered = master_chain(bus, rate, mix_settings.master, target_lufs=options.target_lufs)
+    streamer = _Streamer(score, mix_settings, options) \
+        if heard and streamable(score, mix_settings) else None
+    try:
+        if streamer is None:
+            stems = render_stems(
+                score, soundfont_path, rate, start_tick=start, end_tick=end,
+                tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
+                progress=synth_progress)
+            if not stems:  # every track muted: silence as long as the requested span
+                span = resolve_span(score, start, end)
+                silence = np.zeros((body_frames(score, rate, *span), 2), np.float32)
+                stems = {track.id: silence for track in score.tracks[:1]}
+        else:  # no effects: the mix and its loudness are worked out as the synth goes
+            stems, length = render_stems_stepped(
+                score, soundfont_path, rate, start_tick=start, end_tick=end,
+                tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
+                progress=synth_progress, consumer=streamer, keep=options.include_stems,
+                step_seconds=STEP_SECONDS)
+        report(_SYNTH, 1.0, "synth", "tracks rendered")
+
+        report(_MIX, 0.0, "mix", "mixing")
+        if streamer is None:
+            processed = process_stems(score, stems, mix_settings, rate, in_place=True)
+            bus = sum_stems(processed)
+        else:
+            processed = streamer.mixer.processed(stems) if options.include_stems else {}
+            bus = streamer.mixer.bus[:length]
+        del stems
+        report(_MIX, 1.0, "mix", "mixed")
+
+        report(_LOUDNESS, 0.0, "loudness", "mastering")
+        power = None if streamer is None else streamer.power
+        mastered = master_chain_with_power(  # the bus is ours: mastered in place
+            bus, rate, mix_settings.master, target_lufs=options.target_lufs,
+            power_of=None if power is None else power.result, in_place=True)
+    finally:
+        if streamer is not None:
+            streamer.close()
     del bus
     report(_LOUDNESS, 1.0, "loudness", "mastered")
 
@@ -249,14 +284,16 @@ def render_score(
                             track_id=track_id, format=options.format,
                             bytes=path.stat().st_size, duration_s=len(audio) / rate)
 
-    # FFmpeg runs in its own processes: encode (two at a time) while the quality report
-    # is computed here. Each file is still written by exactly one deterministic encode.
+    # The quality report first (tens of ms): computed beside the encoders it would hold
+    # one of them back, and the file waits for the slower of the MP3's two halves.
     report(_ENCODE, 0.0, "encode", f"encoding {len(jobs)} file(s)")
+    quality = analyze(mastered.audio, rate, target_lufs=options.target_lufs,
+                      ceiling_dbtp=mix_settings.master.ceiling_dbtp, power=mastered.power,
+                      true_peak=mastered.true_peak_dbtp)
+    # FFmpeg runs in its own processes, two files at a time. Each file is still written
+    # by one deterministic encode.
     with ThreadPoolExecutor(max_workers=ENCODE_WORKERS) as pool:
         futures = [pool.submit(encode_job, job) for job in jobs]
-        quality = analyze(mastered.audio, rate, target_lufs=options.target_lufs,
-                          ceiling_dbtp=mix_settings.master.ceiling_dbtp, power=mastered.power,
-                          true_peak=mastered.true_peak_dbtp)
         files: list[RenderedFile] = []
         for future in futures:
             files.append(future.result())
@@ -267,6 +304,32 @@ def render_score(
         files=files, quality=quality, seconds_of_audio=len(mastered.audio) / rate,
         render_seconds=time.perf_counter() - began, sample_rate=rate,
         mix_gain_db=mastered.gain_db, stem_gain_db=stem_gain)
+
+
+class _Streamer:
+    """For a mix without effects: mixes the stems as the synth finishes them (a
+    `StemConsumer`) and feeds the bus to a background loudness meter when normalising
+    (the filters run while the synth goes on; see `loudness.PowerStream`). The bus and
+    its power are exactly those of mixing and measuring afterwards."""
+
+    def __init__(self, score: Score, settings: MixSettings, options: RenderOptions) -> None:
+        self.mixer = StemMixer(score, settings)
+        self.power = None if options.target_lufs is None else PowerStream(
+            options.render_rate, settings.master.gain_db)
+
+    def start(self, frames: int) -> None:
+        self.mixer.start(frames)
+        if self.power is not None:
+            self.power.reserve(frames)
+
+    def take(self, parts: dict[str, Audio], begin: int, end: int) -> None:
+        self.mixer.take(parts, begin, end)
+        if self.power is not None:
+            self.power.feed(self.mixer.bus[begin:end])
+
+    def close(self) -> None:
+        if self.power is not None:
+            self.power.close()
 
 
 def _stem_gain(stems: dict[str, Audio], gain_db: float, ceiling_dbtp: float) -> float:

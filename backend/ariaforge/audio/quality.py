@@ -36,10 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ariaforge.audio.loudness import (
     as_stereo,
-    frame_peak,
     gain_to_db,
-    loudness_range_of_power,
-    lufs_of_power,
+    loudness_of_power,
     true_peak_dbtp,
     weighted_power,
 )
@@ -48,6 +46,7 @@ SILENT_PEAK_DBFS = -90.0
 SILENCE_THRESHOLD_DBFS = -60.0
 CLIP_LEVEL = 0.999
 CLIP_RUN = 3
+_SLICE = 1 << 18
 
 
 class QualityReport(BaseModel):
@@ -87,6 +86,37 @@ def count_clipped(audio: npt.NDArray[np.float32]) -> int:
     return int(np.count_nonzero(clipped))
 
 
+def _scan(data: npt.NDArray[np.float32]) -> tuple[float, float, int | None, int | None]:
+    """(sample peak, sum of squares in float64, first and last frame with a sample at or
+    above -60 dBFS), a slice at a time: no full-size temporary arrays, and the silence
+    search stops at the first audible slice from either end."""
+    flat = data.reshape(-1)
+    channels = max(data.shape[1], 1)
+    size = _SLICE * channels
+    threshold = np.float32(10 ** (SILENCE_THRESHOLD_DBFS / 20))
+    peak = squares = 0.0
+    for begin in range(0, len(flat), size):
+        part = flat[begin:begin + size]
+        peak = max(peak, float(part.max()), -float(part.min()))
+        wide = part.astype(np.float64)
+        squares += float(np.dot(wide, wide))
+    first = last = None
+    for begin in range(0, len(flat), size):
+        audible = np.abs(flat[begin:begin + size]) >= threshold
+        index = int(np.argmax(audible))
+        if audible[index]:
+            first = (begin + index) // channels
+            break
+    if first is not None:
+        for begin in range((len(flat) - 1) // size * size, -1, -size):
+            audible = np.abs(flat[begin:begin + size]) >= threshold
+            index = len(audible) - 1 - int(np.argmax(audible[::-1]))
+            if audible[index]:
+                last = (begin + index) // channels
+                break
+    return peak, squares, first, last
+
+
 def analyze(audio: npt.ArrayLike, sample_rate: int, *, target_lufs: float | None = None,
             ceiling_dbtp: float = -1.0, power: npt.NDArray[np.float64] | None = None,
             true_peak: float | None = None) -> QualityReport:
@@ -96,7 +126,7 @@ def analyze(audio: npt.ArrayLike, sample_rate: int, *, target_lufs: float | None
     data = as_stereo(audio)
     frames = len(data)
     duration = frames / sample_rate
-    peak = float(np.abs(data).max()) if data.size else 0.0
+    peak, squares, first, last = _scan(data)
     peak_db = gain_to_db(peak) if peak > 0 else None
     silent = peak_db is None or peak_db < SILENT_PEAK_DBFS
     if peak_db is None:
@@ -105,21 +135,20 @@ def analyze(audio: npt.ArrayLike, sample_rate: int, *, target_lufs: float | None
             sample_peak_dbfs=None, clipped_samples=0, crest_factor_db=None, silent=True,
             leading_silence_s=duration, trailing_silence_s=duration, duration_s=duration,
             score=0.0)
-    rms = math.sqrt(float(np.mean(np.square(data, dtype=np.float64))))
+    rms = math.sqrt(squares / data.size)
     crest = gain_to_db(peak / rms) if rms > 0 else None
-    level = frame_peak(data)
-    audible = np.flatnonzero(level >= 10 ** (SILENCE_THRESHOLD_DBFS / 20))
-    leading = (int(audible[0]) if len(audible) else frames) / sample_rate
-    trailing = (frames - 1 - int(audible[-1]) if len(audible) else frames) / sample_rate
+    if first is not None and last is not None:
+        leading, trailing = first / sample_rate, (frames - 1 - last) / sample_rate
+    else:
+        leading = trailing = frames / sample_rate
     if power is None or len(power) != frames:
         power = weighted_power(data, sample_rate)
-    lufs = lufs_of_power(power, sample_rate)
+    lufs, lra = loudness_of_power(power, sample_rate)
     if true_peak is None:
         true_peak = true_peak_dbtp(data)
-    clipped = count_clipped(data)
+    clipped = count_clipped(data) if peak >= CLIP_LEVEL else 0  # nothing can be clipped
     report = {
-        "integrated_lufs": lufs, "loudness_range_lu": loudness_range_of_power(power,
-                                                                            sample_rate),
+        "integrated_lufs": lufs, "loudness_range_lu": lra,
         "true_peak_dbtp": true_peak, "sample_peak_dbfs": peak_db, "clipped_samples": clipped,
         "crest_factor_db": crest, "silent": silent, "leading_silence_s": leading,
         "trailing_silence_s": trailing, "duration_s": duration,

@@ -15,6 +15,10 @@ after the last note-off until the stem is silent (peak below -100 dBFS over a bl
 one, so all stems have the same length:
 `body_frames <= frames <= body_frames + ceil(tail_seconds * sample_rate)`.
 
+`render_stems_stepped` renders all tracks together a step at a time and hands each
+finished step to a `StemConsumer` (the pipeline mixes while the synth goes on); the
+synth calls, hence the stems, are the same as track after track.
+
 Partial renders: notes sounding at `start_tick` are struck at `start_tick`; notes still
 sounding at `end_tick` are released there. Nothing is clipped or limited here: stems are
 float with headroom (the synth runs at `SYNTH_GAIN_DB`).
@@ -25,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -139,50 +144,182 @@ def render_track(
     tail_frames: int,
 ) -> Audio:
     """One track's stem: (frames, 2) float32, `body` frames plus at most `tail_frames`."""
-    notes = [n for n in track.sorted_notes() if n.start < end_tick and n.end > start_tick]
-    layers = _layers(notes)
-    voices = _channels(track, main_channel, max(layers, default=0) + 1, font)
-    out = np.zeros((body + tail_frames, 2), dtype=np.float32)
-    if not notes:
-        return out[:body]
-    synth = font.instance(sample_rate, SYNTH_GAIN_DB)
-    for voice in voices:
-        bank = DRUM_BANK if voice.drum else 0
-        synth.channel_set_bank(voice.channel, bank)
-        synth.channel_set_preset_number(voice.channel, voice.program, voice.drum)
-    starts = np.fromiter((max(n.start, start_tick) for n in notes), np.int64, len(notes))
-    ends = np.fromiter((min(n.end, end_tick) for n in notes), np.int64, len(notes))
-    on_frames = to_frame(starts)
-    off_frames = np.maximum(to_frame(ends), on_frames + 1)
-    events: list[tuple[int, int, int, int, float]] = []
-    for note, layer, on, off in zip(notes, layers, on_frames.tolist(), off_frames.tolist(),
-                                    strict=True):
-        channel = voices[min(layer, len(voices) - 1)].channel
-        events.append((on, _ON, channel, note.pitch, note.velocity / 127.0))
-        events.append((off, _OFF, channel, note.pitch, 0.0))
-    # Note-offs before note-ons at one frame, so a repeated note is released, then struck.
-    events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
-    pos = 0
-    for frame, kind, channel, pitch, velocity in events:
-        if frame > pos:
-            synth.render(out[pos:frame], False)
-            pos = frame
-        if kind == _ON:
-            synth.channel_note_on(channel, pitch, velocity)
-        else:
-            synth.channel_note_off(channel, pitch)
-    if body > pos:
-        synth.render(out[pos:body], False)
-        pos = body
-    limit = body + tail_frames
-    while pos < limit:
-        stop = min(pos + TAIL_BLOCK, limit)
-        block = out[pos:stop]
-        synth.render(block, False)
-        pos = stop
-        if float(np.max(np.abs(block))) < SILENCE_PEAK:
-            break
-    return out[:pos]
+    out, frames = _render_track(track, font, sample_rate, to_frame, main_channel=main_channel,
+                                start_tick=start_tick, end_tick=end_tick, body=body,
+                                tail_frames=tail_frames)
+    return out[:frames]
+
+
+def _render_track(
+    track: Track,
+    font: LoadedSoundFont,
+    sample_rate: int,
+    to_frame: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+    *,
+    main_channel: int,
+    start_tick: int,
+    end_tick: int,
+    body: int,
+    tail_frames: int,
+) -> tuple[Audio, int]:
+    """`render_track` into a zeroed buffer of `body + tail_frames` frames: (the buffer,
+    the frames rendered). Frames past those stay zero, so the buffer's prefix of any
+    length is the stem padded with silence."""
+    render = _TrackRender(track, font, sample_rate, to_frame, main_channel=main_channel,
+                          start_tick=start_tick, end_tick=end_tick, body=body,
+                          tail_frames=tail_frames)
+    return render.out, render.finish()
+
+
+class _TrackRender:
+    """One track's stem, rendered in steps: `advance(limit)` handles the events up to
+    frame `limit` and `finish()` the rest, the body and the release tail. The synth
+    calls are the same however the work is stepped (a render call never spans an event
+    and is never cut elsewhere), so the stem is too.
+
+    With `keep`, `out` holds the whole stem (zero-padded to `body + tail_frames`).
+    Without, it holds only frames from `base` on: `release(frame)` drops what comes
+    before, so a streaming caller needs a step's worth of memory per track, not a stem's.
+    """
+
+    def __init__(
+        self,
+        track: Track,
+        font: LoadedSoundFont,
+        sample_rate: int,
+        to_frame: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+        *,
+        main_channel: int,
+        start_tick: int,
+        end_tick: int,
+        body: int,
+        tail_frames: int,
+        keep: bool = True,
+        window: int = 0,
+    ) -> None:
+        notes = [n for n in track.sorted_notes() if n.start < end_tick and n.end > start_tick]
+        layers = _layers(notes)
+        voices = _channels(track, main_channel, max(layers, default=0) + 1, font)
+        self.total = body + tail_frames
+        self.keep = keep
+        self.out: Audio = np.zeros((self.total if keep else min(self.total, window), 2),
+                                   dtype=np.float32)
+        self.base = 0  # the frame out[0] holds
+        self.body, self.tail_frames = body, tail_frames
+        self.pos = 0
+        self.frames: int | None = None  # set by finish()
+        self.events: list[tuple[int, int, int, int, float]] = []
+        self.index = 0
+        self.synth: Any = None
+        if not notes:
+            self.frames = body
+            return
+        synth = font.instance(sample_rate, SYNTH_GAIN_DB)
+        for voice in voices:
+            bank = DRUM_BANK if voice.drum else 0
+            synth.channel_set_bank(voice.channel, bank)
+            synth.channel_set_preset_number(voice.channel, voice.program, voice.drum)
+        self.synth = synth
+        starts = np.fromiter((max(n.start, start_tick) for n in notes), np.int64, len(notes))
+        ends = np.fromiter((min(n.end, end_tick) for n in notes), np.int64, len(notes))
+        on_frames = to_frame(starts)
+        off_frames = np.maximum(to_frame(ends), on_frames + 1)
+        events = self.events
+        for note, layer, on, off in zip(notes, layers, on_frames.tolist(),
+                                        off_frames.tolist(), strict=True):
+            channel = voices[min(layer, len(voices) - 1)].channel
+            events.append((on, _ON, channel, note.pitch, note.velocity / 127.0))
+            events.append((off, _OFF, channel, note.pitch, 0.0))
+        # Note-offs before note-ons at one frame, so a repeated note is released, then
+        # struck.
+        events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+
+    @property
+    def final(self) -> int:
+        """Frames that are final: those rendered, or (once finished) all of them."""
+        return self.total if self.frames is not None else self.pos
+
+    def _room(self, end: int) -> None:
+        """Make `out` reach frame `end` (at most `total`), zero-padded."""
+        end = min(end, self.total)
+        if end - self.base > len(self.out):
+            grown = np.zeros((min(max(end - self.base, 2 * len(self.out)),
+                                  self.total - self.base), 2), np.float32)
+            grown[:len(self.out)] = self.out
+            self.out = grown
+
+    def _render(self, begin: int, end: int) -> Audio:
+        """Render frames [begin, end) (cut at `total`, as a slice of a whole stem is)."""
+        self._room(end)
+        block = self.out[begin - self.base:min(end, self.total) - self.base]
+        self.synth.render(block, False)
+        return block
+
+    def part(self, begin: int, end: int) -> Audio:
+        """Frames [begin, end) of the stem (zero past its end), all final; `begin` >=
+        `base`."""
+        self._room(end)
+        if not self.keep and self.frames is not None and end > self.frames:
+            # Past the stem's end the window may hold what `release` moved away from.
+            self.out[max(begin, self.frames) - self.base:end - self.base] = 0.0
+        return self.out[begin - self.base:end - self.base]
+
+    def release(self, frame: int) -> None:
+        """Frames before `frame` are no longer needed (without `keep`): the window moves
+        on (what lies past `pos` in it is overwritten by the next renders)."""
+        if self.keep or frame <= self.base:
+            return
+        shift = frame - self.base
+        kept = max(min(self.pos, self.total) - frame, 0)
+        self.out[:kept] = self.out[shift:shift + kept]
+        self.base = frame
+
+    def advance(self, limit: int) -> None:
+        synth, events = self.synth, self.events
+        pos, index = self.pos, self.index
+        while index < len(events) and events[index][0] <= limit:
+            frame, kind, channel, pitch, velocity = events[index]
+            if frame > pos:
+                self._render(pos, frame)
+                pos = frame
+            if kind == _ON:
+                synth.channel_note_on(channel, pitch, velocity)
+            else:
+                synth.channel_note_off(channel, pitch)
+            index += 1
+        self.pos, self.index = pos, index
+
+    def finish(self) -> int:
+        """Render the rest; the frames rendered (the stem's length)."""
+        if self.frames is not None:
+            return self.frames
+        self.advance(self.total + 1)
+        body = self.body
+        pos = self.pos
+        if body > pos:
+            self._render(pos, body)
+            pos = body
+        limit = body + self.tail_frames
+        while pos < limit:
+            stop = min(pos + TAIL_BLOCK, limit)
+            block = self._render(pos, stop)
+            pos = stop
+            if float(np.max(np.abs(block))) < SILENCE_PEAK:
+                break
+        self.pos = pos
+        self.frames = pos
+        return pos
+
+
+class StemConsumer(Protocol):
+    """Takes the stems as they are rendered (see `render_stems_stepped`)."""
+
+    def start(self, frames: int) -> None:
+        """Before anything else: the stems will be at most `frames` long."""
+
+    def take(self, parts: dict[str, Audio], begin: int, end: int) -> None:
+        """Frames [begin, end) of every stem, final (views valid during the call only:
+        the consumer may modify them)."""
 
 
 def render_stems(
@@ -199,6 +336,30 @@ def render_stems(
     """Render each track (or those in `track_ids`) of `score` to a stereo float32 stem of
     shape (frames, 2), keyed by track id. All stems share one length (see the module
     notes). `progress` receives the finished fraction, 0..1."""
+    return render_stems_stepped(
+        score, soundfont_path, sample_rate, start_tick=start_tick, end_tick=end_tick,
+        tail_seconds=tail_seconds, track_ids=track_ids, progress=progress)[0]
+
+
+def render_stems_stepped(
+    score: Score,
+    soundfont_path: SoundFontPath | None,
+    sample_rate: int,
+    *,
+    start_tick: int = 0,
+    end_tick: int | None = None,
+    tail_seconds: float = DEFAULT_TAIL_SECONDS,
+    track_ids: Collection[str] | None = None,
+    progress: SynthProgress | None = None,
+    consumer: StemConsumer | None = None,
+    keep: bool = True,
+    step_seconds: float = 30.0,
+) -> tuple[dict[str, Audio], int]:
+    """(`render_stems`, the stems' length). With a `consumer`, all tracks advance
+    together `step_seconds` at a time, and after each step the consumer takes the frames
+    that became final in every track; the stems are the same either way. Without `keep`
+    (only with a consumer) the stems are not kept: the dict is empty, and each track
+    holds about a step of audio at a time."""
     if sample_rate not in SAMPLE_RATES:
         raise BadInputError(f"unsupported sample rate {sample_rate}")
     if not 0.0 <= tail_seconds <= MAX_TAIL_SECONDS or math.isnan(tail_seconds):
@@ -220,19 +381,40 @@ def render_stems(
         raise BadInputError(f"no such track: {', '.join(sorted(unknown))}")
     chosen = [t for t in score.tracks if wanted is None or t.id in wanted]
     pitched_index = {t.id: i for i, t in enumerate(x for x in score.tracks if not x.is_drum)}
-    stems: dict[str, Audio] = {}
-    for done, track in enumerate(chosen, start=1):
-        main = DRUM_CHANNEL if track.is_drum else PITCHED_CHANNELS[
-            pitched_index[track.id] % len(PITCHED_CHANNELS)]
-        stems[track.id] = render_track(
-            track, font, sample_rate, to_frame, main_channel=main, start_tick=start,
-            end_tick=end, body=body, tail_frames=tail)
-        if progress is not None:
-            progress(done / len(chosen))
-    length = max((len(stem) for stem in stems.values()), default=body)
-    for track_id, stem in stems.items():
-        if len(stem) < length:
-            padded = np.zeros((length, 2), dtype=np.float32)
-            padded[: len(stem)] = stem
-            stems[track_id] = padded
-    return stems
+    keep = keep or consumer is None
+    step = max(1, round(step_seconds * sample_rate))
+    renders = {track.id: _TrackRender(
+        track, font, sample_rate, to_frame, start_tick=start, end_tick=end, body=body,
+        tail_frames=tail, keep=keep, window=step + step // 4,
+        main_channel=DRUM_CHANNEL if track.is_drum else PITCHED_CHANNELS[
+            pitched_index[track.id] % len(PITCHED_CHANNELS)]) for track in chosen}
+    if consumer is None or not renders:  # track after track
+        for done, render in enumerate(renders.values(), start=1):
+            render.finish()
+            if progress is not None:
+                progress(done / len(renders))
+        length = max((render.finish() for render in renders.values()), default=body)
+    else:  # all tracks a step at a time; the consumer takes what is final in all
+        consumer.start(body + tail)
+        taken = 0
+
+        def hand_over(upto: int) -> int:
+            if upto > taken:
+                consumer.take({track_id: render.part(taken, upto)
+                               for track_id, render in renders.items()}, taken, upto)
+                for render in renders.values():
+                    render.release(upto)
+            return max(upto, taken)
+
+        for limit in range(step, body, step):
+            for render in renders.values():
+                render.advance(limit)
+            taken = hand_over(min(render.final for render in renders.values()))
+            if progress is not None:
+                progress(limit / body)
+        length = max(render.finish() for render in renders.values())
+        hand_over(length)
+    # Each buffer is zero past what was rendered: padding is a slice, not a copy.
+    stems = {track_id: render.out[:length] for track_id, render in renders.items()} \
+        if keep else {}
+    return stems, length

@@ -4,6 +4,7 @@ duration (within one codec frame)."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +13,13 @@ import pytest
 
 from ariaforge.audio import EncodeError, decode, encode, probe
 from ariaforge.audio.encode import (
+    _MP3_Q,
     ENCODERS,
     AudioFormat,
+    Quality,
     available_encoders,
     duration_tolerance_s,
+    ffmpeg_path,
 )
 
 SECONDS = 1.5
@@ -97,3 +101,19 @@ def test_encode_errors_are_clear(tmp_path: Path) -> None:
         encode(np.full((10, 2), np.nan, np.float32), 44100, None, "wav")
     with pytest.raises(EncodeError):
         decode(tmp_path / "missing.wav")
+
+
+@pytest.mark.parametrize("quality", ["medium", "high"])
+def test_mp3_fast_huffman_search_decodes_to_the_same_samples(tmp_path: Path,
+                                                             quality: Quality) -> None:
+    # "medium" and "high" skip LAME's exhaustive Huffman table search
+    # (-compression_level 5): the same quantised audio, coded a little less tightly.
+    audio = chord(44100, 4.0)
+    ours = encode(audio, 44100, tmp_path / "ours.mp3", "mp3", quality=quality)
+    lame_default = tmp_path / "default.mp3"
+    subprocess.run([ffmpeg_path(), "-hide_banner", "-nostdin", "-loglevel", "error",
+                    "-f", "f32le", "-ar", "44100", "-ac", "2", "-i", "pipe:0",
+                    "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+                    "-c:a", "libmp3lame", "-q:a", _MP3_Q[quality], "-f", "mp3",
+                    str(lame_default)], input=audio.astype("<f4").tobytes(), check=True)
+    assert np.array_equal(decode(ours), decode(lame_default))

@@ -17,7 +17,15 @@ from ariaforge.audio import (
     true_peak_dbtp,
     true_peak_limit,
 )
-from ariaforge.audio.loudness import loudness_range_lu
+from ariaforge.audio.loudness import (
+    PowerStream,
+    loudness_of_power,
+    loudness_range_lu,
+    loudness_range_of_power,
+    lufs_of_power,
+    true_peak_envelope,
+    weighted_power,
+)
 from ariaforge.music.score import Score
 from tests.audio import scores
 
@@ -128,3 +136,61 @@ def test_limiter_respects_any_ceiling(loud: Audio) -> None:
         peak = true_peak_dbtp(out)
         assert peak is not None and peak <= ceiling
         assert reference_true_peak(out) <= ceiling + 0.05
+
+
+def awkward_signals() -> dict[str, Audio]:
+    rng = np.random.default_rng(3)
+    n = np.arange(RATE * 2)
+    return {
+        "noise": (rng.standard_normal((RATE * 2, 2)) * 0.3).astype(np.float32),
+        "signs": (rng.choice([-0.7, 0.7], (RATE, 2))).astype(np.float32),
+        "nyquist": np.stack([np.cos(np.pi * n) * 0.5] * 2, axis=1).astype(np.float32),
+        "quarter": np.stack([np.sin(np.pi * n / 2 + np.pi / 4) * 0.5] * 2,
+                            axis=1).astype(np.float32),
+        "impulses": np.pad(np.eye(1, 2, dtype=np.float32), ((5, 2000), (0, 0))),
+        "tiny": np.asarray([[0.9, -0.9]], np.float32),
+    }
+
+
+def test_true_peak_bound_holds_and_skipping_is_exact(loud: Audio) -> None:
+    from ariaforge.audio.loudness import _BLOCK, _peaks_and_bounds
+
+    for name, audio in {"loud": loud, **awkward_signals()}.items():
+        exact = true_peak_envelope(audio, 0.0)  # every block interpolated
+        block_peaks, bounds = _peaks_and_bounds(audio)
+        padded = np.zeros(len(bounds) * _BLOCK, np.float32)
+        padded[:len(exact)] = np.abs(audio).max(axis=1)
+        assert np.array_equal(block_peaks, padded.reshape(-1, _BLOCK).max(axis=1)), name
+        padded[:len(exact)] = exact
+        assert np.all(padded.reshape(len(bounds), _BLOCK).max(axis=1) <= bounds), name
+        for below_db in (0.5, 3.0, 10.0):
+            floor = float(exact.max()) * 10 ** (-below_db / 20)
+            envelope = true_peak_envelope(audio, floor)
+            wanted = exact >= floor
+            assert np.array_equal(envelope[wanted], exact[wanted]), name
+            assert np.all(envelope <= exact)
+        assert true_peak_dbtp(audio) == pytest.approx(20 * np.log10(exact.max()), abs=1e-6)
+
+
+def test_streamed_power_is_exactly_the_whole_signals(loud: Audio) -> None:
+    expected = weighted_power(loud, RATE)
+    stream = PowerStream(RATE)
+    for begin, end in ((0, 1), (1, 5000), (5000, 5000), (5000, len(loud))):
+        stream.feed(loud[begin:end])
+    assert np.array_equal(stream.result(), expected)
+    stream.close()
+    gained = PowerStream(RATE, gain_db=-3.0)
+    gained.feed(loud[:7000])
+    gained.feed(loud[7000:])
+    assert np.array_equal(gained.result(), weighted_power(loud * np.float32(
+        10 ** (-3.0 / 20)), RATE))
+    gained.close()
+
+
+def test_loudness_and_range_from_one_power(loud: Audio, quiet: Audio) -> None:
+    long = np.concatenate([loud, quiet * 4, loud * 0.5])
+    power = weighted_power(long, RATE)
+    assert loudness_of_power(power, RATE) == (lufs_of_power(power, RATE),
+                                               loudness_range_of_power(power, RATE))
+    assert loudness_of_power(power[:RATE], RATE) == (lufs_of_power(power[:RATE], RATE), None)
+    assert loudness_of_power(np.zeros(100), RATE) == (None, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -12,11 +13,13 @@ from ariaforge.audio import MixSettings, mix
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.mix import (
     MasterSettings,
+    StemMixer,
     TrackMix,
     audible_tracks,
     master_chain,
     pan_gains,
     process_stems,
+    streamable,
     sum_stems,
     volume_db,
 )
@@ -179,3 +182,26 @@ def test_effects_change_the_sound(simple_score: Score, simple_stems: Stems) -> N
         fx=[{"type": "reverb", "wet_level": 0.0, "dry_level": 1.0}])})
     passed = mix(simple_score, simple_stems, unity, FAST_RATE)[1]["piano"]
     assert np.max(np.abs(passed[: len(base)] - base)) < 1e-5
+
+
+def test_stem_mixer_matches_process_stems_and_sum(simple_score: Score,
+                                                  simple_stems: Stems) -> None:
+    score = with_tracks(simple_score, piano={"pan": -40, "volume": 90}, drums={"pan": 25})
+    settings = MixSettings(tracks={"piano": TrackMix(gain_db=-3)})
+    assert streamable(score, settings)
+    processed = process_stems(score, simple_stems, settings, FAST_RATE)
+    bus = sum_stems(processed)
+    buffers = {k: v.copy() for k, v in simple_stems.items()}
+    mixer = StemMixer(score, settings)
+    length = len(bus)
+    mixer.start(length + 100)
+    bounds = [0, 1, 999, length // 2, length]
+    for begin, end in itertools.pairwise(bounds):
+        mixer.take({k: v[begin:end] for k, v in buffers.items()}, begin, end)
+    assert np.array_equal(mixer.bus[:length], bus)
+    for track_id, audio in mixer.processed(buffers).items():
+        assert np.array_equal(audio, processed[track_id])
+    with_reverb = MixSettings(tracks={"piano": TrackMix(fx=[{"type": "reverb"}])})
+    assert not streamable(score, with_reverb)
+    with pytest.raises(BadInputError):
+        StemMixer(score, MixSettings(tracks={"ghost": TrackMix()}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -155,3 +156,27 @@ def test_bad_scores_and_options(tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
         RenderOptions(sample_rate=22050)
     assert not list(tmp_path.iterdir())  # nothing written for refused input
+
+
+@pytest.mark.parametrize(("settings", "options"), [
+    (MixSettings(master=MasterSettings(gain_db=-3)),
+     RenderOptions(format="flac", include_stems=True)),
+    (MixSettings(), RenderOptions(format="wav", bit_depth=24, target_lufs=-8.0)),
+    (MixSettings(), RenderOptions(format="wav", target_lufs=None)),
+])
+def test_mixing_during_the_synth_changes_nothing(tmp_path: Path, settings: MixSettings,
+                                                 options: RenderOptions,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without effects the mix and its loudness are computed while the synth runs; the
+    files must be those of mixing afterwards."""
+    score = scores.loud_dense()
+    score = score.model_copy(update={"tracks": [
+        t.model_copy(update={"pan": 20 * i - 10}) for i, t in enumerate(score.tracks)]})
+    streamed = render_score(score, settings, options, tmp_path / "streamed")
+    monkeypatch.setattr(sys.modules["ariaforge.audio.pipeline"], "streamable",
+                        lambda *_: False)
+    after = render_score(score, settings, options, tmp_path / "after")
+    assert [sha(f.path) for f in streamed.files] == [sha(f.path) for f in after.files]
+    assert streamed.quality == after.quality
+    assert (streamed.mix_gain_db, streamed.stem_gain_db) == (after.mix_gain_db,
+                                                             after.stem_gain_db)

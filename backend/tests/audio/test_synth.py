@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from ariaforge.audio import BadScoreError, RenderError, SoundFontError, render_stems
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.soundfont import default_soundfont_path, load_soundfont
-from ariaforge.audio.synth import body_frames, tick_to_seconds
+from ariaforge.audio.synth import body_frames, render_stems_stepped, tick_to_seconds
 from ariaforge.music.score import Note, Score, TempoChange, Track
 from tests.audio import scores
 from tests.audio.conftest import FAST_RATE, Stems, rms
@@ -154,3 +155,39 @@ def test_concurrent_renders_in_threads_agree(simple_score: Score,
     for result in results:
         for track_id, audio in simple_stems.items():
             assert np.array_equal(audio, result[track_id])
+
+
+class Collector:
+    """A `StemConsumer` that keeps copies of what it is handed."""
+
+    def __init__(self) -> None:
+        self.capacity = 0
+        self.ranges: list[tuple[int, int]] = []
+        self.parts: dict[str, list[np.ndarray]] = {}
+
+    def start(self, frames: int) -> None:
+        self.capacity = frames
+
+    def take(self, parts: dict[str, np.ndarray], begin: int, end: int) -> None:
+        self.ranges.append((begin, end))
+        for track_id, part in parts.items():
+            assert len(part) == end - begin
+            self.parts.setdefault(track_id, []).append(part.copy())
+            part[:] = 7.0  # the consumer may scribble on what it was handed
+
+
+@pytest.mark.parametrize("step_seconds", [0.37, 1.0, 100.0])
+@pytest.mark.parametrize("keep", [True, False])
+def test_stepped_rendering_gives_the_same_stems(step_seconds: float, keep: bool) -> None:
+    score = scores.tempo_change_score()
+    whole = render_stems(score, None, FAST_RATE)
+    length = len(next(iter(whole.values())))
+    collector = Collector()
+    stems, frames = render_stems_stepped(score, None, FAST_RATE, consumer=collector,
+                                         keep=keep, step_seconds=step_seconds)
+    assert frames == length and collector.capacity >= length
+    assert collector.ranges[0][0] == 0 and collector.ranges[-1][1] == length
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(collector.ranges))
+    for track_id, audio in whole.items():
+        assert np.array_equal(np.concatenate(collector.parts[track_id]), audio)
+    assert set(stems) == (set(whole) if keep else set())
