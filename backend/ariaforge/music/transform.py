@@ -17,7 +17,7 @@ from ariaforge.music.score import (
     TempoChange,
     Track,
 )
-from ariaforge.music.theory.scales import scale_pitch_classes
+from ariaforge.music.theory.scales import conventional_key, scale_pitch_classes, tonic_pc
 
 _NoteMap = Callable[[Note], Note | None]
 
@@ -60,16 +60,8 @@ def transpose_chromatic(score: Score, semitones: int,
     return moved
 
 
-_SHARP_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-
-
-def _tonic_pc(tonic: str) -> int:
-    return (_LETTER_PC[tonic[0]] + tonic.count("#") - tonic.count("b")) % 12
-
-
 def _transposed_key(key: Key, semitones: int) -> Key:
-    return Key(tonic=_SHARP_NAMES[(_tonic_pc(key.tonic) + semitones) % 12], mode=key.mode)
+    return conventional_key((tonic_pc(key) + semitones) % 12, key.mode)
 
 
 def transpose_diatonic(score: Score, steps: int,

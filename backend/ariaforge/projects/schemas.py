@@ -3,28 +3,16 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from ariaforge.core.text import Description, Name, SearchText, ShortLabel
 from ariaforge.models import ProjectRole, ProjectStatus
+from ariaforge.music.score import Mode
 
 Tonic = Literal["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A",
                 "A#", "Bb", "B", "Cb"]
-
-
-class Mode(StrEnum):
-    MAJOR = "major"
-    MINOR = "minor"
-    IONIAN = "ionian"
-    DORIAN = "dorian"
-    PHRYGIAN = "phrygian"
-    LYDIAN = "lydian"
-    MIXOLYDIAN = "mixolydian"
-    AEOLIAN = "aeolian"
-    LOCRIAN = "locrian"
 
 
 _METER = re.compile(r"^(\d{1,2})/(\d{1,2})$")
