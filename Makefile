@@ -35,10 +35,10 @@ run: install
 	$(BIN)/ariaforge up
 
 lint: install
-	cd backend && $(BIN)/ruff check . && $(BIN)/mypy ariaforge tests
+	cd backend && $(BIN)/ruff check . ../bench ../training && $(BIN)/mypy ariaforge tests ../bench ../training
 
 fmt: install
-	cd backend && $(BIN)/ruff check --fix .
+	cd backend && $(BIN)/ruff check --fix . ../bench ../training
 
 test: lint
 	cd backend && $(BIN)/pytest

@@ -224,6 +224,30 @@ def render(
 
 
 @app.command()
+def compose(
+    prompt: Annotated[str, typer.Argument(help='The brief, e.g. "a melancholic waltz in D '
+                                          'minor for piano and strings, 90 bpm".')],
+    output: Annotated[Path, typer.Option("-o", "--output", help=(
+        "The score file to write; its extension picks the format: .mid .musicxml .json"))],
+    audio: Annotated[Path | None, typer.Option(
+        help="Also render audio to this file (.wav .mp3 .flac .ogg .opus).")] = None,
+    musicxml: Annotated[bool, typer.Option(
+        "--musicxml", help="Also write MusicXML next to the output.")] = False,
+    style: Annotated[str | None, typer.Option(help="Overrides the brief's style.")] = None,
+    key: Annotated[str | None, typer.Option(help='e.g. "D minor", "F#".')] = None,
+    tempo: Annotated[int | None, typer.Option(help="Quarter-note bpm.")] = None,
+    bars: Annotated[int | None, typer.Option(help="Length in bars.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Same seed and brief: same music.")] = None,
+) -> None:
+    """Compose from a brief, offline: no server, database or API key needed."""
+    from ariaforge.cli_compose import compose_file
+
+    raise typer.Exit(compose_file(prompt, output, audio=audio, musicxml=musicxml, fields={
+        "style": style, "key": key, "tempo": tempo, "bars": bars, "seed": seed}))
+
+
+@app.command()
 def version() -> None:
     """Print the AriaForge version."""
     typer.echo(__version__)

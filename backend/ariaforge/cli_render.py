@@ -9,16 +9,31 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ariaforge.music.score import Score
+
 FORMATS = {".wav": "wav", ".mp3": "mp3", ".flac": "flac", ".ogg": "ogg", ".opus": "opus"}
 
 
 def render_file(source: Path, output: Path, *, sample_rate: int, lufs: float, stems: bool,
                 soundfont: Path | None) -> int:
+    from ariaforge.music.interchange import InterchangeError, read_any
+
+    try:
+        score = read_any(source.name, source.read_bytes())
+    except InterchangeError as error:
+        typer.echo(f"error: cannot read {source}: {error}", err=True)
+        return 1
+    return write_audio(score, output, sample_rate=sample_rate, lufs=lufs, stems=stems,
+                       soundfont=soundfont)
+
+
+def write_audio(score: Score, output: Path, *, sample_rate: int = 44100, lufs: float = -14.0,
+                stems: bool = False, soundfont: Path | None = None) -> int:
+    """Render `score` to `output` (format from its extension) with a progress bar."""
     from ariaforge.audio.errors import RenderError
     from ariaforge.audio.mix import MixSettings
     from ariaforge.audio.pipeline import RenderOptions, render_score
     from ariaforge.config import get_settings
-    from ariaforge.music.interchange import InterchangeError, read_any
 
     audio_format = FORMATS.get(output.suffix.lower())
     if audio_format is None:
@@ -29,11 +44,6 @@ def render_file(source: Path, output: Path, *, sample_rate: int, lufs: float, st
         typer.echo("error: --sample-rate must be 44100 or 48000", err=True)
         return 2
     settings = get_settings()
-    try:
-        score = read_any(source.name, source.read_bytes())
-    except InterchangeError as error:
-        typer.echo(f"error: cannot read {source}: {error}", err=True)
-        return 1
     options = RenderOptions(format=audio_format,
                             sample_rate=48000 if audio_format == "opus" else sample_rate,
                             target_lufs=lufs, include_stems=stems)

@@ -23,6 +23,8 @@ from ariaforge.ops.endpoints import router as ops_router
 from ariaforge.projects.endpoints import router as projects_router
 from ariaforge.scores.endpoints import router as scores_router
 from ariaforge.scores.files import router as score_files_router
+from ariaforge.sessions.endpoints import router as sessions_router
+from ariaforge.sessions.websocket import router as session_events_router
 
 
 @asynccontextmanager
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(score_files_router)
     app.include_router(jobs_router)
     app.include_router(exports_router)
+    app.include_router(sessions_router)
+    app.include_router(session_events_router)
     configure_cors(app, settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from ariaforge.core.checkpoints import CHECKPOINT_TABLES
 from ariaforge.core.db import create_engine
 from ariaforge.models import Base
 
@@ -29,10 +30,16 @@ def _url() -> str:
 MIGRATION_LOCK_ID = 0x41726961
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """LangGraph migrates its checkpoint tables itself; Alembic leaves them alone."""
+    return not (type_ == "table" and name in CHECKPOINT_TABLES)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_ours,
         compare_type=True,
         compare_server_default=True,
     )

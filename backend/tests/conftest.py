@@ -77,8 +77,8 @@ async def clean(app: FastAPI) -> None:
     async with app.state.engine.begin() as connection:
         await connection.execute(text(
             "TRUNCATE users, projects, project_members, project_scores, score_versions, jobs, "
-            "exports, project_mixes, "
-            "refresh_tokens CASCADE"))
+            "exports, project_mixes, composition_sessions, checkpoints, checkpoint_blobs, "
+            "checkpoint_writes, refresh_tokens CASCADE"))
     redis: Redis = app.state.redis
     await redis.flushdb()
 

@@ -82,7 +82,8 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
-@pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "render", "version"])
+@pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "render", "compose",
+                                     "version"])
 def test_every_command_has_useful_help(command: str) -> None:
     result = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True,
                             env=_env(), check=True)
@@ -216,6 +217,39 @@ def test_render_a_midi_file_to_mp3_with_stems(tmp_path: Path) -> None:
     broken = subprocess.run([*CLI, "render", str(junk), "-o", str(tmp_path / "x.wav")],
                             capture_output=True, text=True, env=_env(), timeout=60)
     assert broken.returncode == 1 and "cannot read" in broken.stderr
+
+
+def test_compose_offline_to_midi_musicxml_and_audio(tmp_path: Path) -> None:
+    from ariaforge.audio.encode import probe
+    from ariaforge.music.interchange import read_midi, read_musicxml
+    from ariaforge.music.theory.keyfinding import estimate_key
+
+    output = tmp_path / "out" / "waltz.mid"
+    audio = tmp_path / "out" / "waltz.mp3"
+    env = _env(ARIAFORGE_HOME=str(tmp_path / "home"))  # no database, no Redis, no server
+    result = subprocess.run(
+        [*CLI, "compose", "a melancholic waltz in D minor for piano and strings, 90 bpm",
+         "-o", str(output), "--musicxml", "--audio", str(audio), "--bars", "16"],
+        capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "waltz, melancholic: D minor, 90 bpm, 3/4, 16 bars" in result.stdout
+    score = read_midi(output.read_bytes())
+    assert str(score.meter) == "3/4" and round(score.tempo) == 90
+    assert estimate_key(score.pitched_notes()).key.tonic == "D"
+    sheet = read_musicxml(output.with_suffix(".musicxml").read_bytes())
+    assert len(sheet.pitched_notes()) == len(score.pitched_notes())
+    assert probe(audio).codec == "mp3"
+    again = subprocess.run([*CLI, "compose", "a melancholic waltz in D minor for piano and "
+                            "strings, 90 bpm", "-o", str(tmp_path / "again.mid"), "--bars",
+                            "16"], capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0 and (tmp_path / "again.mid").read_bytes() == \
+        output.read_bytes()  # the same brief gives the same music
+    for args, message in ((["-o", str(tmp_path / "x.wav")], "unknown output format"),
+                          (["-o", str(tmp_path / "x.mid"), "--tempo", "900"], "tempo"),
+                          (["-o", str(tmp_path / "x.mid"), "--key", "H#"], "key")):
+        bad = subprocess.run([*CLI, "compose", "a jig", *args], capture_output=True,
+                             text=True, env=env, timeout=120)
+        assert bad.returncode == 2 and message in bad.stderr, bad.stderr
 
 
 def test_a_worker_serves_its_own_metrics(services: EmbeddedServices,

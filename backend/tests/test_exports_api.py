@@ -73,18 +73,24 @@ def sessions(app: FastAPI) -> async_sessionmaker[AsyncSession]:
     return maker
 
 
-async def work_until_done(app: FastAPI, client: httpx.AsyncClient, export_id: str,
-                          headers: dict[str, str]) -> dict[str, Any]:
+async def work_until_finished(app: FastAPI, client: httpx.AsyncClient, url: str,
+                              headers: dict[str, str]) -> dict[str, Any]:
+    """Run a worker in this process until the resource at `url` (an export, a session)
+    reports a final status."""
     worker = Worker(app.state.redis, app.state.sessionmaker, config=FAST,
                     settings=app.state.settings)
     deadline = time.monotonic() + WAIT_LIMIT_S
     while time.monotonic() < deadline:
         await worker.run_once(block_s=0.2)
-        export: dict[str, Any] = (await client.get(f"{API}/exports/{export_id}",
-                                                   headers=headers)).json()
-        if export["status"] in ("succeeded", "failed", "dead", "cancelled"):
-            return export
-    raise AssertionError("the export did not finish")
+        body: dict[str, Any] = (await client.get(url, headers=headers)).json()
+        if body["status"] in ("succeeded", "failed", "dead", "cancelled"):
+            return body
+    raise AssertionError(f"{url} did not finish")
+
+
+async def work_until_done(app: FastAPI, client: httpx.AsyncClient, export_id: str,
+                          headers: dict[str, str]) -> dict[str, Any]:
+    return await work_until_finished(app, client, f"{API}/exports/{export_id}", headers)
 
 
 # --- mix ----------------------------------------------------------------------------

@@ -40,7 +40,8 @@ def test_upgrade_from_empty_check_downgrade_and_upgrade_again(
         services: EmbeddedServices, empty_database: str) -> None:
     upgrade(empty_database)
     assert {"users", "refresh_tokens", "projects", "project_members", "project_scores",
-            "score_versions", "alembic_version"} <= _tables(services, empty_database)
+            "score_versions", "alembic_version", "composition_sessions",
+            "checkpoints", "checkpoint_writes"} <= _tables(services, empty_database)
     assert {"vector", "pg_trgm"} <= _extensions(services, empty_database)
     check(empty_database)  # models and migrations agree: no missing migration
 

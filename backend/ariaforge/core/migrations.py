@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from ariaforge.core.checkpoints import drop_checkpoints, setup_checkpoints
+
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -24,10 +26,14 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "head":  # LangGraph's own tables follow the current schema only
+        setup_checkpoints(database_url)
 
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+    if revision == "base":
+        drop_checkpoints(database_url)
 
 
 def check(database_url: str) -> None:

@@ -38,3 +38,4 @@ ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 Description = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_multi_line)]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200),
                        AfterValidator(_single_line)]
+BriefText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_multi_line)]

@@ -23,10 +23,10 @@ from ariaforge.audio.pipeline import RenderOptions, RenderResult, render_score
 from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
 from ariaforge.core.storage import Storage, create_storage
-from ariaforge.exports.service import EXPORT_JOB
+from ariaforge.exports.service import EXPORT_JOB, current_mix
 from ariaforge.jobs.errors import PermanentJobError
-from ariaforge.jobs.registry import JobContext, handler
-from ariaforge.models import Export
+from ariaforge.jobs.registry import JobContext, handler, payload_id
+from ariaforge.models import Export, ProjectScore
 from ariaforge.music.interchange import write_midi, write_musicxml
 from ariaforge.music.score import Score
 
@@ -34,6 +34,7 @@ CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac",
                  "ogg": "audio/ogg", "opus": "audio/ogg", "mid": "audio/midi",
                  "musicxml": "application/vnd.recordare.musicxml+xml",
                  "zip": "application/zip"}
+PREVIEW_JOB = "preview.render"
 PREVIEW_OPTIONS = {"format": "mp3", "quality": "medium", "sample_rate": 44100}
 
 
@@ -98,10 +99,7 @@ async def _store(storage: Storage, export_id: uuid.UUID,
 
 @handler(EXPORT_JOB)
 async def render_export(ctx: JobContext) -> dict[str, Any]:
-    try:
-        export_id = uuid.UUID(str(ctx.payload.get("export_id")))
-    except ValueError:
-        raise PermanentJobError("the job names no export") from None
+    export_id = payload_id(ctx, "export_id", "export")
     async with ctx.sessionmaker() as session:
         export = await session.get(Export, export_id)
         if export is None:
@@ -154,3 +152,22 @@ async def render_preview(score: Score, mix: MixSettings, key: str, settings: Set
         result = await to_thread.run_sync(_render, score, mix, options, out, settings, None)
         mix_file = next(f for f in result.files if f.kind == "mix")
         await storage_for(settings).put_file(key, mix_file.path, CONTENT_TYPES["mp3"])
+
+
+@handler(PREVIEW_JOB)
+async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
+    """Warm the preview cache for a project's current score (after a composition), so the
+    first play is instant. Content-addressed: a preview that exists is not rendered again."""
+    project_id = payload_id(ctx, "project_id", "project")
+    async with ctx.sessionmaker() as session:
+        row = await session.get(ProjectScore, project_id)
+        if row is None:
+            raise PermanentJobError("the project has no score")
+        score = Score.model_validate(row.data)
+        _, mix = await current_mix(session, project_id)
+    settings = ctx.settings or get_settings()
+    key = preview_key(project_id, score, mix, settings)
+    if await storage_for(settings).size(key) is None:
+        ctx.report(5.0, "rendering")
+        await render_preview(score, mix, key, settings)
+    return {"key": key}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from redis.asyncio import Redis
@@ -37,7 +37,8 @@ async def latest(redis: Redis, job_id: uuid.UUID | str) -> dict[str, Any] | None
     return json.loads(body) if body else None
 
 
-async def subscribe(redis: Redis, job_id: uuid.UUID | str) -> AsyncIterator[dict[str, Any]]:
+async def subscribe(redis: Redis,
+                    job_id: uuid.UUID | str) -> AsyncGenerator[dict[str, Any], None]:
     """The job's latest event, then every new one until it finishes."""
     pubsub = redis.pubsub()
     await pubsub.subscribe(job_channel(job_id))

@@ -8,6 +8,7 @@ from ariaforge.jobs.registry import HANDLERS, Handler
 def all_handlers() -> dict[str, Handler]:
     # Imported here, not at module level: the export handler pulls in the audio stack,
     # which the API process does not need to load for most requests.
-    import ariaforge.exports.render  # noqa: F401 - registers export.render
+    import ariaforge.exports.render  # registers export.render and preview.render
+    import ariaforge.sessions.handler  # noqa: F401 - registers compose.run
 
     return HANDLERS

@@ -45,6 +45,14 @@ class JobContext:
             return latest
 
 
+def payload_id(ctx: JobContext, field: str, what: str) -> uuid.UUID:
+    """The id a job's payload names; a job without one can never succeed."""
+    try:
+        return uuid.UUID(str(ctx.payload.get(field)))
+    except ValueError:
+        raise PermanentJobError(f"the job names no {what}") from None
+
+
 Handler = Callable[[JobContext], Coroutine[Any, Any, dict[str, Any]]]
 HANDLERS: dict[str, Handler] = {}
 

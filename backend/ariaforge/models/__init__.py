@@ -5,10 +5,11 @@ from ariaforge.models.export import Export, ProjectMix
 from ariaforge.models.job import FINISHED, Job, JobStatus
 from ariaforge.models.project import Project, ProjectMember, ProjectRole, ProjectStatus
 from ariaforge.models.score import ProjectScore, ScoreVersion, VersionReason
+from ariaforge.models.session import CompositionSession
 from ariaforge.models.user import RefreshToken, User
 
 __all__ = [
-    "FINISHED", "Base", "Export", "Job", "JobStatus", "Project", "ProjectMember", "ProjectMix",
-    "ProjectRole", "ProjectScore", "ProjectStatus", "RefreshToken", "ScoreVersion", "User",
-    "VersionReason",
+    "FINISHED", "Base", "CompositionSession", "Export", "Job", "JobStatus", "Project",
+    "ProjectMember", "ProjectMix", "ProjectRole", "ProjectScore", "ProjectStatus",
+    "RefreshToken", "ScoreVersion", "User", "VersionReason",
 ]

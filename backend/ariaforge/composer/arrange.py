@@ -1,0 +1,93 @@
+"""The arrangement step: given the plan, the harmony and the melody, write each
+accompanying track (bass, drums, chords or pad, a secondary line) in the plan's style.
+
+Everything is deterministic: the only randomness comes from `rng_for(plan.seed, role,
+phrase, ...)`, so a repeated phrase repeats its accompaniment and a seed its notes. The
+parts live in `arrange_bass`, `arrange_drums`, `arrange_comping` and `arrange_lines`; the
+style knowledge they follow lives in `styles`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from fractions import Fraction
+from typing import Final
+
+from ariaforge.composer.arrange_bass import arrange_bass
+from ariaforge.composer.arrange_comping import Comper, arrange_comping
+from ariaforge.composer.arrange_drums import arrange_drums
+from ariaforge.composer.arrange_lines import arrange_counterline
+from ariaforge.composer.arrange_timing import Harmony
+from ariaforge.composer.brief import Instrument
+from ariaforge.composer.plan import ChordEvent, Plan
+from ariaforge.composer.styles import Beats, Pulse, Texture, Voicing, style_kit
+from ariaforge.music.score import Note, Role
+from ariaforge.music.validation.ranges import instrument_range
+
+__all__ = ["arrange_track", "register_for"]
+
+# Where each role is comfortable on a typical instrument; narrowed to the instrument's own
+# range (validation.ranges), or slid into it when the two barely overlap.
+_ROLE_WINDOWS: Final = {
+    Role.MELODY: (60, 84), Role.CHORDS: (48, 76), Role.PAD: (48, 79), Role.BASS: (28, 55),
+    Role.OTHER: (55, 79),
+}
+_DRUM_KEYS: Final = (35, 81)  # the General MIDI percussion map
+_MIN_WIDTH: Final = 12
+# A chorale's alto and tenor sing the two inner voices of one shared voicing, which both
+# tracks compute alike, so they never cross or double each other.
+_INNER_VOICES: Final = {"tenor": 0, "alto": 1}
+_INNER_REGISTER: Final = (48, 74)
+_PAD = (Pulse(Beats.CHORD, length=Fraction(64)),),
+
+
+def register_for(instrument: Instrument, role: Role) -> tuple[int, int]:
+    """A comfortable MIDI range (inclusive) for this General MIDI program in this role."""
+    if instrument.is_drum or role is Role.DRUMS:
+        return _DRUM_KEYS
+    low, high, _ = instrument_range(instrument.program)
+    want_low, want_high = _ROLE_WINDOWS[role]
+    lo, hi = max(low, want_low), min(high, want_high)
+    if hi - lo >= _MIN_WIDTH:
+        return lo, hi
+    width = want_high - want_low
+    if want_low < low:  # the instrument sits above the role's usual place
+        return low, min(high, low + width)
+    return max(low, high - width), high
+
+
+def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[Note],
+                  instrument: Instrument) -> list[Note]:
+    """The notes of one accompanying track. Drums use GM percussion keys; every other
+    role follows the harmony (and keeps under the melody where it can)."""
+    kit = style_kit(plan.style)
+    if instrument.is_drum or instrument.role is Role.DRUMS:
+        return arrange_drums(plan, kit)
+    if instrument.role is Role.MELODY:
+        raise ValueError("the melody is composed, not arranged")
+    chords = Harmony(harmony)
+    if not chords.events:
+        return []
+    register = register_for(instrument, instrument.role)
+    if instrument.role is Role.BASS:
+        return arrange_bass(plan, kit, chords, register)
+    if instrument.role is Role.OTHER:
+        return arrange_counterline(plan, chords, melody, register)
+    floor = instrument_range(instrument.program)[0]
+    inner = _INNER_VOICES.get(instrument.name.lower())
+    if inner is not None:
+        low, high = _INNER_REGISTER
+        comper = Comper(plan, kit, kit.comp, Voicing.CLOSE, kit.comp.texture, 2, True,
+                        (max(low, floor), high), floor)
+        return arrange_comping(comper, chords, melody, voice=inner)
+    part = kit.comp
+    if instrument.role is Role.PAD:
+        part = replace(part, main=(_PAD,), sparse=_PAD, full=None, legato=Fraction(1),
+                       velocity=part.velocity - 8)
+        comper = Comper(plan, kit, part, Voicing.SPREAD, Texture.BLOCK, 4, False, register,
+                        floor)
+    else:
+        comper = Comper(plan, kit, part, part.voicing, part.texture, part.voices,
+                        part.voicing is Voicing.SHELL, register, floor)
+    return arrange_comping(comper, chords, melody)

@@ -1,0 +1,202 @@
+"""The bar-by-bar decoder behind `composer.melody`: rhythms from the learned rhythm model,
+pitches from the learned melody model, both under hard constraints (bar lines, register)
+and soft ones (scale, chord tones on strong beats, density from the plan's energy)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from ariaforge.composer.model.store import Models
+from ariaforge.composer.model.tokens import (
+    GRID,
+    chord_token,
+    clip_interval,
+    melody_chord,
+    melody_context,
+    mode_family,
+    rhythm_context,
+    strength,
+)
+from ariaforge.composer.plan import ChordEvent, Plan
+from ariaforge.composer.vocabulary import Style
+from ariaforge.music.score import Mode
+from ariaforge.music.theory.chords import ChordQuality
+from ariaforge.music.theory.scales import functional_pitch_classes, tonic_pc
+
+CHROMATIC: Final = 0.02  # weight of a note outside the scale (a rare passing tone)
+STRONG_CHORD_TONE: Final = {"2": 3.0, "1": 1.6, "0": 1.0}
+DENSITY: Final = 1.6  # how much energy shortens notes
+REPEAT_LIMIT: Final = 3  # at most this many equal pitches in a row
+_MINOR_QUALITIES: Final = {ChordQuality.MINOR, ChordQuality.MINOR_7, ChordQuality.MINOR_6,
+                           ChordQuality.MINOR_9, ChordQuality.MINOR_MAJOR_7}
+_DIMINISHED: Final = {ChordQuality.DIMINISHED, ChordQuality.HALF_DIMINISHED_7,
+                      ChordQuality.DIMINISHED_7}
+
+
+@dataclass(frozen=True)
+class Tone:
+    pitch: int
+    start: int
+    duration: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+
+@dataclass
+class Decoder:
+    """Everything fixed for one plan: key, metre, harmony lookup, register."""
+
+    plan: Plan
+    harmony: Sequence[ChordEvent]
+    register: tuple[int, int]
+    models: Models
+    tonic: int = field(init=False)
+    scale: frozenset[int] = field(init=False)
+    family: str = field(init=False)
+    _starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = self.plan.key
+        self.tonic = tonic_pc(key)
+        pcs = set(functional_pitch_classes(key))
+        if key.mode in (Mode.MINOR, Mode.AEOLIAN):
+            pcs.add((self.tonic + 9) % 12)  # melodic minor's raised sixth
+        if self.plan.style is Style.BLUES:
+            pcs |= {(self.tonic + step) % 12 for step in (3, 10)}
+        self.scale = frozenset(pcs)
+        self.family = mode_family(key.mode)
+        self._starts = [event.start for event in self.harmony]
+
+    # --- lookups --------------------------------------------------------------------
+
+    def chord_at(self, tick: int) -> ChordEvent | None:
+        index = bisect.bisect_right(self._starts, tick) - 1
+        if index < 0:
+            return self.harmony[0] if self.harmony else None
+        return self.harmony[index]
+
+    def chord_pcs(self, tick: int) -> frozenset[int]:
+        event = self.chord_at(tick)
+        if event is None:
+            return frozenset({self.tonic, (self.tonic + 4) % 12, (self.tonic + 7) % 12})
+        return frozenset(event.chord.tone_pitch_classes)
+
+    def chord_feature(self, tick: int) -> str:
+        event = self.chord_at(tick)
+        if event is None:
+            return chord_token(0, "maj")
+        quality = event.chord.quality
+        name = "min" if quality in _MINOR_QUALITIES else "dim" if quality in _DIMINISHED \
+            else "aug" if quality is ChordQuality.AUGMENTED else "maj"
+        return melody_chord(chord_token((event.chord.root_pc - self.tonic) % 12, name))
+
+    def beat(self, tick: int) -> str:
+        meter = self.plan.meter
+        return strength(tick % self.plan.bar_ticks, meter.numerator, meter.denominator)
+
+    # --- rhythm ---------------------------------------------------------------------
+
+    def rhythm(self, rng: random.Random, start: int, end: int, energy: float,
+               before: Sequence[int]) -> list[tuple[int, int]]:
+        """(onset, duration) filling [start, end) inside one bar."""
+        meter = self.plan.meter
+        bar_start = start - start % self.plan.bar_ticks
+        model = self.models.rhythm
+        durations = list(before)
+        result: list[tuple[int, int]] = []
+        position = start
+        bias = DENSITY * (energy - 0.5)
+        while position < end:
+            remaining = end - position
+            context = rhythm_context(meter.numerator, meter.denominator,
+                                     position - bar_start, durations)
+            weights = []
+            for token, p in zip(model.vocab, model.distribution(context), strict=True):
+                length = int(token)
+                fits = length <= remaining and (remaining - length) % GRID == 0
+                weights.append(p * (length / self.plan.beat_ticks) ** -bias if fits else 0.0)
+            choice = _pick(model.vocab, weights, rng)
+            length = int(choice) if choice is not None else remaining
+            result.append((position, length))
+            durations.append(length)
+            position += length
+        return result
+
+    # --- pitch ----------------------------------------------------------------------
+
+    def pitch_weights(self, previous: int, steps: Sequence[int], onset: int,
+                      recent: Sequence[int]) -> dict[int, float]:
+        """Candidate pitch -> weight for a note at `onset` after `previous`."""
+        low, high = self.register
+        beat = self.beat(onset)
+        context = melody_context(self.family, beat, previous - self.tonic,
+                                 self.chord_feature(onset), steps)
+        chord = self.chord_pcs(onset)
+        centre, span = (low + high) / 2, max(6.0, (high - low) / 2)
+        repeated = len(recent) >= REPEAT_LIMIT and len(set(recent[-REPEAT_LIMIT:])) == 1
+        weights: dict[int, float] = {}
+        for token, p in zip(self.models.melody.vocab,
+                            self.models.melody.distribution(context), strict=True):
+            pitch = previous + int(token)
+            if not low <= pitch <= high:
+                continue
+            weight = p if pitch % 12 in self.scale else p * CHROMATIC
+            if pitch % 12 in chord:
+                weight *= STRONG_CHORD_TONE[beat]
+            elif beat == "2":
+                weight *= 0.5
+            if repeated and pitch == recent[-1]:
+                weight *= 0.1
+            weight *= math.exp(-0.5 * ((pitch - centre) / span) ** 4)
+            weights[pitch] = weight
+        return weights
+
+    def opening_pitch(self, rng: random.Random, onset: int) -> int:
+        model = self.models.opening
+        dist = model.distribution((self.family, self.chord_feature(onset)))
+        chord = self.chord_pcs(onset)
+        weights = [p * (3.0 if (int(t) + self.tonic) % 12 in chord else 0.3)
+                   for t, p in zip(model.vocab, dist, strict=True)]
+        pc = (int(_pick(model.vocab, weights, rng) or "0") + self.tonic) % 12
+        return self.nearest(pc, (self.register[0] + self.register[1]) // 2)
+
+    def nearest(self, pitch_class: int, target: int, pool: frozenset[int] | None = None
+                ) -> int:
+        """The pitch of `pitch_class` (or of any class in `pool`) nearest `target` inside
+        the register."""
+        classes = pool if pool is not None else frozenset({pitch_class % 12})
+        low, high = self.register
+        candidates = [p for p in range(low, high + 1) if p % 12 in classes]
+        if not candidates:
+            return max(low, min(high, target))
+        return min(candidates, key=lambda p: (abs(p - target), p))
+
+
+def _pick(vocab: Sequence[str], weights: Sequence[float], rng: random.Random) -> str | None:
+    total = sum(weights)
+    if total <= 0:
+        return None
+    target = rng.random() * total
+    for token, weight in zip(vocab, weights, strict=True):
+        target -= weight
+        if weight > 0 and target <= 0:
+            return token
+    return max(zip(weights, vocab, strict=False))[1]
+
+
+def pick_pitch(weights: dict[int, float], rng: random.Random, fallback: int) -> int:
+    pitches = sorted(weights)
+    choice = _pick([str(p) for p in pitches], [weights[p] for p in pitches], rng)
+    return int(choice) if choice is not None else fallback
+
+
+def steps_of(pitches: Sequence[int]) -> list[int]:
+    return [clip_interval(b - a) for a, b in itertools.pairwise(pitches)]

@@ -1,0 +1,221 @@
+"""What a composition session asks for: a new piece, or an operation on an existing score
+(regenerate or vary one section, continue by N bars, reharmonize, change style keeping the
+melody), and the pure helpers those operations share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ariaforge.composer.brief import (
+    MAX_BRIEF_BARS,
+    MAX_BRIEF_CHARS,
+    MAX_SEED,
+    Brief,
+    BriefOverrides,
+    FormSection,
+    Instrument,
+    InstrumentName,
+    parse_brief,
+)
+from ariaforge.composer.plan import ChordEvent, rng_for
+from ariaforge.composer.vocabulary import Mood, Style, lookup_instrument
+from ariaforge.core.text import BriefText
+from ariaforge.music.score import Meter, Mode, Note, Role, Score
+from ariaforge.music.theory.pitch import join_name, split_name
+
+__all__ = ["MAX_CONTINUE_BARS", "ComposeRequest", "Operation", "OperationError",
+           "brief_for", "section_index", "splice_chords", "splice_notes"]
+
+MAX_CONTINUE_BARS: Final = 64
+
+
+class Operation(StrEnum):
+    COMPOSE = "compose"
+    REGENERATE = "regenerate"  # new harmony, melody and accompaniment for one section
+    VARIATION = "variation"  # the same section, varied: rhythm and contour kept
+    CONTINUE = "continue"  # N more bars after the end
+    REHARMONIZE = "reharmonize"  # new chords under the same melody
+    RESTYLE = "restyle"  # another style, the melody kept
+
+
+ON_EXISTING: Final = frozenset(Operation) - {Operation.COMPOSE}
+NEEDS_MELODY: Final = frozenset({Operation.VARIATION, Operation.REHARMONIZE, Operation.RESTYLE})
+
+
+class OperationError(ValueError):
+    """The operation cannot apply to this score (no melody, no such section)."""
+
+
+_KEY_TEXT = re.compile(
+    r"^\s*([A-Ga-g])\s*([#b\u266f\u266d]?)\s*(m|min|minor|maj|major|"
+    + "|".join(m.value for m in Mode) + r")?\s*$", re.IGNORECASE)
+
+
+class ComposeRequest(BaseModel):
+    """A session's request. Explicit fields win over what the prompt says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: BriefText = Field(default="", description=f"at most {MAX_BRIEF_CHARS} characters")
+    operation: Operation = Operation.COMPOSE
+    style: Style | None = None
+    mood: Mood | None = None
+    key: str | None = Field(default=None, max_length=24,
+                            description='"D minor", "F#", "Bbm", "E dorian"')
+    mode: Mode | None = None
+    tempo: int | None = Field(default=None, ge=30, le=300)
+    meter: Meter | None = None
+    bars: int | None = Field(default=None, ge=1, le=MAX_BRIEF_BARS)
+    instruments: list[InstrumentName | Instrument] | None = Field(
+        default=None, min_length=1, max_length=16)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    section: int | None = Field(default=None, ge=0, le=511,
+                                description="regenerate/variation: the section's index")
+    extra_bars: int | None = Field(default=None, ge=1, le=MAX_CONTINUE_BARS,
+                                   description="continue: how many bars to add")
+    amount: float = Field(default=0.35, ge=0.05, le=1.0,
+                          description="variation: the share of pitches that change")
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        if value is not None and not _KEY_TEXT.match(value):
+            raise ValueError('a key such as "D minor", "F#", "Bbm" or "E dorian"')
+        return value
+
+    @field_validator("instruments")
+    @classmethod
+    def _known_instruments(cls, value: list[str | Instrument] | None
+                           ) -> list[str | Instrument] | None:
+        for item in value or []:
+            if isinstance(item, str) and lookup_instrument(item) is None:
+                raise ValueError(f"unknown instrument {item[:40]!r}")
+        return value
+
+    def tonic_and_mode(self) -> tuple[str | None, Mode | None]:
+        if self.key is None:
+            return None, self.mode
+        match = _KEY_TEXT.match(self.key)
+        assert match is not None  # checked by the validator
+        letter, accidental, mode_text = match.groups()
+        tonic = join_name(*split_name(letter.upper() + accidental))
+        mode = self.mode
+        if mode is None and mode_text:
+            word = mode_text.lower()
+            mode = Mode.MINOR if word in ("m", "min", "minor") else \
+                Mode.MAJOR if word in ("maj", "major") else Mode(word)
+        return tonic, mode
+
+    def overrides(self) -> BriefOverrides:
+        tonic, mode = self.tonic_and_mode()
+        return BriefOverrides(style=self.style, mood=self.mood, tonic=tonic, mode=mode,
+                              tempo=self.tempo, meter=self.meter, bars=self.bars,
+                              instruments=self.instruments, seed=self.seed)
+
+
+def brief_for(request: ComposeRequest, base: Score | None, previous: Brief | None) -> Brief:
+    """The brief a run works to. A new piece reads the prompt; an operation starts from the
+    brief that made the score (or one read off the score) and applies the request to it."""
+    if request.operation is Operation.COMPOSE or base is None:
+        return parse_brief(request.prompt, request.overrides())
+    brief = _brief_of_score(base, previous)
+    changes: dict[str, object] = {"seed": _operation_seed(request, brief, base)}
+    if request.operation is Operation.RESTYLE:
+        if request.style is None:
+            raise OperationError("say which style to change to")
+        changes["style"] = request.style
+        changes["swing"] = parse_brief("", BriefOverrides(style=request.style)).swing
+    if request.tempo is not None:
+        changes["tempo"] = request.tempo
+    if request.operation is Operation.CONTINUE:
+        extra = request.extra_bars or 8
+        if brief.bars + extra > MAX_BRIEF_BARS:
+            raise OperationError(f"a piece is at most {MAX_BRIEF_BARS} bars")
+        changes["bars"] = brief.bars + extra
+        changes["form"] = [*brief.form, FormSection(name="continuation", bars=extra)]
+    return Brief.model_validate(brief.model_dump() | changes)
+
+
+def _operation_seed(request: ComposeRequest, brief: Brief, base: Score) -> int:
+    if request.seed is not None:
+        return request.seed
+    # Deterministic: the same operation on the same score gives the same music.
+    fingerprint = sum(note.pitch * 31 + note.start for _, note in base.all_notes())
+    rng = rng_for(brief.seed, request.operation.value, request.section, fingerprint)
+    return rng.randrange(MAX_SEED + 1)
+
+
+def _brief_of_score(score: Score, previous: Brief | None) -> Brief:
+    form = [FormSection(name=s.name, bars=s.bars) for s in score.sections]
+    if sum(part.bars for part in form) != score.bars:
+        form = [FormSection(name="A", bars=score.bars)]
+    instruments = [Instrument(role=Role.DRUMS if t.is_drum else
+                              (t.role if t.role is not Role.DRUMS else Role.OTHER),
+                              program=t.program, name=t.name, is_drum=t.is_drum)
+                   for t in score.tracks]
+    values: dict[str, object] = {
+        "key": score.key, "meter": score.meter, "tempo": max(30, min(300, round(score.tempo))),
+        "bars": score.bars, "form": form, "warnings": [], "understood": {}}
+    if instruments:
+        values["instruments"] = instruments
+    start = previous if previous is not None else Brief()
+    return Brief.model_validate(start.model_dump() | values)
+
+
+def section_index(request: ComposeRequest, brief: Brief) -> int:
+    """The section a regenerate or variation names; the last one when none is named."""
+    count = len(brief.form) or 1
+    index = count - 1 if request.section is None else request.section
+    if index >= count:
+        raise OperationError(f"the score has {count} sections (0 to {count - 1})")
+    return index
+
+
+def splice_notes(base: Sequence[Note], new: Sequence[Note], start: int, end: int) -> list[Note]:
+    """`base` outside [start, end) and `new` inside it. A base note running into the span is
+    shortened to end at `start`; a new note running past `end` is shortened to end there."""
+    kept = []
+    for note in base:
+        if note.start >= start and note.start < end:
+            continue
+        if note.start < start < note.end:
+            note = note.model_copy(update={"duration": start - note.start})
+        kept.append(note)
+    for note in new:
+        if start <= note.start < end:
+            if note.end > end:
+                note = note.model_copy(update={"duration": end - note.start})
+            kept.append(note)
+    return sorted(kept, key=lambda n: (n.start, n.pitch))
+
+
+def splice_chords(base: Sequence[ChordEvent], new: Sequence[ChordEvent], start: int,
+                  end: int) -> list[ChordEvent]:
+    """Chords of `base` outside [start, end), of `new` inside; both cut at the span."""
+    out: list[ChordEvent] = []
+    for chord in base:
+        if chord.end <= start or chord.start >= end:
+            out.append(chord)
+            continue
+        if chord.start < start:  # the part before the span
+            out.append(ChordEvent(chord.start, start - chord.start, chord.chord, chord.roman))
+        if chord.end > end:  # and the part after it
+            out.append(ChordEvent(end, chord.end - end, chord.chord, chord.roman))
+    for chord in new:
+        lo, hi = max(chord.start, start), min(chord.end, end)
+        if hi > lo:
+            out.append(ChordEvent(lo, hi - lo, chord.chord, chord.roman))
+    return sorted(out, key=lambda c: c.start)
+
+
+def melody_track_index(score: Score) -> int | None:
+    for index, track in enumerate(score.tracks):
+        if track.role is Role.MELODY and track.notes:
+            return index
+    return None

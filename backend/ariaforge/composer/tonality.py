@@ -1,0 +1,86 @@
+"""Making sure the music is heard in the key that was asked for.
+
+A learned model samples what is likely, not what is unambiguous: a D minor loop of Dm and
+Bb is as much Bb major, and I-IV-V-IV in D leans to G. A listener (and the music core's key
+estimator) then hears another key than the brief named. So the composer draws a few
+candidates for the harmony and the melody and keeps the first whose key is clearly the one
+asked for (or the best of them), and the repair step re-draws a melody that lets the whole
+arrangement drift into another key. Modes are judged by their family: dorian and phrygian as
+minor, lydian and mixolydian as major, which is what a major/minor key profile can tell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final, TypeVar
+
+from ariaforge.composer.plan import ChordEvent
+from ariaforge.music.score import Key, Mode, Note
+from ariaforge.music.theory.keyfinding import Histogram, rank_keys
+from ariaforge.music.theory.modes import has_minor_third
+from ariaforge.music.theory.pitch import pitch_class_of_name
+
+__all__ = [
+    "CANDIDATES",
+    "CLEAR_MARGIN",
+    "best_candidate",
+    "chord_histogram",
+    "key_margin",
+    "note_histogram",
+]
+
+CANDIDATES: Final = 6  # draws per step at most; each costs a few milliseconds
+CLEAR_MARGIN: Final = 0.02  # correlation lead over the runner-up that counts as clear
+
+T = TypeVar("T")
+
+
+def note_histogram(notes: Iterable[Note]) -> list[float]:
+    weights = [0.0] * 12
+    for note in notes:
+        weights[note.pitch % 12] += note.duration
+    return weights
+
+
+def chord_histogram(chords: Iterable[ChordEvent]) -> list[float]:
+    """What an accompaniment of these chords sounds: each tone for the chord's length, the
+    bass note twice (it is doubled and heard most)."""
+    weights = [0.0] * 12
+    for event in chords:
+        for pitch_class in event.chord.tone_pitch_classes:
+            weights[pitch_class] += event.duration
+        weights[event.chord.bass_pc] += event.duration
+    return weights
+
+
+def key_margin(histogram: Sequence[float], key: Key) -> float:
+    """How far the asked key's correlation leads every other key's (negative when another
+    key is heard instead)."""
+    family = Mode.MINOR if has_minor_third(key.mode) else Mode.MAJOR
+    tonic = pitch_class_of_name(key.tonic)
+    ranked = rank_keys(_as_histogram(histogram))
+    mine = next(r for k, r in ranked if k.mode is family and pitch_class_of_name(k.tonic)
+                == tonic)
+    others = max(r for k, r in ranked if not (k.mode is family
+                                              and pitch_class_of_name(k.tonic) == tonic))
+    return mine - others
+
+
+def best_candidate(draw: Callable[[int], T], margin_of: Callable[[T], float],
+                   tries: int = CANDIDATES) -> T:
+    """The first draw (0, 1, ...) whose margin is clear, else the draw with the best one.
+    Draw 0 is what the model would have made alone, so clear cases cost nothing."""
+    best: tuple[float, T] | None = None
+    for index in range(tries):
+        candidate = draw(index)
+        margin = margin_of(candidate)
+        if margin >= CLEAR_MARGIN:
+            return candidate
+        if best is None or margin > best[0]:
+            best = (margin, candidate)
+    assert best is not None
+    return best[1]
+
+
+def _as_histogram(values: Sequence[float]) -> Histogram:
+    return tuple(float(v) for v in values)

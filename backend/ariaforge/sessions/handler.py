@@ -1,0 +1,138 @@
+"""The `compose.run` job: runs a session's composer graph in the worker, checkpointed in
+PostgreSQL under the session's id, publishing each node's progress, and stores the result
+as a new project version (once, even when a crashed run is resumed)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ariaforge.composer.graph import ComposeContext, ProgressEvent, build_graph
+from ariaforge.composer.llm import brief_reader_from_env
+from ariaforge.composer.operations import OperationError
+from ariaforge.composer.state import ComposeState
+from ariaforge.core.checkpoints import open_checkpointer
+from ariaforge.core.db import run_after_commit
+from ariaforge.core.errors import AppError
+from ariaforge.core.metrics import COMPOSITIONS_CREATED
+from ariaforge.exports.render import PREVIEW_JOB
+from ariaforge.jobs import events
+from ariaforge.jobs.errors import PermanentJobError
+from ariaforge.jobs.queue import submit
+from ariaforge.jobs.registry import JobContext, handler, payload_id
+from ariaforge.models import CompositionSession, JobStatus, ScoreVersion, User, VersionReason
+from ariaforge.music.score import Score
+from ariaforge.scores import service as scores
+from ariaforge.sessions.service import COMPOSE_JOB
+
+logger = logging.getLogger(__name__)
+
+
+@handler(COMPOSE_JOB)
+async def run_session(ctx: JobContext) -> dict[str, Any]:
+    session_id = payload_id(ctx, "session_id", "session")
+    async with ctx.sessionmaker() as db:
+        row = await db.get(CompositionSession, session_id)
+        if row is None:
+            raise PermanentJobError("the session was deleted")
+        initial = await _initial_state(db, row)
+    config: Any = {"configurable": {"thread_id": str(session_id)}}
+    context = ComposeContext(progress=_publisher(ctx), persist=_persister(ctx, session_id),
+                             read_brief=brief_reader_from_env())
+    async with open_checkpointer(_database_url(ctx.sessionmaker)) as saver:
+        final = await _run(build_graph(saver), initial, config, context)
+    return {"session_id": str(session_id), "version": final.get("version")}
+
+
+async def _run(graph: Any, initial: ComposeState, config: Any,
+               context: ComposeContext) -> dict[str, Any]:
+    snapshot = await graph.aget_state(config)
+    # A checkpoint with steps still to run: a worker died mid-run, so resume it.
+    resume = bool(snapshot.next)
+    try:
+        result: dict[str, Any] = await graph.ainvoke(None if resume else initial, config,
+                                                     context=context, durability="sync")
+    except (OperationError, ValueError) as error:
+        raise PermanentJobError(str(error)) from error
+    except AppError as error:  # e.g. the user lost write access meanwhile
+        raise PermanentJobError(error.message) from error
+    return result
+
+
+async def _initial_state(db: AsyncSession, row: CompositionSession) -> ComposeState:
+    base = None
+    if row.base_revision is not None:
+        version = await db.scalar(select(ScoreVersion).where(
+            ScoreVersion.project_id == row.project_id,
+            ScoreVersion.number == row.base_revision))
+        if version is None:
+            raise PermanentJobError("the score version the session started from is gone")
+        base = version.data
+    previous = await db.scalar(
+        select(CompositionSession.brief).where(
+            CompositionSession.project_id == row.project_id,
+            CompositionSession.id != row.id, CompositionSession.brief.is_not(None),
+            CompositionSession.result_version.is_not(None))
+        .order_by(CompositionSession.created_at.desc()).limit(1))
+    return {"prompt": row.prompt, "request": dict(row.request), "base": base,
+            "previous_brief": previous}
+
+
+def _publisher(ctx: JobContext) -> Any:
+    async def publish(event: ProgressEvent) -> None:
+        ctx.report(event.percent, event.node, event.message)  # raises if cancelled
+        await events.publish(ctx.redis, ctx.job_id, {
+            "status": JobStatus.RUNNING.value, "stage": event.node, "node": event.node,
+            "progress": event.percent, "message": event.message, "finished": False})
+    return publish
+
+
+def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
+    async def persist(score: Score, state: ComposeState) -> int | None:
+        async with ctx.sessionmaker() as db:
+            row = await db.get(CompositionSession, session_id, with_for_update=True)
+            if row is None:
+                raise PermanentJobError("the session was deleted")
+            if row.result_version is not None:  # a resumed run: stored before the crash
+                return row.result_version
+            version = await _store(db, ctx, row, score, state)
+            await db.commit()
+            await run_after_commit(db)
+        COMPOSITIONS_CREATED.inc()
+        return version
+    return persist
+
+
+async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, score: Score,
+                 state: ComposeState) -> int:
+    user = await db.get(User, row.created_by) if row.created_by else None
+    if user is None or not user.is_active:
+        raise PermanentJobError("the account that started the session is gone")
+    if row.base_revision is not None:
+        current = await scores.get_score(db, user, row.project_id)
+        if current.row.revision != row.base_revision:
+            raise PermanentJobError("the score was edited while the session ran; "
+                                    "start the operation again on the new score")
+    brief = state.get("brief") or {}
+    summary = f"{row.operation}: {(row.prompt or brief.get('style', ''))[:200]}"
+    loaded = await scores.replace_score(db, user, row.project_id, score,
+                                        VersionReason.GENERATED, summary)
+    row.brief = brief
+    row.warnings = list(state.get("warnings") or [])
+    row.validation = state.get("report")
+    row.result_version = loaded.row.revision
+    row.finished_at = datetime.now(UTC)
+    preview = await submit(db, ctx.redis, PREVIEW_JOB, {"project_id": str(row.project_id)},
+                           project_id=row.project_id, created_by=row.created_by)
+    row.preview_job_id = preview.id
+    return loaded.row.revision
+
+
+def _database_url(maker: async_sessionmaker[AsyncSession]) -> str:
+    engine = maker.kw["bind"]
+    return str(engine.url.render_as_string(hide_password=False))

@@ -1,0 +1,117 @@
+"""Composition sessions: start one (a job on the queue), read, list and cancel them. The
+run itself is `ariaforge.sessions.handler`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Final
+
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ariaforge.composer.operations import NEEDS_MELODY, Operation, melody_track_index
+from ariaforge.core.errors import NotFound, ValidationFailed
+from ariaforge.jobs import service as jobs
+from ariaforge.jobs.queue import submit
+from ariaforge.models import CompositionSession, Job, JobStatus, User
+from ariaforge.music.score import Score
+from ariaforge.projects.access import WRITERS, authorize
+from ariaforge.scores import service as scores
+from ariaforge.sessions.schemas import SessionCreate, SessionOut
+
+__all__ = ["COMPOSE_JOB", "cancel_session", "create_session", "list_sessions",
+           "session_out", "visible_session"]
+
+COMPOSE_JOB: Final = "compose.run"
+MAX_LISTED: Final = 200
+
+
+async def create_session(session: AsyncSession, redis: Redis, user: User,
+                         project_id: uuid.UUID, body: SessionCreate,
+                         max_attempts: int = 3) -> tuple[CompositionSession, Job]:
+    """Writers compose; the job is enqueued after the request commits."""
+    await authorize(session, project_id, user, WRITERS)
+    base_revision = None
+    if body.operation is not Operation.COMPOSE:
+        loaded = await scores.get_score(session, user, project_id)
+        _check_operation(body, loaded.score)
+        base_revision = loaded.row.revision
+    elif not body.prompt.strip() and body.style is None:
+        raise ValidationFailed("say what to compose: a prompt or at least a style", [
+            {"loc": ["body", "prompt"], "msg": "empty brief", "type": "value_error"}])
+    row = CompositionSession(project_id=project_id, created_by=user.id,
+                             operation=body.operation.value, prompt=body.prompt,
+                             request=body.model_dump(mode="json", exclude_none=True),
+                             base_revision=base_revision)
+    session.add(row)
+    await session.flush()
+    job = await submit(session, redis, COMPOSE_JOB, {"session_id": str(row.id)},
+                       project_id=project_id, created_by=user.id, max_attempts=max_attempts)
+    row.job_id = job.id
+    await session.flush()
+    return row, job
+
+
+def _check_operation(body: SessionCreate, score: Score) -> None:
+    def invalid(field: str, message: str) -> ValidationFailed:
+        return ValidationFailed(message, [{"loc": ["body", field], "msg": message,
+                                           "type": "value_error"}])
+
+    if not any(track.notes for track in score.tracks):
+        raise invalid("operation", f"{body.operation.value} needs a score with notes; "
+                      "compose one first")
+    if body.operation in NEEDS_MELODY and melody_track_index(score) is None:
+        raise invalid("operation", f"{body.operation.value} needs a melody track with notes")
+    if body.operation is Operation.RESTYLE and body.style is None:
+        raise invalid("style", "restyle needs the style to change to")
+    sections = max(1, len(score.sections))
+    if body.section is not None and body.section >= sections:
+        raise invalid("section", f"the score has {sections} sections (0 to {sections - 1})")
+    if body.operation is Operation.CONTINUE and score.bars + (body.extra_bars or 8) > 512:
+        raise invalid("extra_bars", "a piece is at most 512 bars")
+
+
+async def visible_session(session: AsyncSession, user: User, session_id: uuid.UUID, *,
+                          write: bool = False) -> tuple[CompositionSession, Job | None]:
+    row = await session.get(CompositionSession, session_id)
+    if row is None:
+        raise NotFound("session not found")
+    try:
+        await authorize(session, row.project_id, user, WRITERS if write else None)
+    except NotFound:
+        raise NotFound("session not found") from None
+    job = await session.get(Job, row.job_id) if row.job_id else None
+    return row, job
+
+
+async def list_sessions(session: AsyncSession, user: User, project_id: uuid.UUID
+                        ) -> list[tuple[CompositionSession, Job | None]]:
+    await authorize(session, project_id, user)
+    rows = await session.execute(
+        select(CompositionSession, Job).outerjoin(Job, Job.id == CompositionSession.job_id)
+        .where(CompositionSession.project_id == project_id)
+        .order_by(CompositionSession.created_at.desc()).limit(MAX_LISTED))
+    return [(row, job) for row, job in rows.all()]
+
+
+async def cancel_session(session: AsyncSession, user: User,
+                         session_id: uuid.UUID) -> tuple[CompositionSession, Job | None]:
+    row, job = await visible_session(session, user, session_id, write=True)
+    if job is None:
+        raise NotFound("the session's job is gone")
+    job = await jobs.cancel(session, user, job.id)
+    return row, job
+
+
+def session_out(row: CompositionSession, job: Job | None) -> SessionOut:
+    return SessionOut(
+        id=row.id, project_id=row.project_id, job_id=row.job_id,
+        operation=Operation(row.operation), prompt=row.prompt,
+        status=JobStatus(job.status) if job else JobStatus.FAILED,
+        progress=job.progress if job else 0.0, stage=job.stage if job else "",
+        message=job.message if job else "", error=job.error if job else "job lost",
+        request=row.request, brief=row.brief, warnings=list(row.warnings or []),
+        validation=row.validation, version=row.result_version,
+        base_revision=row.base_revision, preview_job_id=row.preview_job_id,
+        created_at=row.created_at, finished_at=row.finished_at)

@@ -1,0 +1,154 @@
+"""`/api/v1/sessions/{id}/ws`: a session's live progress, then its result.
+
+Events travel worker -> Redis pub/sub -> whichever API replica holds the socket, so the
+socket and the run need not share a process. Browsers cannot set headers on a WebSocket,
+so the access token comes either as `Authorization: Bearer` or as the first message,
+`{"type": "auth", "token": "..."}`, within AUTH_TIMEOUT_S.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any, Final
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ariaforge.api import API_PREFIX
+from ariaforge.auth import revocation, tokens
+from ariaforge.auth.repository import UserRepository
+from ariaforge.auth.tokens import TokenType
+from ariaforge.core.errors import AppError, ErrorCode
+from ariaforge.jobs import events
+from ariaforge.models import User
+from ariaforge.sessions import service
+from ariaforge.sessions.schemas import SessionOut
+
+router = APIRouter(prefix=API_PREFIX, tags=["composition sessions"])
+
+AUTH_TIMEOUT_S: Final = 10.0
+POLICY_VIOLATION: Final = 1008  # RFC 6455: closes for authentication and access errors
+
+
+class _Refused(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@router.websocket("/sessions/{session_id}/ws")
+async def session_events(websocket: WebSocket, session_id: str) -> None:
+    await websocket.accept()
+    try:
+        await _serve(websocket, session_id)
+    except _Refused as refused:
+        await _send(websocket, {"type": "error", "error": {
+            "code": refused.code, "message": refused.message, "details": []}})
+        await websocket.close(POLICY_VIOLATION)
+    except WebSocketDisconnect:
+        return
+
+
+async def _serve(websocket: WebSocket, raw_id: str) -> None:
+    maker: async_sessionmaker[AsyncSession] = websocket.app.state.sessionmaker
+    user = await _authenticate(websocket, maker)  # first: nothing is told to strangers
+    try:
+        session_id = uuid.UUID(raw_id)
+    except ValueError:
+        raise _Refused(ErrorCode.NOT_FOUND, "session not found") from None
+    out = await _session(maker, user, session_id)
+    if out.job_id is None:
+        raise _Refused(ErrorCode.NOT_FOUND, "the session's job is gone")
+    await _send(websocket, {"type": "session", "session": out.model_dump(mode="json")})
+    closed = asyncio.create_task(_wait_closed(websocket))
+    try:
+        async for event in _events(websocket, out.job_id, closed):
+            if event.get("finished"):
+                final = await _session(maker, user, session_id)
+                await _send(websocket, {"type": "result",
+                                        "session": final.model_dump(mode="json")})
+                break
+            await _send(websocket, {"type": "progress", "node": event.get("node")
+                                    or event.get("stage", ""), "status": event.get("status"),
+                                    "percent": event.get("progress"),
+                                    "message": event.get("message", "")})
+    finally:
+        closed.cancel()
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.close()
+
+
+async def _events(websocket: WebSocket, job_id: uuid.UUID,
+                  closed: asyncio.Task[None]) -> AsyncIterator[dict[str, Any]]:
+    """The job's events until it finishes or the client goes away."""
+    stream = events.subscribe(websocket.app.state.redis, job_id)
+    try:
+        while True:
+            following = asyncio.ensure_future(stream.__anext__())
+            done, _ = await asyncio.wait({following, closed},
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if following not in done:
+                following.cancel()
+                return
+            try:
+                yield following.result()
+            except StopAsyncIteration:
+                return
+    finally:
+        await stream.aclose()
+
+
+async def _wait_closed(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            await websocket.receive_text()  # clients have nothing more to say
+
+
+async def _authenticate(websocket: WebSocket,
+                        maker: async_sessionmaker[AsyncSession]) -> User:
+    token = _bearer(websocket.headers.get("authorization", ""))
+    if token is None:
+        try:
+            first = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT_S)
+            message = json.loads(first)
+            token = message.get("token") if isinstance(message, dict) and \
+                message.get("type") == "auth" else None
+        except (TimeoutError, ValueError):
+            token = None
+    if not isinstance(token, str) or not 0 < len(token) <= 4096:
+        raise _Refused(ErrorCode.AUTHENTICATION_ERROR,
+                       'send {"type": "auth", "token": ...} or an Authorization header first')
+    try:
+        claims = tokens.decode(websocket.app.state.secret_key, token, TokenType.ACCESS)
+        if await revocation.is_revoked(websocket.app.state.redis, claims):
+            raise _Refused(ErrorCode.AUTHENTICATION_ERROR, "token revoked")
+        async with maker() as db:
+            user = await UserRepository(db).by_id(claims.user_id)
+    except AppError as error:
+        raise _Refused(error.code, error.message) from None
+    if user is None or not user.is_active:
+        raise _Refused(ErrorCode.AUTHENTICATION_ERROR, "account not found or disabled")
+    return user
+
+
+async def _session(maker: async_sessionmaker[AsyncSession], user: User,
+                   session_id: uuid.UUID) -> SessionOut:
+    async with maker() as db:
+        try:
+            row, job = await service.visible_session(db, user, session_id)
+        except AppError as error:
+            raise _Refused(error.code, error.message) from None
+        return service.session_out(row, job)
+
+
+def _bearer(header: str) -> str | None:
+    scheme, _, value = header.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def _send(websocket: WebSocket, message: dict[str, Any]) -> None:
+    await websocket.send_text(json.dumps(message, default=str))
