@@ -7,13 +7,24 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := backend/requirements-dev.lock
+NPM ?= npm
+WEB := frontend
+# npm ci writes this file last; it is missing or older than the lock when node_modules
+# is absent or stale.
+NODE_STAMP := $(WEB)/node_modules/.package-lock.json
+WEB_INDEX := $(WEB)/out/index.html
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/package.json $(WEB)/next.config.mjs $(WEB)/tsconfig.json
 
-.PHONY: help install run test lint fmt bench lock clean
+.PHONY: help install run test lint fmt bench lock clean frontend frontend-check \
+	api-client api-client-check browser node
 
 help:
 	@echo "make run    start AriaForge at http://127.0.0.1:8000 (installs first)"
 	@echo "make test   lint, type-check and run the whole test suite"
 	@echo "make lint   ruff + mypy"
+	@echo "make frontend    build the web app into frontend/out (served at /)"
+	@echo "make api-client  regenerate frontend/src/api/schema.d.ts after changing the API"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make lock   re-resolve backend/requirements*.lock after editing pyproject.toml"
 
@@ -31,8 +42,52 @@ $(STAMP): $(LOCK) backend/pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e backend
 	@touch $@
 
-run: install
+run: install frontend
 	$(BIN)/ariaforge up
+
+# --- Web app (frontend/): Node 20+. Each step runs only when its inputs changed. ---
+node:
+	@command -v $(NPM) >/dev/null || { echo "the web app needs Node.js 20 or newer (npm)" >&2; \
+		exit 1; }
+
+$(NODE_STAMP): $(WEB)/package-lock.json | node
+	cd $(WEB) && $(NPM) ci
+	@touch $@
+
+frontend: $(WEB_INDEX)
+
+# The static export the API serves (WEB_DIR). Next.js rewrites out/ as a whole.
+$(WEB_INDEX): $(NODE_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && $(NPM) run build
+	@touch $@
+
+# Type-check, unit tests, and the generated API client must match the API as it is now.
+frontend-check: $(NODE_STAMP) api-client-check
+	cd $(WEB) && $(NPM) run typecheck
+	cd $(WEB) && $(NPM) test
+
+api-client: install $(NODE_STAMP)
+	$(BIN)/ariaforge openapi -o $(WEB)/openapi.json
+	cd $(WEB) && $(NPM) run api-client
+
+# Runs the same `npm run api-client` in a scratch folder, so the options live in one place.
+api-client-check: install $(NODE_STAMP)
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	mkdir -p "$$scratch/src/api" && cp $(WEB)/package.json "$$scratch/" && \
+	ln -s "$(CURDIR)/$(WEB)/node_modules" "$$scratch/node_modules" && \
+	$(BIN)/ariaforge openapi -o "$$scratch/openapi.json" && \
+	{ (cd "$$scratch" && $(NPM) run --silent api-client) >"$$scratch/log" 2>&1 || \
+		{ cat "$$scratch/log" >&2; exit 1; }; } && \
+	if ! diff -u $(WEB)/src/api/schema.d.ts "$$scratch/src/api/schema.d.ts"; then \
+		echo "frontend/src/api/schema.d.ts is out of date with the API: run \`make api-client\`" >&2; \
+		exit 1; \
+	fi
+
+# The browser end-to-end tests drive Debian's chromium (Playwright cannot download its own).
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || \
+		echo "browser: install Debian's chromium (/usr/bin/chromium) for the end-to-end tests" >&2
 
 lint: install
 	cd backend && $(BIN)/ruff check . ../bench ../training && $(BIN)/mypy ariaforge tests ../bench ../training
@@ -40,7 +95,8 @@ lint: install
 fmt: install
 	cd backend && $(BIN)/ruff check --fix . ../bench ../training
 
-test: lint
+# The end-to-end tests serve the built web app (frontend) in chromium (browser).
+test: lint frontend-check frontend browser
 	cd backend && $(BIN)/pytest
 
 # The peer in bench/bench_render.py is the fluidsynth command line, from Debian.

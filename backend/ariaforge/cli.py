@@ -248,6 +248,25 @@ def compose(
 
 
 @app.command()
+def openapi(output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write here instead of standard output.")] = None) -> None:
+    """Print the API's OpenAPI schema (the web app's client is generated from it)."""
+    import json
+    import tempfile
+
+    from ariaforge.config import Settings
+    from ariaforge.main import create_app
+
+    with tempfile.TemporaryDirectory(prefix="ariaforge-openapi-") as home:
+        schema = create_app(Settings(ariaforge_home=Path(home))).openapi()
+    text = json.dumps(schema, indent=1, sort_keys=True) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text)
+
+
+@app.command()
 def version() -> None:
     """Print the AriaForge version."""
     typer.echo(__version__)

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     soundfont_path: Path | None = None
     ffmpeg_binary: str | None = None
 
+    # The web app's static export (frontend/out). Unset: the repository's frontend/out
+    # when it has been built; empty: none (the API shows its start page at /).
+    web_dir: str | None = None
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["localhost", "127.0.0.1", "[::1]"]

@@ -20,11 +20,14 @@ from ariaforge.exports.endpoints import router as exports_router
 from ariaforge.jobs.endpoints import router as jobs_router
 from ariaforge.ops.docs import install_offline_docs
 from ariaforge.ops.endpoints import router as ops_router
+from ariaforge.ops.endpoints import start_page_router
 from ariaforge.projects.endpoints import router as projects_router
 from ariaforge.scores.endpoints import router as scores_router
 from ariaforge.scores.files import router as score_files_router
+from ariaforge.scores.notation import router as notation_router
 from ariaforge.sessions.endpoints import router as sessions_router
 from ariaforge.sessions.websocket import router as session_events_router
+from ariaforge.web import install_web_app
 
 
 @asynccontextmanager
@@ -69,10 +72,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_router)
     app.include_router(scores_router)
     app.include_router(score_files_router)
+    app.include_router(notation_router)
     app.include_router(jobs_router)
     app.include_router(exports_router)
     app.include_router(sessions_router)
     app.include_router(session_events_router)
+    # The web app answers only what no route above matched; without one, `/` is the
+    # start page.
+    if not install_web_app(app, settings):
+        app.include_router(start_page_router)
     configure_cors(app, settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

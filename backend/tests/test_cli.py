@@ -83,7 +83,7 @@ def _alive(pids: list[int]) -> list[int]:
 
 
 @pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "render", "compose",
-                                     "version"])
+                                     "openapi", "version"])
 def test_every_command_has_useful_help(command: str) -> None:
     result = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True,
                             env=_env(), check=True)

@@ -186,8 +186,13 @@ async def test_docs_work_offline(client: httpx.AsyncClient) -> None:
     assert "/api/v1/auth/login" in spec["paths"]
 
 
-async def test_start_page(client: httpx.AsyncClient) -> None:
-    page = await client.get("/")
+async def test_start_page(settings: Settings) -> None:
+    # Without a built web app (WEB_DIR empty) `/` is the start page; with one, see
+    # test_frontend_serving.py.
+    app = create_app(settings.model_copy(update={"web_dir": ""}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        page = await http.get("/")
     assert page.status_code == 200
     assert "AriaForge is running" in page.text
 

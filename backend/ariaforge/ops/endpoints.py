@@ -12,6 +12,8 @@ from ariaforge.core.errors import ErrorCode, error_response
 from ariaforge.core.metrics import render_latest
 
 router = APIRouter(tags=["operations"])
+# Only mounted when no web app is built: then `/` says the server runs and where to look.
+start_page_router = APIRouter(include_in_schema=False)
 READY_TIMEOUT_S = 2.0
 
 
@@ -63,6 +65,6 @@ Metrics: <a href="/metrics">/metrics</a></p>
 </body></html>"""
 
 
-@router.get("/", include_in_schema=False)
+@start_page_router.get("/")
 async def start_page() -> HTMLResponse:
     return HTMLResponse(_START_PAGE.format(version=__version__))

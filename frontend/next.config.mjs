@@ -1,0 +1,15 @@
+/** Static export: the API serves `out/` at `/` (embedded default), or any static host
+ * (see vercel.json) serves it next to a separately deployed API. */
+const config = {
+  output: "export",
+  trailingSlash: true,
+  images: { unoptimized: true },
+  reactStrictMode: true,
+  poweredByHeader: false,
+  env: {
+    // Where the API lives when the site is hosted elsewhere; empty = same origin.
+    NEXT_PUBLIC_API_BASE: process.env.NEXT_PUBLIC_API_BASE ?? "",
+  },
+};
+
+export default config;

@@ -1,0 +1,105 @@
+"use client";
+/** The note editor for the selected track: the piano roll for pitched tracks, the drum grid
+ * for drum tracks, with undo/redo (buttons, Ctrl/⌘+Z, Ctrl/⌘+Shift+Z, Ctrl+Y) shared by both.
+ * The workspace page places this and `ArrangementView`. */
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "react";
+
+import { programName } from "@/lib/gm";
+import { useWorkspace } from "@/workspace/WorkspaceContext";
+
+import { DrumGrid } from "./DrumGrid";
+import styles from "./Editor.module.css";
+import { PianoRoll } from "./PianoRoll";
+import { historyShortcut, isTextTarget, trackColour, useNoteEditing } from "./useNoteEditing";
+
+export { ArrangementView } from "./ArrangementView";
+
+export function Editor() {
+  const { score, canEdit, selectedTrackId, loading } = useWorkspace();
+  const editing = useNoteEditing();
+  const root = useRef<HTMLDivElement>(null);
+  const track = score?.tracks?.find((t) => t.id === selectedTrackId) ?? null;
+
+  const onKeyDown = (event: ReactKeyboardEvent) => {
+    const action = historyShortcut(event);
+    if (!action || isTextTarget(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!canEdit) return;
+    void (action === "undo" ? editing.undo() : editing.redo());
+  };
+
+  // Ctrl+Z also works when nothing in particular has focus (e.g. right after a click on the
+  // page background), but never steals it from another panel's controls.
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
+  useEffect(() => {
+    const onWindowKey = (event: KeyboardEvent) => {
+      const action = historyShortcut(event);
+      if (!action || !canEdit) return;
+      const focused = document.activeElement;
+      if (focused && focused !== document.body) return;
+      event.preventDefault();
+      void (action === "undo" ? editingRef.current.undo() : editingRef.current.redo());
+    };
+    window.addEventListener("keydown", onWindowKey);
+    return () => window.removeEventListener("keydown", onWindowKey);
+  }, [canEdit]);
+
+  const undoTitle = editing.undoLabel ? `Undo: ${editing.undoLabel} (Ctrl+Z)` : "Nothing to undo";
+  const redoTitle = editing.redoLabel ? `Redo: ${editing.redoLabel} (Ctrl+Shift+Z)`
+    : "Nothing to redo";
+
+  return (
+    <div className={styles.editor} ref={root} onKeyDown={onKeyDown} data-testid="note-editor">
+      <div className={styles.header}>
+        <h3 className={styles.title}>
+          {track ? (
+            <>
+              <span className={styles.swatch} style={{ background: trackColour(track) }}
+                    aria-hidden />
+              <span className={styles.name}>{track.name ?? "Track"}</span>
+              <span className={styles.instrument}>
+                {track.is_drum ? "Drum kit" : programName(track.program ?? 0)}
+              </span>
+            </>
+          ) : "Editor"}
+        </h3>
+        <div className={styles.actions}>
+          {!canEdit ? <span className="badge" data-testid="read-only-badge">read-only</span> : (
+            <>
+              <button type="button" aria-keyshortcuts="Control+Z" title={undoTitle}
+                      aria-label={editing.undoLabel ? `Undo ${editing.undoLabel}` : "Undo"}
+                      aria-disabled={!editing.canUndo || undefined}
+                      onClick={() => { if (editing.canUndo) void editing.undo(); }}>
+                ↶ Undo
+              </button>
+              <button type="button" aria-keyshortcuts="Control+Shift+Z Control+Y" title={redoTitle}
+                      aria-label={editing.redoLabel ? `Redo ${editing.redoLabel}` : "Redo"}
+                      aria-disabled={!editing.canRedo || undefined}
+                      onClick={() => { if (editing.canRedo) void editing.redo(); }}>
+                ↷ Redo
+              </button>
+            </>
+          )}
+          <span className={styles.status} role="status" aria-live="polite">
+            {editing.busy ? "Saving…" : editing.status}
+          </span>
+        </div>
+      </div>
+      {!score ? (
+        <p className="muted">{loading ? "Loading the score…" : "No score."}</p>
+      ) : !track ? (
+        <p className={styles.hint}>
+          {(score.tracks ?? []).length === 0
+            ? "This project has no tracks yet. Compose from the brief, or add a track above."
+            : "Select a track in the arrangement above to edit its notes."}
+        </p>
+      ) : track.is_drum ? (
+        <DrumGrid key={track.id} track={track} editing={editing} />
+      ) : (
+        <PianoRoll key={track.id} track={track} editing={editing} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+export { ArrangementView } from "./ArrangementView";
+export { DrumGrid } from "./DrumGrid";
+export { Editor } from "./Editor";
+export { PianoRoll } from "./PianoRoll";

@@ -1,0 +1,340 @@
+"use client";
+/** The brief: a prompt and optional controls → a composition session with live progress;
+ * plus the operations on the current score (regenerate or vary a section, continue,
+ * reharmonize, restyle), which follow the same session flow. */
+import { useId, useMemo, useState, type FormEvent } from "react";
+
+import { Progress } from "@/components/ui/Progress";
+import { useWorkspace } from "@/workspace/WorkspaceContext";
+
+import styles from "./BriefPanel.module.css";
+import { MOODS, STYLES, STYLE_LABELS, type Mood, type Style } from "./shared";
+import { label, STEPS, useComposeSession, type SessionRequest,
+         type SessionState } from "./useComposeSession";
+
+const METERS = ["4/4", "3/4", "2/4", "6/8", "12/8", "5/4", "7/8"] as const;
+const MAX_PROMPT = 2000;
+
+function intOrNull(value: string, min: number, max: number): number | null | "invalid" {
+  const trimmed = value.trim();
+  if (!trimmed) return null;
+  const number = Number(trimmed);
+  if (!Number.isInteger(number) || number < min || number > max) return "invalid";
+  return number;
+}
+
+export function BriefPanel() {
+  const { score, canEdit } = useWorkspace();
+  const { state, start, cancel } = useComposeSession();
+  const id = useId();
+
+  const [prompt, setPrompt] = useState("");
+  const [style, setStyle] = useState<Style | "">("");
+  const [mood, setMood] = useState<Mood | "">("");
+  const [key, setKey] = useState("");
+  const [tempo, setTempo] = useState("");
+  const [meter, setMeter] = useState("");
+  const [bars, setBars] = useState("");
+  const [instruments, setInstruments] = useState("");
+  const [seed, setSeed] = useState("");
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const [section, setSection] = useState(0);
+  const [amount, setAmount] = useState(35);
+  const [extraBars, setExtraBars] = useState("8");
+  const [restyle, setRestyle] = useState<Style>("jazz");
+
+  const busy = state.phase === "starting" || state.phase === "running";
+  const sections = score?.sections ?? [];
+  const hasNotes = useMemo(() => (score?.tracks ?? []).some((t) => (t.notes ?? []).length > 0),
+                           [score]);
+  const sectionIndex = Math.min(section, Math.max(0, sections.length - 1));
+
+  const compose = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canEdit || busy) return;
+    const tempoValue = intOrNull(tempo, 30, 300);
+    const barsValue = intOrNull(bars, 1, 512);
+    const seedValue = intOrNull(seed, 0, 4294967295);
+    const names = instruments.split(",").map((name) => name.trim()).filter(Boolean);
+    const problems: string[] = [];
+    if (tempoValue === "invalid") problems.push("tempo must be a whole number from 30 to 300");
+    if (barsValue === "invalid") problems.push("bars must be a whole number from 1 to 512");
+    if (seedValue === "invalid") problems.push("the seed must be a whole number ≥ 0");
+    if (names.length > 16) problems.push("at most 16 instruments");
+    if (key.trim().length > 24) problems.push("the key is at most 24 characters");
+    if (!prompt.trim() && !style) problems.push("describe the music or choose a style");
+    if (problems.length) {
+      setFormError(`Please fix: ${problems.join("; ")}.`);
+      return;
+    }
+    setFormError(null);
+    const request: SessionRequest = { prompt: prompt.trim(), operation: "compose" };
+    if (style) request.style = style;
+    if (mood) request.mood = mood;
+    if (key.trim()) request.key = key.trim();
+    if (typeof tempoValue === "number") request.tempo = tempoValue;
+    if (typeof barsValue === "number") request.bars = barsValue;
+    if (typeof seedValue === "number") request.seed = seedValue;
+    if (names.length) request.instruments = names;
+    if (meter) {
+      const [numerator, denominator] = meter.split("/").map(Number);
+      request.meter = { numerator, denominator: denominator as 1 | 2 | 4 | 8 | 16 | 32 };
+    }
+    void start(request);
+  };
+
+  const operate = (request: SessionRequest) => {
+    if (!canEdit || busy) return;
+    void start({ prompt: "", ...request });
+  };
+
+  const extra = intOrNull(extraBars, 1, 64);
+
+  return (
+    <section className={styles.panel} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className={styles.title}>Brief</h2>
+      {!canEdit && <p className={styles.hint} style={{ alignSelf: "auto" }}>Viewers cannot compose.</p>}
+      <form className="stack" onSubmit={compose} aria-describedby={formError ? `${id}-form-error`
+                                                                    : undefined}>
+        <label>
+          Describe the music
+          <textarea value={prompt} rows={4} maxLength={MAX_PROMPT} disabled={!canEdit}
+                    placeholder="a melancholic waltz in D minor for piano and strings, 90 bpm"
+                    onChange={(e) => setPrompt(e.target.value)} />
+          <span className={styles.hint}>{prompt.length}/{MAX_PROMPT}</span>
+        </label>
+        <details className={styles.options}>
+          <summary>Options (each wins over the text)</summary>
+          <div className={styles.grid}>
+            <label>
+              Style
+              <select value={style} disabled={!canEdit}
+                      onChange={(e) => setStyle(e.target.value as Style | "")}>
+                <option value="">From the text</option>
+                {STYLES.map((s) => <option key={s} value={s}>{STYLE_LABELS[s]}</option>)}
+              </select>
+            </label>
+            <label>
+              Mood
+              <select value={mood} disabled={!canEdit}
+                      onChange={(e) => setMood(e.target.value as Mood | "")}>
+                <option value="">From the text</option>
+                {MOODS.map((m) => <option key={m} value={m}>{m}</option>)}
+              </select>
+            </label>
+            <label>
+              Key
+              <input value={key} maxLength={24} placeholder="D minor" disabled={!canEdit}
+                     onChange={(e) => setKey(e.target.value)} />
+            </label>
+            <label>
+              Tempo (bpm)
+              <input type="number" inputMode="numeric" min={30} max={300} value={tempo}
+                     placeholder="90" disabled={!canEdit}
+                     onChange={(e) => setTempo(e.target.value)} />
+            </label>
+            <label>
+              Meter
+              <select value={meter} disabled={!canEdit} onChange={(e) => setMeter(e.target.value)}>
+                <option value="">From the text</option>
+                {METERS.map((m) => <option key={m} value={m}>{m}</option>)}
+              </select>
+            </label>
+            <label>
+              Bars
+              <input type="number" inputMode="numeric" min={1} max={512} value={bars}
+                     placeholder="32" disabled={!canEdit}
+                     onChange={(e) => setBars(e.target.value)} />
+            </label>
+            <label className={styles.full}>
+              Instruments (comma-separated)
+              <input value={instruments} placeholder="piano, strings, upright bass"
+                     disabled={!canEdit} onChange={(e) => setInstruments(e.target.value)} />
+            </label>
+            <label>
+              Seed
+              <input type="number" inputMode="numeric" min={0} value={seed} placeholder="7"
+                     disabled={!canEdit} onChange={(e) => setSeed(e.target.value)} />
+            </label>
+          </div>
+        </details>
+        {formError && <p id={`${id}-form-error`} className="error" role="alert">{formError}</p>}
+        <div className="row">
+          <button type="submit" className="primary" data-testid="generate"
+                  disabled={!canEdit || busy}>
+            {busy && state.operation === "compose" ? "Generating…" : "Generate"}
+          </button>
+          {busy && <button type="button" onClick={() => void cancel()}
+                           disabled={!state.session}>Cancel</button>}
+        </div>
+      </form>
+
+      <SessionProgress state={state} />
+
+      <section className={styles.operations} aria-labelledby={`${id}-ops`}>
+        <h3 id={`${id}-ops`} className={styles.subtitle}>Change the current score</h3>
+        {!hasNotes && <p className="muted">Generate or import music first.</p>}
+        <label>
+          Section
+          <select value={sectionIndex} disabled={!canEdit || !sections.length}
+                  onChange={(e) => setSection(Number(e.target.value))}>
+            {sections.length === 0 && <option value={0}>No sections</option>}
+            {sections.map((s, index) => (
+              <option key={`${s.name}-${index}`} value={index}>
+                {s.name} (bars {s.start_bar}–{s.start_bar + s.bars - 1})
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="row">
+          <button type="button" disabled={!canEdit || busy || !sections.length || !hasNotes}
+                  onClick={() => operate({ operation: "regenerate", section: sectionIndex })}>
+            Regenerate section
+          </button>
+          <button type="button" disabled={!canEdit || busy || !sections.length || !hasNotes}
+                  onClick={() => operate({ operation: "variation", section: sectionIndex,
+                                           amount: amount / 100 })}>
+            Variation
+          </button>
+        </div>
+        <label>
+          Variation amount: {amount}% of the pitches
+          <input type="range" min={5} max={100} step={5} value={amount} disabled={!canEdit}
+                 onChange={(e) => setAmount(Number(e.target.value))} />
+        </label>
+        <div className={styles.inline}>
+          <label>
+            Bars to add
+            <input type="number" min={1} max={64} value={extraBars} disabled={!canEdit}
+                   className={styles.small} onChange={(e) => setExtraBars(e.target.value)} />
+          </label>
+          <button type="button"
+                  disabled={!canEdit || busy || !hasNotes || typeof extra !== "number"}
+                  onClick={() => typeof extra === "number" &&
+                    operate({ operation: "continue", extra_bars: extra })}>
+            Continue
+          </button>
+        </div>
+        <div className="row">
+          <button type="button" disabled={!canEdit || busy || !hasNotes}
+                  onClick={() => operate({ operation: "reharmonize" })}>
+            Reharmonize
+          </button>
+        </div>
+        <div className={styles.inline}>
+          <label>
+            New style
+            <select value={restyle} disabled={!canEdit}
+                    onChange={(e) => setRestyle(e.target.value as Style)}>
+              {STYLES.map((s) => <option key={s} value={s}>{STYLE_LABELS[s]}</option>)}
+            </select>
+          </label>
+          <button type="button" disabled={!canEdit || busy || !hasNotes}
+                  onClick={() => operate({ operation: "restyle", style: restyle })}>
+            Restyle
+          </button>
+        </div>
+      </section>
+    </section>
+  );
+}
+
+function SessionProgress({ state }: { state: SessionState }) {
+  const { phase, stage, percent, message, error, session, operation, via } = state;
+  const step = stage === "repair" ? "validate" : stage;
+  const current = STEPS.indexOf(step as (typeof STEPS)[number]);
+  const name = label(operation);
+  const status = phase === "idle" ? "Ready"
+    : phase === "starting" ? `${name}: starting`
+    : phase === "running" ? `${name}: ${stage || "queued"} ${Math.round(percent ?? 0)}%`
+    : phase === "done" ? `${name} done`
+    : `${name} failed`;
+
+  return (
+    <div className={styles.session}>
+      <p className={styles.status} role="status" data-testid="session-status" data-phase={phase}>{status}</p>
+      {(phase === "starting" || phase === "running") && (
+        <>
+          <Progress label={stage === "repair" ? "Repairing bars the validator flagged"
+                           : message || "Composing"}
+                    percent={phase === "starting" ? null : percent} />
+          <ol className={styles.steps} aria-label="Steps">
+            {STEPS.map((s, index) => {
+              const done = index < current;
+              const now = index === current;
+              return (
+                <li key={s} className={done ? styles.done : now ? styles.now : undefined}
+                    aria-current={now ? "step" : undefined}>
+                  <span aria-hidden="true">{done ? "✓" : now ? "▶" : "○"}</span> {s}
+                  <span className="sr-only">{done ? " (done)" : now ? " (running)" : ""}</span>
+                </li>
+              );
+            })}
+          </ol>
+          {via === "polling" && <p className={styles.hint}>Live updates unavailable; checking
+            every second.</p>}
+        </>
+      )}
+      {phase === "failed" && error && <p className="error" role="alert">{error}</p>}
+      {phase === "done" && session && <SessionResult session={session} />}
+    </div>
+  );
+}
+
+function SessionResult({ session }: { session: NonNullable<SessionState["session"]> }) {
+  const brief = (session.brief ?? {}) as {
+    style?: string; mood?: string; key?: { tonic?: string; mode?: string }; tempo?: number;
+    meter?: { numerator?: number; denominator?: number }; bars?: number;
+    instruments?: ({ name?: string } | string)[]; seed?: number;
+    understood?: Record<string, string>; form?: { name?: string; bars?: number }[];
+  };
+  const validation = (session.validation ?? null) as {
+    score?: number; errors?: number; warnings?: number; style?: string;
+  } | null;
+  const instruments = (brief.instruments ?? [])
+    .map((i) => typeof i === "string" ? i : i.name ?? "").filter(Boolean);
+  const rows: [string, string][] = [];
+  if (brief.style) rows.push(["Style", brief.style]);
+  if (brief.mood) rows.push(["Mood", brief.mood]);
+  if (brief.key) rows.push(["Key", `${brief.key.tonic ?? ""} ${brief.key.mode ?? ""}`.trim()]);
+  if (brief.tempo) rows.push(["Tempo", `${brief.tempo} bpm`]);
+  if (brief.meter) rows.push(["Meter", `${brief.meter.numerator ?? 4}/${brief.meter.denominator ?? 4}`]);
+  if (brief.bars) rows.push(["Bars", String(brief.bars)]);
+  if (brief.form?.length) rows.push(["Form", brief.form.map((f) => `${f.name ?? "?"} ${f.bars ?? ""}`)
+    .join(", ")]);
+  if (instruments.length) rows.push(["Instruments", instruments.join(", ")]);
+  if (typeof brief.seed === "number") rows.push(["Seed", String(brief.seed)]);
+
+  return (
+    <div className={styles.result}>
+      {session.version != null && <p className="muted">Saved as version {session.version}.</p>}
+      {rows.length > 0 && (
+        <>
+          <h3 className={styles.subtitle}>Brief as understood</h3>
+          <dl className={styles.facts}>
+            {rows.map(([term, value]) => (
+              <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
+            ))}
+          </dl>
+        </>
+      )}
+      {session.warnings.length > 0 && (
+        <>
+          <h3 className={styles.subtitle}>Warnings</h3>
+          <ul className={styles.warnings}>
+            {session.warnings.map((w, index) => <li key={index}>{w}</li>)}
+          </ul>
+        </>
+      )}
+      {validation && (
+        <p>
+          Validator: <strong>{validation.score ?? "?"}/100</strong>
+          {typeof validation.errors === "number" && `, ${validation.errors} errors`}
+          {typeof validation.warnings === "number" && `, ${validation.warnings} warnings`}
+          {validation.style && ` (${validation.style} rules)`}
+        </p>
+      )}
+    </div>
+  );
+}

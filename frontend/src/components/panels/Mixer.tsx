@@ -1,0 +1,226 @@
+"use client";
+/** The mixer: per track volume, pan, mute and solo (saved on the tracks through
+ * `updateTrack`, one change at a time, sliders debounced) and the master gain and limiter
+ * (GET/PUT /mix, per-track effects left untouched, 409 → reload the mix). */
+import { useCallback, useEffect, useId, useRef, useState } from "react";
+
+import { api, errorOf } from "@/api/client";
+import type { MixSettings, Track } from "@/api/types";
+import { useWorkspace } from "@/workspace/WorkspaceContext";
+
+import styles from "./Mixer.module.css";
+import { describeError, MIX_CHANGED_EVENT } from "./shared";
+
+const DEBOUNCE_MS = 400;
+type Master = NonNullable<MixSettings["master"]>;
+type IdTrack = Track & { id: string };
+type TrackPatch = Partial<Pick<Track, "volume" | "pan" | "mute" | "solo">>;
+
+export function Mixer() {
+  const { score, canEdit, updateTrack, selectedTrackId, selectTrack } = useWorkspace();
+  const tracks = (score?.tracks ?? []).filter((t): t is IdTrack => typeof t.id === "string");
+
+  // Track changes run one after another, each with the revision the last one produced.
+  const latest = useRef(updateTrack);
+  useEffect(() => { latest.current = updateTrack; }, [updateTrack]);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const enqueue = useCallback((trackId: string, patch: TrackPatch) => {
+    queue.current = queue.current.then(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));  // let the reload commit
+      return latest.current(trackId, patch);
+    });
+    return queue.current;
+  }, []);
+
+  const anySolo = tracks.some((t) => t.solo);
+
+  return (
+    <div className={styles.mixer}>
+      {tracks.length === 0 ? <p className="muted">No tracks yet.</p> : (
+        <ul className={styles.strips} aria-label="Tracks">
+          {tracks.map((track) => (
+            <TrackStrip key={track.id} track={track} disabled={!canEdit} anySolo={anySolo}
+                        selected={track.id === selectedTrackId}
+                        onSelect={() => selectTrack(track.id)} onChange={enqueue} />
+          ))}
+        </ul>
+      )}
+      <MasterSection />
+    </div>
+  );
+}
+
+function TrackStrip({ track, disabled, anySolo, selected, onSelect, onChange }: {
+  track: IdTrack; disabled: boolean; anySolo: boolean; selected: boolean; onSelect(): void;
+  onChange(trackId: string, patch: TrackPatch): Promise<unknown>;
+}) {
+  const id = useId();
+  const volume = track.volume ?? 100;
+  const pan = track.pan ?? 0;
+  const [draft, setDraft] = useState<{ volume: number; pan: number } | null>(null);
+  const timer = useRef<number | null>(null);
+  const pending = useRef<TrackPatch>({});
+
+  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+
+  const slide = (patch: { volume?: number; pan?: number }) => {
+    setDraft((d) => ({ volume: d?.volume ?? volume, pan: d?.pan ?? pan, ...patch }));
+    pending.current = { ...pending.current, ...patch };
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => {
+      timer.current = null;
+      const send = pending.current;
+      pending.current = {};
+      void onChange(track.id, send).finally(() => {
+        if (timer.current === null) setDraft(null);  // the score now holds the value
+      });
+    }, DEBOUNCE_MS);
+  };
+
+  const shownVolume = draft?.volume ?? volume;
+  const shownPan = draft?.pan ?? pan;
+  const audible = !track.mute && (!anySolo || track.solo);
+  const panText = shownPan === 0 ? "centre" : shownPan < 0 ? `${-shownPan} left`
+    : `${shownPan} right`;
+
+  return (
+    <li className={`${styles.strip} ${selected ? styles.selected : ""}`}>
+      <div className={styles.head}>
+        <button type="button" className={styles.name} onClick={onSelect}
+                aria-pressed={selected} title="Select this track in the editor">
+          <span className={styles.swatch} style={{ background: track.colour ?? "var(--accent)" }}
+                aria-hidden="true" />
+          {track.name}
+        </button>
+        {!audible && <span className="badge">silent</span>}
+      </div>
+      <div className={styles.controls}>
+        <label htmlFor={`${id}-vol`} className={styles.slider}>
+          <span>Volume <output htmlFor={`${id}-vol`}>{shownVolume}</output></span>
+          <input id={`${id}-vol`} type="range" min={0} max={127} value={shownVolume}
+                 disabled={disabled} onChange={(e) => slide({ volume: Number(e.target.value) })}
+                 aria-valuetext={`${shownVolume} of 127`} />
+        </label>
+        <label htmlFor={`${id}-pan`} className={styles.slider}>
+          <span>Pan <output htmlFor={`${id}-pan`}>{panText}</output></span>
+          <input id={`${id}-pan`} type="range" min={-64} max={63} value={shownPan}
+                 disabled={disabled} onChange={(e) => slide({ pan: Number(e.target.value) })}
+                 onDoubleClick={() => !disabled && slide({ pan: 0 })}
+                 aria-valuetext={panText} />
+        </label>
+        <div className={styles.toggles}>
+          <button type="button" aria-pressed={Boolean(track.mute)} disabled={disabled}
+                  className={track.mute ? styles.mute : undefined}
+                  aria-label={`Mute ${track.name}`}
+                  onClick={() => void onChange(track.id, { mute: !track.mute })}>M</button>
+          <button type="button" aria-pressed={Boolean(track.solo)} disabled={disabled}
+                  className={track.solo ? styles.solo : undefined}
+                  aria-label={`Solo ${track.name}`}
+                  onClick={() => void onChange(track.id, { solo: !track.solo })}>S</button>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function MasterSection() {
+  const { projectId, canEdit, notify } = useWorkspace();
+  const id = useId();
+  const [mix, setMix] = useState<{ revision: number; settings: MixSettings } | null>(null);
+  const [master, setMaster] = useState<Master | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const timer = useRef<number | null>(null);
+  const mixRef = useRef(mix);
+  useEffect(() => { mixRef.current = mix; }, [mix]);
+
+  const load = useCallback(async () => {
+    const answer = await api.GET("/api/v1/projects/{project_id}/mix", {
+      params: { path: { project_id: projectId } },
+    });
+    if (!answer.data) {
+      setError(describeError(errorOf(answer.error, answer.response.status)));
+      return;
+    }
+    setError(null);
+    setMix(answer.data);
+    setMaster({ gain_db: 0, limiter: true, ceiling_dbtp: -1, ...answer.data.settings.master });
+  }, [projectId]);
+
+  useEffect(() => { void load(); }, [load]);
+  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+
+  const save = useCallback(async (next: Master) => {
+    const current = mixRef.current;
+    if (!current) return;
+    setSaving(true);
+    // Keep the per-track gains and effects exactly as they came.
+    const answer = await api.PUT("/api/v1/projects/{project_id}/mix", {
+      params: { path: { project_id: projectId } },
+      body: { revision: current.revision, settings: { ...current.settings, master: next } },
+    });
+    setSaving(false);
+    if (!answer.data) {
+      const problem = errorOf(answer.error, answer.response.status);
+      if (answer.response.status === 409) {
+        notify("The mix was changed elsewhere; it has been reloaded.", "error");
+        await load();
+      } else {
+        notify(describeError(problem), "error");
+        await load();
+      }
+      return;
+    }
+    setMix(answer.data);
+    window.dispatchEvent(new Event(MIX_CHANGED_EVENT));
+  }, [projectId, notify, load]);
+
+  const change = (patch: Partial<Master>, immediate = false) => {
+    if (!master) return;
+    const next = { ...master, ...patch };
+    setMaster(next);
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => {
+      timer.current = null;
+      void save(next);
+    }, immediate ? 0 : DEBOUNCE_MS);
+  };
+
+  return (
+    <section className={styles.master} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className={styles.title}>
+        Master {saving && <span className="muted">(saving…)</span>}
+      </h3>
+      {error && <p className="error">{error} <button type="button" onClick={() => void load()}>
+        Retry</button></p>}
+      {!master && !error && <p className="muted">Loading the mix…</p>}
+      {master && (
+        <>
+          <label htmlFor={`${id}-gain`} className={styles.slider}>
+            <span>Gain <output htmlFor={`${id}-gain`}>
+              {(master.gain_db ?? 0) > 0 ? "+" : ""}{(master.gain_db ?? 0).toFixed(1)} dB</output>
+            </span>
+            <input id={`${id}-gain`} type="range" min={-24} max={12} step={0.5}
+                   value={master.gain_db ?? 0} disabled={!canEdit}
+                   aria-valuetext={`${(master.gain_db ?? 0).toFixed(1)} decibels`}
+                   onChange={(e) => change({ gain_db: Number(e.target.value) })} />
+          </label>
+          <label className={styles.check}>
+            <input type="checkbox" checked={master.limiter ?? true} disabled={!canEdit}
+                   onChange={(e) => change({ limiter: e.target.checked }, true)} />
+            True-peak limiter
+          </label>
+          <label htmlFor={`${id}-ceiling`} className={styles.slider}>
+            <span>Limiter ceiling <output htmlFor={`${id}-ceiling`}>
+              {(master.ceiling_dbtp ?? -1).toFixed(1)} dBTP</output></span>
+            <input id={`${id}-ceiling`} type="range" min={-6} max={-0.1} step={0.1}
+                   value={master.ceiling_dbtp ?? -1}
+                   disabled={!canEdit || !(master.limiter ?? true)}
+                   aria-valuetext={`${(master.ceiling_dbtp ?? -1).toFixed(1)} dB true peak`}
+                   onChange={(e) => change({ ceiling_dbtp: Number(e.target.value) })} />
+          </label>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,333 @@
+"use client";
+/** The transport: plays the server's MP3 preview of the current score (re-fetched when the
+ * score or the mix changes), drives the shared playhead from the audio clock through the
+ * score's tempo map, loops a section, and toggles with the space bar. */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
+import { authorizedFetch } from "@/api/client";
+import { useWorkspace } from "@/workspace/WorkspaceContext";
+
+import { describeError, errorFromResponse, MIX_CHANGED_EVENT } from "./shared";
+import { barToTick, formatTime, secondsToTick, tempoAt, tempoMap, tickToBar,
+         tickToSeconds } from "./timing";
+import styles from "./Transport.module.css";
+
+type PreviewState = "idle" | "loading" | "ready" | "empty" | "error";
+
+/** Keys whose space press belongs to the focused element, not to the transport. */
+function spaceBelongsTo(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target.closest("dialog[open]")) return true;
+  const tag = target.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT" || tag === "BUTTON" || tag === "A"
+      || tag === "SUMMARY") return true;
+  if (tag === "INPUT") return true;  // text fields, and checkboxes/ranges use space too
+  const role = target.getAttribute("role");
+  return role === "button" || role === "tab" || role === "checkbox" || role === "switch"
+    || role === "slider" || role === "option" || role === "menuitem" || role === "textbox";
+}
+
+export function Transport() {
+  const { projectId, score, scoreVersion, playheadTick, setPlayheadTick } = useWorkspace();
+  // Read inside the preview effect, which runs on scoreVersion, not on every score object.
+  const hasNotes = useRef(false);
+  hasNotes.current = (score?.tracks ?? []).some((track) => (track.notes ?? []).length > 0);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const [src, setSrc] = useState<string | null>(null);
+  const [preview, setPreview] = useState<PreviewState>("idle");
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const [loopIndex, setLoopIndex] = useState(-1);
+  const [mixVersion, setMixVersion] = useState(0);
+  const [retry, setRetry] = useState(0);
+
+  const etag = useRef<string | null>(null);
+  const resume = useRef<{ time: number; play: boolean } | null>(null);
+  const wantPlay = useRef(false);
+  const sent = useRef<number[]>([]);  // the playhead ticks this component set lately
+
+  const map = useMemo(() => (score ? tempoMap(score) : null), [score]);
+  const sections = score?.sections ?? [];
+  const loop = loopIndex >= 0 ? sections[loopIndex] : undefined;
+  const loopRange = useMemo(() => {
+    if (!score || !loop || !map) return null;
+    const startTick = barToTick(score, loop.start_bar);
+    const endTick = barToTick(score, loop.start_bar + loop.bars);
+    return { startTick, endTick, start: tickToSeconds(map, startTick),
+             end: tickToSeconds(map, endTick) };
+  }, [score, loop, map]);
+
+  // The newest values, for the animation-frame loop and the key handler.
+  const live = useRef({ map, loopRange, setPlayheadTick });
+  useEffect(() => { live.current = { map, loopRange, setPlayheadTick }; },
+            [map, loopRange, setPlayheadTick]);
+
+  useEffect(() => {
+    const onMix = () => setMixVersion((v) => v + 1);
+    window.addEventListener(MIX_CHANGED_EVENT, onMix);
+    return () => window.removeEventListener(MIX_CHANGED_EVENT, onMix);
+  }, []);
+
+  // Fetch the preview whenever the score (or the mix) changes.
+  useEffect(() => {
+    if (scoreVersion === 0) return;
+    if (!hasNotes.current) {  // nothing to render: say so without asking the server
+      setPreview("empty");
+      setPreviewError("Nothing to play yet: generate or import some music.");
+      setSrc((old) => { if (old) URL.revokeObjectURL(old); return null; });
+      return;
+    }
+    const controller = new AbortController();
+    setPreview("loading");
+    setPreviewError(null);
+    (async () => {
+      try {
+        const headers: Record<string, string> = {};
+        if (etag.current) headers["If-None-Match"] = etag.current;
+        const response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
+                                               { headers, signal: controller.signal });
+        if (controller.signal.aborted) return;
+        if (response.status === 304) {
+          setPreview("ready");
+          return;
+        }
+        if (!response.ok) {
+          const error = await errorFromResponse(response);
+          if (controller.signal.aborted) return;
+          etag.current = null;
+          setPreview(response.status === 422 ? "empty" : "error");
+          setPreviewError(response.status === 422
+            ? "Nothing to play yet: generate or import some music."
+            : describeError(error));
+          setSrc((old) => { if (old) URL.revokeObjectURL(old); return null; });
+          return;
+        }
+        const blob = await response.blob();
+        if (controller.signal.aborted) return;
+        etag.current = response.headers.get("ETag");
+        const audio = audioRef.current;
+        resume.current = audio && audio.src ? { time: audio.currentTime, play: !audio.paused }
+                                            : null;
+        setSrc((old) => {
+          if (old) URL.revokeObjectURL(old);
+          return URL.createObjectURL(blob);
+        });
+        setPreview("ready");
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        setPreview("error");
+        setPreviewError(error instanceof Error ? `The preview could not be loaded: ${error.message}`
+                        : "The preview could not be loaded.");
+      }
+    })();
+    return () => controller.abort();
+  }, [projectId, scoreVersion, mixVersion, retry]);
+
+  // Revoke the last object URL on unmount.
+  const srcRef = useRef<string | null>(null);
+  useEffect(() => { srcRef.current = src; }, [src]);
+  useEffect(() => () => { if (srcRef.current) URL.revokeObjectURL(srcRef.current); }, []);
+
+  const report = useCallback((seconds: number) => {
+    const { map: tempo, setPlayheadTick: set } = live.current;
+    if (!tempo) return;
+    const tick = secondsToTick(tempo, seconds);
+    sent.current = [...sent.current.slice(-15), tick];
+    set(tick);
+  }, []);
+
+  // The playhead follows the audio clock every animation frame while playing.
+  useEffect(() => {
+    if (!playing) return;
+    let frame = 0;
+    const step = () => {
+      const audio = audioRef.current;
+      if (audio) {
+        const range = live.current.loopRange;
+        if (range && audio.currentTime >= range.end - 0.01) audio.currentTime = range.start;
+        setTime(audio.currentTime);
+        report(audio.currentTime);
+      }
+      frame = requestAnimationFrame(step);
+    };
+    frame = requestAnimationFrame(step);
+    return () => cancelAnimationFrame(frame);
+  }, [playing, report]);
+
+  // A playhead moved by someone else (e.g. a click in the editor) seeks the audio.
+  useEffect(() => {
+    if (playheadTick === null || !map || sent.current.includes(playheadTick)) return;
+    const audio = audioRef.current;
+    if (!audio || !audio.src) return;
+    const seconds = tickToSeconds(map, playheadTick);
+    if (Number.isFinite(seconds) && Math.abs(audio.currentTime - seconds) > 0.05) {
+      audio.currentTime = Math.min(seconds, audio.duration || seconds);
+      setTime(audio.currentTime);
+    }
+  }, [playheadTick, map]);
+
+  const play = useCallback(async () => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    if (!audio.src || audio.readyState < 1) {
+      wantPlay.current = true;  // starts as soon as the preview has loaded
+      return;
+    }
+    const range = live.current.loopRange;
+    if (range && (audio.currentTime < range.start || audio.currentTime >= range.end)) {
+      audio.currentTime = range.start;
+    } else if (audio.ended) {
+      audio.currentTime = 0;
+    }
+    try {
+      await audio.play();
+    } catch {
+      // The browser refused (autoplay policy) or the source changed meanwhile.
+    }
+  }, []);
+
+  const pause = useCallback(() => {
+    wantPlay.current = false;
+    audioRef.current?.pause();
+  }, []);
+
+  const toggle = useCallback(() => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    if (audio.paused && !wantPlay.current) void play();
+    else pause();
+  }, [play, pause]);
+
+  const stop = useCallback(() => {
+    pause();
+    const audio = audioRef.current;
+    if (audio) audio.currentTime = live.current.loopRange?.start ?? 0;
+    setTime(audio?.currentTime ?? 0);
+    sent.current = [];
+    live.current.setPlayheadTick(null);
+  }, [pause]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.code !== "Space" && event.key !== " ") return;
+      if (event.defaultPrevented || event.repeat || event.altKey || event.ctrlKey
+          || event.metaKey || spaceBelongsTo(event.target)) return;
+      event.preventDefault();
+      toggle();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [toggle]);
+
+  const onLoaded = () => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    setDuration(Number.isFinite(audio.duration) ? audio.duration : 0);
+    const previous = resume.current;
+    resume.current = null;
+    if (previous) {
+      audio.currentTime = Math.min(previous.time, audio.duration || previous.time);
+      setTime(audio.currentTime);
+    }
+    if (previous?.play || wantPlay.current) {
+      wantPlay.current = false;
+      void play();
+    }
+  };
+
+  const seek = (seconds: number) => {
+    const audio = audioRef.current;
+    if (!audio || !audio.src) return;
+    audio.currentTime = seconds;
+    setTime(seconds);
+    report(seconds);
+  };
+
+  const chooseLoop = (index: number) => {
+    setLoopIndex(index);
+    const section = index >= 0 ? sections[index] : undefined;
+    if (section && score && map) {
+      const audio = audioRef.current;
+      const start = tickToSeconds(map, barToTick(score, section.start_bar));
+      if (audio && audio.src && audio.paused) seek(start);
+    }
+  };
+
+  const tick = playheadTick ?? 0;
+  const bpm = map ? tempoAt(map, tick) : score?.tempo ?? 120;
+  const bar = score ? tickToBar(score, tick) : 1;
+  const meter = score?.meter ? `${score.meter.numerator ?? 4}/${score.meter.denominator ?? 4}`
+    : "4/4";
+  const loading = preview === "loading";
+  const unavailable = (preview === "empty" || preview === "error") && !src;
+
+  return (
+    <div className={styles.transport}>
+      {/* The preview's audio; controlled by the buttons below. */}
+      <audio ref={audioRef} src={src ?? undefined} preload="auto"
+             onLoadedMetadata={onLoaded}
+             onDurationChange={(e) => setDuration(Number.isFinite(e.currentTarget.duration)
+                                                  ? e.currentTarget.duration : 0)}
+             onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)}
+             onEnded={() => { setPlaying(false); setTime(duration); }} />
+      <div className={styles.buttons}>
+        <button type="button" className={`primary ${styles.play}`} data-testid="play"
+                onClick={toggle} disabled={unavailable}
+                aria-keyshortcuts="Space"
+                title={playing ? "Pause (space)" : "Play (space)"}>
+          <span aria-hidden="true">{playing ? "❚❚" : "▶"}</span>
+          <span>{playing ? "Pause" : "Play"}</span>
+        </button>
+        <button type="button" onClick={stop} disabled={unavailable} aria-label="Stop"
+                title="Stop and return to the start">
+          <span aria-hidden="true">■</span>
+        </button>
+      </div>
+      <label className={styles.position}>
+        <span className="sr-only">Position</span>
+        <input type="range" min={0} max={Math.max(duration, 0.1)} step={0.1}
+               value={Math.min(time, duration || 0)} disabled={!src}
+               aria-valuetext={`${formatTime(time)} of ${formatTime(duration)}`}
+               onChange={(e) => seek(Number(e.target.value))} />
+      </label>
+      <span className={styles.time}>
+        {formatTime(time)} / {formatTime(duration)}
+      </span>
+      <span className={styles.facts}>
+        <span title="Tempo">♩ = {Math.round(bpm)}</span>
+        <span title="Meter">{meter}</span>
+        <span title="Bar">bar {bar}</span>
+      </span>
+      <label className={styles.loop}>
+        <span>Loop</span>
+        <select value={loopIndex} onChange={(e) => chooseLoop(Number(e.target.value))}
+                disabled={!sections.length}>
+          <option value={-1}>Off</option>
+          {sections.map((s, index) => (
+            <option key={`${s.name}-${index}`} value={index}>
+              {s.name} ({s.start_bar}–{s.start_bar + s.bars - 1})
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className={styles.state} role="status">
+        {loading ? (
+          <span className={styles.rendering}>
+            <progress aria-label="Rendering the preview" />
+            Rendering preview…
+          </span>
+        ) : preview === "empty" ? (
+          <span className="muted">{previewError}</span>
+        ) : preview === "error" ? (
+          <span className="error">
+            {previewError}{" "}
+            <button type="button" onClick={() => setRetry((r) => r + 1)}>Retry</button>
+          </span>
+        ) : null}
+      </span>
+    </div>
+  );
+}
