@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -136,3 +138,23 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
+
+
+SERVER_START_LIMIT_S = 120
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+    """Wait until a started `ariaforge` server answers /ready; fail if it exits first."""
+    deadline = time.monotonic() + SERVER_START_LIMIT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"exited with {process.returncode}:\n{output[-3000:]}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError("did not become ready")

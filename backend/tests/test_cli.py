@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from ariaforge import __version__
 from ariaforge.core.embedded import EmbeddedServices, free_port
 from ariaforge.core.migrations import alembic_config
-from tests.conftest import PASSWORD, TEST_SECRET
+from tests.conftest import PASSWORD, TEST_SECRET, wait_until_healthy
 from tests.test_ops import metric_value
 
 CLI = [sys.executable, "-m", "ariaforge"]
@@ -33,22 +33,6 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_LIMIT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"exited with {process.returncode}:\n{output[-3000:]}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError("did not become ready")
-
-
 @contextmanager
 def running(args: list[str], env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
@@ -57,7 +41,7 @@ def running(args: list[str], env: dict[str, str]) -> Iterator[tuple[str, subproc
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(base, process)
+        wait_until_healthy(base, process)
         yield base, process
     finally:
         if process.poll() is None:

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 import httpx
@@ -26,7 +25,7 @@ from ariaforge.core.embedded import free_port
 from ariaforge.jobs import events
 from ariaforge.music.score import Score
 from ariaforge.music.theory.keyfinding import estimate_key
-from tests.conftest import assert_error, new_user
+from tests.conftest import assert_error, new_user, wait_until_healthy
 from tests.test_exports_api import WAIT_LIMIT_S, share, work_until_finished
 from tests.test_ops import metric_value
 
@@ -257,19 +256,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.kill()
 
 
-async def _ready(base: str) -> None:
-    deadline = time.monotonic() + WAIT_LIMIT_S
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            try:
-                if (await http.get(f"{base}/ready", timeout=2)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.3)
-    raise AssertionError("the second API replica did not start")
-
-
 @pytest.fixture
 def replica_env(settings: Settings, app: FastAPI, tmp_path: Any) -> dict[str, str]:
     assert settings.database_url and settings.redis_url
@@ -286,7 +272,7 @@ async def test_live_progress_over_a_websocket_on_another_replica(
     replica = _process(["api", "--host", "127.0.0.1", "--port", str(port)], replica_env)
     worker: subprocess.Popen[bytes] | None = None
     try:
-        await _ready(f"http://127.0.0.1:{port}")
+        await asyncio.to_thread(wait_until_healthy, f"http://127.0.0.1:{port}", replica)
         answer = await client.post(f"{API}/projects/{project}/sessions", headers=owner,
                                    json={"prompt": WALTZ, "bars": 16})
         session_id = answer.json()["id"]
@@ -326,7 +312,7 @@ async def test_websocket_refuses_without_a_valid_token(
     port = free_port()
     replica = _process(["api", "--host", "127.0.0.1", "--port", str(port)], replica_env)
     try:
-        await _ready(f"http://127.0.0.1:{port}")
+        await asyncio.to_thread(wait_until_healthy, f"http://127.0.0.1:{port}", replica)
         base = f"ws://127.0.0.1:{port}{API}/sessions"
         cases = [(f"{base}/{session_id}/ws", {"type": "auth", "token": "not-a-jwt"},
                   "AUTHENTICATION_ERROR"),

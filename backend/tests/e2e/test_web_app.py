@@ -11,12 +11,10 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.async_api import (
     Browser,
@@ -30,6 +28,7 @@ from playwright.async_api import (
 from ariaforge.audio.encode import ffmpeg_path, probe
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
+from tests.conftest import wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -42,20 +41,6 @@ START_LIMIT_S = 120
 PASSWORD = "a-Long-and-unusual-passphrase-42"
 WIDE: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_LIMIT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the API exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("the API did not become ready")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +67,7 @@ def server(settings: Settings, web_build: Path, tmp_path_factory: pytest.TempPat
                             "--port", str(port), "--no-migrate"], env=env)
     worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"], env=env)
     try:
-        _wait_ready(base, api)
+        wait_until_healthy(base, api)
         yield base
     finally:
         for process in (worker, api):
@@ -121,6 +106,23 @@ async def shot(page: Page, name: str) -> None:
     await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+async def accessibility_problems(page: Page) -> list[str]:
+    """Serious and critical WCAG 2 A/AA problems axe-core finds on the page as it is."""
+    # Evaluated through the DevTools protocol: the page's CSP (rightly) forbids injected
+    # script tags.
+    await page.evaluate(AXE.read_text() + "\n;undefined")
+    found = await page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]});
+        return result.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.id}: ${v.nodes.length} x ${v.nodes[0].target.join(" ")}`);
+    }""")
+    return list(found)
+
+
 async def sign_up(page: Page, base: str, email: str, name: str) -> None:
     await page.goto(f"{base}/signup/")
     await page.get_by_label("Name (optional)").fill(name)
@@ -140,6 +142,7 @@ async def test_compose_edit_play_validate_export_and_share(server: str, browser:
     # Sign-in mistakes are explained, then an account is made.
     await page.goto(f"{base}/login/")
     await shot(page, "01-sign-in")
+    assert await accessibility_problems(page) == []
     await page.get_by_label("E-mail").fill("nobody@example.com")
     await page.get_by_label("Password").fill("wrong-password-123")
     await page.get_by_role("button", name="Sign in").click()
@@ -147,6 +150,7 @@ async def test_compose_edit_play_validate_export_and_share(server: str, browser:
     console.errors.clear()  # the refused sign-in (401) was the point of that step
     await sign_up(page, base, "owner@example.com", "Olivia")
     await shot(page, "02-projects")
+    assert await accessibility_problems(page) == []
 
     # A project, and a composition from a brief with live progress.
     await page.get_by_label("New project name").fill("Rainy waltz")
@@ -161,6 +165,7 @@ async def test_compose_edit_play_validate_export_and_share(server: str, browser:
     await expect(notes.first).to_be_visible(timeout=30_000)
     assert await notes.count() > 10
     await shot(page, "03-workspace")
+    assert await accessibility_problems(page) == []
 
     # Reload keeps the session signed in and the music where it was.
     await page.reload()
@@ -241,6 +246,10 @@ async def test_compose_edit_play_validate_export_and_share(server: str, browser:
     await expect(viewer.locator("[data-note-id]").first).to_be_attached(timeout=30_000)
     await expect(viewer.get_by_test_id("generate")).to_be_disabled()
     await shot(viewer, "06-viewer-phone")
+    assert await accessibility_problems(viewer) == []
+    # The check itself can fail: a button with no name is caught.
+    await viewer.evaluate("document.body.append(document.createElement('button'))")
+    assert any(p.startswith("button-name") for p in await accessibility_problems(viewer))
     assert console.errors == [], console.errors
     assert viewer_console.errors == [], viewer_console.errors
     await viewer_ctx.close()
