@@ -365,6 +365,41 @@ async def test_accounts_projects_import_drums_and_undo(server: str, browser: Bro
     await page.keyboard.press("Control+Shift+z")
     await expect(cell).to_have_attribute("aria-pressed", "true")
 
+    # The mixer: mute the kit; the choice is saved and survives a reload.
+    await page.get_by_test_id("tab-mixer").click()
+    mute = page.get_by_role("button", name="Mute Kit")
+    await mute.click()
+    await expect(mute).to_have_attribute("aria-pressed", "true")
+    await page.reload()
+    await page.get_by_test_id("tab-mixer").click()
+    await expect(page.get_by_role("button", name="Mute Kit")).to_have_attribute(
+        "aria-pressed", "true", timeout=30_000)
+
+    # Continue the imported song by four bars through a composition session.
+    await page.get_by_label("Bars to add").fill("4")
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_test_id("session-status")).to_contain_text("done", timeout=90_000)
+    await expect(page.get_by_text("6 bars", exact=False).first).to_be_visible(timeout=30_000)
+
+    # Tracks: add one, then delete it again.
+    await page.get_by_test_id("add-track").click()
+    dialog = page.get_by_role("dialog", name="Add a track")
+    await dialog.get_by_label("Name").fill("Cello line")
+    await dialog.get_by_role("button", name="Add track").click()
+    lane = page.get_by_label(re.compile(r"^Cello line: "))
+    await expect(lane).to_be_visible()
+    await page.get_by_role("button", name="Delete Cello line").click()
+    await page.get_by_test_id("confirm-delete-track").click()
+    await expect(lane).to_have_count(0)
+
+    # History: restoring the first (empty) version takes the notes away.
+    await page.get_by_test_id("open-history").click()
+    await page.get_by_role("button", name="Restore version 1").first.click()
+    await page.get_by_role("alertdialog").get_by_role(
+        "button", name="Restore version 1").click()
+    await expect(page.locator("[data-note-id]")).to_have_count(0, timeout=30_000)
+    await page.keyboard.press("Escape")
+
     # Sign out ends the session.
     await page.get_by_role("button", name="Sign out").click()
     await expect(page).to_have_url(f"{base}/login/")

@@ -34,8 +34,6 @@ export interface Workspace {
   /** Select the track, highlight notes and scroll the editors to `tick`. */
   highlight(noteIds: string[], trackId?: string | null, tick?: number): void;
   focusTick: number | null;
-  playheadTick: number | null;
-  setPlayheadTick(tick: number | null): void;
   reload(): Promise<void>;
   editNotes(operations: NoteOperation[], message?: string): Promise<EditResult>;
   updateTrack(trackId: string, patch: Partial<Track>): Promise<boolean>;
@@ -65,7 +63,6 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
   const [selectedTrackId, setSelectedTrackId] = useState<string | null>(null);
   const [highlightedNoteIds, setHighlighted] = useState<ReadonlySet<string>>(new Set());
   const [focusTick, setFocusTick] = useState<number | null>(null);
-  const [playheadTick, setPlayheadTick] = useState<number | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextToast = useRef(1);
 
@@ -176,11 +173,36 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
   const value = useMemo<Workspace>(() => ({
     projectId, project, score, revision, scoreVersion, loading, loadError, canEdit,
     selectedTrackId, selectTrack: setSelectedTrackId, highlightedNoteIds, highlight,
-    focusTick, playheadTick, setPlayheadTick, reload, editNotes, updateTrack, addTrack,
-    deleteTrack, toasts, notify, dismiss,
+    focusTick, reload, editNotes, updateTrack, addTrack, deleteTrack, toasts, notify, dismiss,
   }), [projectId, project, score, revision, scoreVersion, loading, loadError, canEdit,
-       selectedTrackId, highlightedNoteIds, highlight, focusTick, playheadTick, reload,
-       editNotes, updateTrack, addTrack, deleteTrack, toasts, notify, dismiss]);
+       selectedTrackId, highlightedNoteIds, highlight, focusTick, reload, editNotes,
+       updateTrack, addTrack, deleteTrack, toasts, notify, dismiss]);
 
-  return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
+  return (
+    <WorkspaceContext.Provider value={value}>
+      <PlayheadProvider>{children}</PlayheadProvider>
+    </WorkspaceContext.Provider>
+  );
+}
+
+export interface Playhead {
+  /** Where playback is, in ticks (null when stopped and never placed). */
+  playheadTick: number | null;
+  setPlayheadTick(tick: number | null): void;
+}
+
+// Its own context: during playback it changes many times a second, and only the editors
+// and the transport draw it; the other panels must not re-render with it.
+const PlayheadContext = createContext<Playhead | null>(null);
+
+export function usePlayhead(): Playhead {
+  const playhead = useContext(PlayheadContext);
+  if (!playhead) throw new Error("usePlayhead outside <WorkspaceProvider>");
+  return playhead;
+}
+
+function PlayheadProvider({ children }: { children: ReactNode }) {
+  const [playheadTick, setPlayheadTick] = useState<number | null>(null);
+  const value = useMemo(() => ({ playheadTick, setPlayheadTick }), [playheadTick]);
+  return <PlayheadContext.Provider value={value}>{children}</PlayheadContext.Provider>;
 }

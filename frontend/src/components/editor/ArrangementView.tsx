@@ -9,7 +9,7 @@ import type { Track } from "@/api/types";
 import { Modal } from "@/components/ui/Modal";
 import { barAt, barLayout, clamp, PPQ, scoreEnd, type Bar } from "@/lib/geometry";
 import { GM_FAMILIES, GM_PROGRAMS, programName } from "@/lib/gm";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
 
 import styles from "./ArrangementView.module.css";
 import { trackColour } from "./useNoteEditing";
@@ -56,8 +56,9 @@ export function ProgramOptions() {
 }
 
 export function ArrangementView() {
-  const { score, canEdit, selectedTrackId, selectTrack, playheadTick, setPlayheadTick,
-          updateTrack, addTrack, deleteTrack } = useWorkspace();
+  const { score, canEdit, selectedTrackId, selectTrack, updateTrack, addTrack,
+          deleteTrack } = useWorkspace();
+  const { playheadTick, setPlayheadTick } = usePlayhead();
   const [zoom, setZoom] = useState(DEFAULT_ZOOM);
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<Track | null>(null);

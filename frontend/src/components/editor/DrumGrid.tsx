@@ -10,7 +10,7 @@ import type { NoteOperation, Track } from "@/api/types";
 import { barLayout, clamp, PPQ, scoreEnd } from "@/lib/geometry";
 import { COMMON_DRUMS, drumName } from "@/lib/gm";
 import { newNoteId } from "@/lib/undo";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
 
 import styles from "./DrumGrid.module.css";
 import { trackColour, type NoteEditing } from "./useNoteEditing";
@@ -59,7 +59,8 @@ export function drumRows(pitches: Iterable<number>): number[] {
 }
 
 export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditing }) {
-  const { score, canEdit, highlightedNoteIds, focusTick, playheadTick } = useWorkspace();
+  const { score, canEdit, highlightedNoteIds, focusTick } = useWorkspace();
+  const { playheadTick } = usePlayhead();
   const trackId = track.id ?? "";
   const bars = useMemo(() => (score ? barLayout(score) : []), [score]);
   const steps = useMemo(() => drumSteps(bars), [bars]);

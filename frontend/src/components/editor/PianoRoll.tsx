@@ -15,7 +15,7 @@ import {
 } from "@/lib/geometry";
 import { isBlackKey, noteName } from "@/lib/gm";
 import { newNoteId, type UpdateOp } from "@/lib/undo";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
 
 import styles from "./PianoRoll.module.css";
 import { trackColour, type NoteEditing } from "./useNoteEditing";
@@ -79,8 +79,8 @@ export function describeNote(note: RollNote, bars: readonly Bar[]): string {
 }
 
 export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditing }) {
-  const { score, canEdit, highlightedNoteIds, focusTick, playheadTick, setPlayheadTick } =
-    useWorkspace();
+  const { score, canEdit, highlightedNoteIds, focusTick } = useWorkspace();
+  const { playheadTick, setPlayheadTick } = usePlayhead();
   const trackId = track.id ?? "";
   const bars = useMemo(() => (score ? barLayout(score) : []), [score]);
   const end = scoreEnd(bars);

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { authorizedFetch } from "@/api/client";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
 
 import { describeError, errorFromResponse, MIX_CHANGED_EVENT } from "./shared";
 import { barToTick, formatTime, secondsToTick, tempoAt, tempoMap, tickToBar,
@@ -29,7 +29,8 @@ function spaceBelongsTo(target: EventTarget | null): boolean {
 }
 
 export function Transport() {
-  const { projectId, score, scoreVersion, playheadTick, setPlayheadTick } = useWorkspace();
+  const { projectId, score, scoreVersion } = useWorkspace();
+  const { playheadTick, setPlayheadTick } = usePlayhead();
   // Read inside the preview effect, which runs on scoreVersion, not on every score object.
   const hasNotes = useRef(false);
   hasNotes.current = (score?.tracks ?? []).some((track) => (track.notes ?? []).length > 0);
