@@ -57,6 +57,10 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
   const [project, setProject] = useState<Project | null>(null);
   const [score, setScore] = useState<Score | null>(null);
   const [revision, setRevision] = useState(0);
+  // The revision every change is sent with. A ref, not the state: changes made one after
+  // another (a mixer drag, queued note batches) must each see the revision the previous one
+  // produced, even before React has re-rendered with it.
+  const revisionRef = useRef(0);
   const [scoreVersion, setScoreVersion] = useState(0);
   const [loading, setLoading] = useState(true);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -91,6 +95,7 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     setProject(projectAnswer.data);
     setScore(scoreAnswer.data.score);
     setRevision(scoreAnswer.data.revision);
+    revisionRef.current = scoreAnswer.data.revision;
     setScoreVersion((v) => v + 1);
     setLoadError(null);
     setLoading(false);
@@ -113,7 +118,7 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
                                        message?: string): Promise<EditResult> => {
     const answer = await api.POST("/api/v1/projects/{project_id}/notes/batch", {
       params: { path: { project_id: projectId } },
-      body: { operations, revision, message: message ?? null },
+      body: { operations, revision: revisionRef.current, message: message ?? null },
     });
     if (!answer.data) {
       const error = errorOf(answer.error, answer.response.status);
@@ -122,12 +127,12 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     }
     await reload();
     return { ok: true, addedIds: answer.data.added_note_ids };
-  }, [projectId, revision, conflict, reload]);
+  }, [projectId, conflict, reload]);
 
   const updateTrack = useCallback(async (trackId: string, patch: Partial<Track>) => {
     const answer = await api.PATCH("/api/v1/projects/{project_id}/tracks/{track_id}", {
       params: { path: { project_id: projectId, track_id: trackId } },
-      body: { ...patch, revision } as never,
+      body: { ...patch, revision: revisionRef.current } as never,
     });
     if (!answer.data) {
       await conflict(errorOf(answer.error, answer.response.status));
@@ -135,12 +140,12 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     }
     await reload();
     return true;
-  }, [projectId, revision, conflict, reload]);
+  }, [projectId, conflict, reload]);
 
   const addTrack = useCallback(async (track: Partial<Track>) => {
     const answer = await api.POST("/api/v1/projects/{project_id}/tracks", {
       params: { path: { project_id: projectId } },
-      body: { ...track, revision } as never,
+      body: { ...track, revision: revisionRef.current } as never,
     });
     if (!answer.data) {
       await conflict(errorOf(answer.error, answer.response.status));
@@ -148,12 +153,12 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     }
     await reload();
     return (answer.data as { id?: string }).id ?? null;
-  }, [projectId, revision, conflict, reload]);
+  }, [projectId, conflict, reload]);
 
   const deleteTrack = useCallback(async (trackId: string) => {
     const answer = await api.DELETE("/api/v1/projects/{project_id}/tracks/{track_id}", {
       params: { path: { project_id: projectId, track_id: trackId },
-                header: { "if-match": `"${revision}"` } },
+                header: { "if-match": `"${revisionRef.current}"` } },
     });
     if (answer.error || !answer.response.ok) {
       await conflict(errorOf(answer.error, answer.response.status));
@@ -161,7 +166,7 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     }
     await reload();
     return true;
-  }, [projectId, revision, conflict, reload]);
+  }, [projectId, conflict, reload]);
 
   const highlight = useCallback((noteIds: string[], trackId?: string | null, tick?: number) => {
     setHighlighted(new Set(noteIds));

@@ -20,13 +20,13 @@ export function Mixer() {
   const { score, canEdit, updateTrack, selectedTrackId, selectTrack } = useWorkspace();
   const tracks = (score?.tracks ?? []).filter((t): t is IdTrack => typeof t.id === "string");
 
-  // Track changes run one after another, each with the revision the last one produced.
+  // Track changes run one after another; each is sent with the revision the previous one
+  // produced (the workspace keeps it current as soon as a change is saved).
   const latest = useRef(updateTrack);
   useEffect(() => { latest.current = updateTrack; }, [updateTrack]);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const enqueue = useCallback((trackId: string, patch: TrackPatch) => {
     queue.current = queue.current.then(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));  // let the reload commit
       return latest.current(trackId, patch);
     });
     return queue.current;
