@@ -144,9 +144,13 @@ async def put_score(session: AsyncSession, user: User, project_id: uuid.UUID, sc
 
 
 async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID,
-                        score: Score, reason: VersionReason, summary: str) -> Loaded:
-    """Imports and generators: the new score replaces the old, which stays in history."""
+                        score: Score, reason: VersionReason, summary: str,
+                        expected: int | None = None) -> Loaded:
+    """Imports and generators: the new score replaces the old, which stays in history.
+    With `expected`, only if the score is still at that revision (checked under the row
+    lock, so nothing can slip in between the check and the write)."""
     loaded = await _load(session, user, project_id, write=True)
+    check_revision(loaded.row.revision, expected, "score")
     await _save(session, user, loaded, score, reason, summary)
     return loaded
 

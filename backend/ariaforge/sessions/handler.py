@@ -4,6 +4,7 @@ as a new project version (once, even when a crashed run is resumed)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -18,11 +19,11 @@ from ariaforge.composer.operations import OperationError
 from ariaforge.composer.state import ComposeState
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
-from ariaforge.core.errors import AppError
+from ariaforge.core.errors import AppError, Conflict
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
 from ariaforge.exports.render import PREVIEW_JOB
 from ariaforge.jobs import events
-from ariaforge.jobs.errors import PermanentJobError
+from ariaforge.jobs.errors import JobCancelled, PermanentJobError
 from ariaforge.jobs.queue import submit
 from ariaforge.jobs.registry import JobContext, handler, payload_id
 from ariaforge.models import CompositionSession, JobStatus, ScoreVersion, User, VersionReason
@@ -85,7 +86,12 @@ async def _initial_state(db: AsyncSession, row: CompositionSession) -> ComposeSt
 
 def _publisher(ctx: JobContext) -> Any:
     async def publish(event: ProgressEvent) -> None:
-        ctx.report(event.percent, event.node, event.message)  # raises if cancelled
+        if event.node == "finalize" and event.percent >= 100:
+            # The version is stored: a cancel that arrives now is too late to honour.
+            with contextlib.suppress(JobCancelled):
+                ctx.report(event.percent, event.node, event.message)
+        else:
+            ctx.report(event.percent, event.node, event.message)  # raises if cancelled
         await events.publish(ctx.redis, ctx.job_id, {
             "status": JobStatus.RUNNING.value, "stage": event.node, "node": event.node,
             "progress": event.percent, "message": event.message, "finished": False})
@@ -113,15 +119,15 @@ async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, sco
     user = await db.get(User, row.created_by) if row.created_by else None
     if user is None or not user.is_active:
         raise PermanentJobError("the account that started the session is gone")
-    if row.base_revision is not None:
-        current = await scores.get_score(db, user, row.project_id)
-        if current.row.revision != row.base_revision:
-            raise PermanentJobError("the score was edited while the session ran; "
-                                    "start the operation again on the new score")
     brief = state.get("brief") or {}
     summary = f"{row.operation}: {(row.prompt or brief.get('style', ''))[:200]}"
-    loaded = await scores.replace_score(db, user, row.project_id, score,
-                                        VersionReason.GENERATED, summary)
+    try:
+        loaded = await scores.replace_score(db, user, row.project_id, score,
+                                            VersionReason.GENERATED, summary,
+                                            expected=row.base_revision)
+    except Conflict:
+        raise PermanentJobError("the score was edited while the session ran; "
+                                "start the operation again on the new score") from None
     row.brief = brief
     row.warnings = list(state.get("warnings") or [])
     row.validation = state.get("report")

@@ -65,7 +65,9 @@ def _check_operation(body: SessionCreate, score: Score) -> None:
         raise invalid("operation", f"{body.operation.value} needs a melody track with notes")
     if body.operation is Operation.RESTYLE and body.style is None:
         raise invalid("style", "restyle needs the style to change to")
-    sections = max(1, len(score.sections))
+    # As the composer sees the form: the sections only when they cover the piece exactly.
+    covered = sum(section.bars for section in score.sections) == score.bars
+    sections = len(score.sections) if score.sections and covered else 1
     if body.section is not None and body.section >= sections:
         raise invalid("section", f"the score has {sections} sections (0 to {sections - 1})")
     if body.operation is Operation.CONTINUE and score.bars + (body.extra_bars or 8) > 512:

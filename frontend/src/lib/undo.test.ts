@@ -177,6 +177,18 @@ describe("undo stack", () => {
     expect(stack.busy).toBe(false);
   });
 
+  it("drops an undo or redo the server refused for good", async () => {
+    const stack = new UndoStack();
+    stack.record(entry("x"));
+    stack.record(entry("y"));
+    expect(await stack.undo(async () => "refused")).toBeNull();
+    expect(stack.sizes).toEqual({ undo: 1, redo: 0 });
+    expect(stack.undoLabel).toBe("x");
+    await stack.undo(async () => true);
+    expect(await stack.redo(async () => "refused")).toBeNull();
+    expect(stack.sizes).toEqual({ undo: 0, redo: 0 });
+  });
+
   it("runs one undo at a time", async () => {
     const stack = new UndoStack();
     stack.record(entry("x"));

@@ -105,11 +105,15 @@ export interface UndoEntry {
   inverse: NoteOperation[];
 }
 
-/** Applies a batch (e.g. through the workspace's `editNotes`); true when it was saved. */
-export type ApplyBatch = (operations: NoteOperation[], label: string) => Promise<boolean>;
+/** Applies a batch (e.g. through the workspace's `editNotes`): true when it was saved, false
+ * when it failed but may succeed later (offline, a server error), "refused" when the server
+ * refused it for good (a 4xx, e.g. a note it names is gone). */
+export type ApplyBatch = (operations: NoteOperation[], label: string) =>
+  Promise<boolean | "refused">;
 
 /** The undo and redo stacks. `undo`/`redo` apply the batch and move the entry across only
- * when it was saved; a failed one stays where it was. */
+ * when it was saved; a failed one stays where it was, a refused one is dropped (left on top,
+ * it would fail again on every try and block everything under it). */
 export class UndoStack {
   private done: UndoEntry[] = [];
   private undone: UndoEntry[] = [];
@@ -154,7 +158,10 @@ export class UndoStack {
     this.running = true;
     try {
       const saved = await apply(entry[side], `${verb}: ${entry.label}`);
-      if (!saved) return null;
+      if (saved !== true) {
+        if (saved === "refused" && from[from.length - 1] === entry) from.pop();
+        return null;
+      }
       // The stacks may have been cleared meanwhile; move only if the entry is still on top.
       if (from[from.length - 1] === entry) from.pop();
       to.push(entry);

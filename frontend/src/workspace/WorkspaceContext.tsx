@@ -8,7 +8,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, errorOf, type ApiError } from "@/api/client";
 import type { NoteOperation, Project, Score, Track } from "@/api/types";
 
-export type EditResult = { ok: true; addedIds: string[] } | { ok: false; error: ApiError };
+export type EditResult = { ok: true; addedIds: string[]; revision: number }
+  | { ok: false; error: ApiError };
 
 export interface Toast {
   id: number;
@@ -24,6 +25,10 @@ export interface Workspace {
   revision: number;
   /** Bumped whenever the score changes (for previews and notation to re-fetch). */
   scoreVersion: number;
+  /** Bumped when the score was replaced by something other than this workspace's own note
+   * and track edits (a composition, an import, a restore, a conflict reload): an undo
+   * history of earlier edits no longer applies. */
+  outsideChanges: number;
   loading: boolean;
   loadError: ApiError | null;
   /** Owners and editors edit; viewers see everything read-only. */
@@ -62,6 +67,7 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
   // produced, even before React has re-rendered with it.
   const revisionRef = useRef(0);
   const [scoreVersion, setScoreVersion] = useState(0);
+  const [outsideChanges, setOutsideChanges] = useState(0);
   const [loading, setLoading] = useState(true);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [selectedTrackId, setSelectedTrackId] = useState<string | null>(null);
@@ -80,12 +86,16 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     setToasts((all) => all.filter((t) => t.id !== id));
   }, []);
 
-  const reload = useCallback(async () => {
+  // Reloads can overlap; an answer older than one already shown must not win.
+  const reloads = useRef(0);
+  const load = useCallback(async (outside: boolean) => {
+    const mine = ++reloads.current;
     const params = { params: { path: { project_id: projectId } } };
     const [projectAnswer, scoreAnswer] = await Promise.all([
       api.GET("/api/v1/projects/{project_id}", params),
       api.GET("/api/v1/projects/{project_id}/score", params),
     ]);
+    if (mine !== reloads.current) return;
     if (!projectAnswer.data || !scoreAnswer.data) {
       setLoadError(errorOf(projectAnswer.error ?? scoreAnswer.error,
                            projectAnswer.response.status));
@@ -97,6 +107,7 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     setRevision(scoreAnswer.data.revision);
     revisionRef.current = scoreAnswer.data.revision;
     setScoreVersion((v) => v + 1);
+    if (outside) setOutsideChanges((n) => n + 1);
     setLoadError(null);
     setLoading(false);
     setSelectedTrackId((current) => {
@@ -104,6 +115,8 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
       return tracks.some((t) => t.id === current) ? current : (tracks[0]?.id ?? null);
     });
   }, [projectId]);
+  const reload = useCallback(() => load(true), [load]);
+  const reloadOwn = useCallback(() => load(false), [load]);
 
   useEffect(() => { void reload(); }, [reload]);
 
@@ -114,8 +127,17 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
     await reload();
   }, [notify, reload]);
 
-  const editNotes = useCallback(async (operations: NoteOperation[],
-                                       message?: string): Promise<EditResult> => {
+  // Every change to the score runs through one queue: each is sent with the revision the
+  // previous one produced, so two panels saving at once never trip over each other.
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const serial = useCallback(<T,>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.current.catch(() => undefined).then(work);
+    queue.current = next;
+    return next;
+  }, []);
+
+  const editNotes = useCallback((operations: NoteOperation[],
+                                 message?: string): Promise<EditResult> => serial(async () => {
     const answer = await api.POST("/api/v1/projects/{project_id}/notes/batch", {
       params: { path: { project_id: projectId } },
       body: { operations, revision: revisionRef.current, message: message ?? null },
@@ -125,11 +147,12 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
       await conflict(error);
       return { ok: false, error };
     }
-    await reload();
-    return { ok: true, addedIds: answer.data.added_note_ids };
-  }, [projectId, conflict, reload]);
+    revisionRef.current = answer.data.revision;
+    await reloadOwn();
+    return { ok: true, addedIds: answer.data.added_note_ids, revision: answer.data.revision };
+  }), [projectId, conflict, reloadOwn, serial]);
 
-  const updateTrack = useCallback(async (trackId: string, patch: Partial<Track>) => {
+  const updateTrack = useCallback((trackId: string, patch: Partial<Track>) => serial(async () => {
     const answer = await api.PATCH("/api/v1/projects/{project_id}/tracks/{track_id}", {
       params: { path: { project_id: projectId, track_id: trackId } },
       body: { ...patch, revision: revisionRef.current } as never,
@@ -138,11 +161,11 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
       await conflict(errorOf(answer.error, answer.response.status));
       return false;
     }
-    await reload();
+    await reloadOwn();
     return true;
-  }, [projectId, conflict, reload]);
+  }), [projectId, conflict, reloadOwn, serial]);
 
-  const addTrack = useCallback(async (track: Partial<Track>) => {
+  const addTrack = useCallback((track: Partial<Track>) => serial(async () => {
     const answer = await api.POST("/api/v1/projects/{project_id}/tracks", {
       params: { path: { project_id: projectId } },
       body: { ...track, revision: revisionRef.current } as never,
@@ -151,11 +174,11 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
       await conflict(errorOf(answer.error, answer.response.status));
       return null;
     }
-    await reload();
+    await reloadOwn();
     return (answer.data as { id?: string }).id ?? null;
-  }, [projectId, conflict, reload]);
+  }), [projectId, conflict, reloadOwn, serial]);
 
-  const deleteTrack = useCallback(async (trackId: string) => {
+  const deleteTrack = useCallback((trackId: string) => serial(async () => {
     const answer = await api.DELETE("/api/v1/projects/{project_id}/tracks/{track_id}", {
       params: { path: { project_id: projectId, track_id: trackId },
                 header: { "if-match": `"${revisionRef.current}"` } },
@@ -164,9 +187,9 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
       await conflict(errorOf(answer.error, answer.response.status));
       return false;
     }
-    await reload();
+    await reloadOwn();
     return true;
-  }, [projectId, conflict, reload]);
+  }), [projectId, conflict, reloadOwn, serial]);
 
   const highlight = useCallback((noteIds: string[], trackId?: string | null, tick?: number) => {
     setHighlighted(new Set(noteIds));
@@ -176,10 +199,10 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
 
   const canEdit = project?.role === "owner" || project?.role === "editor";
   const value = useMemo<Workspace>(() => ({
-    projectId, project, score, revision, scoreVersion, loading, loadError, canEdit,
+    projectId, project, score, revision, scoreVersion, outsideChanges, loading, loadError, canEdit,
     selectedTrackId, selectTrack: setSelectedTrackId, highlightedNoteIds, highlight,
     focusTick, reload, editNotes, updateTrack, addTrack, deleteTrack, toasts, notify, dismiss,
-  }), [projectId, project, score, revision, scoreVersion, loading, loadError, canEdit,
+  }), [projectId, project, score, revision, scoreVersion, outsideChanges, loading, loadError, canEdit,
        selectedTrackId, highlightedNoteIds, highlight, focusTick, reload, editNotes,
        updateTrack, addTrack, deleteTrack, toasts, notify, dismiss]);
 

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { NoteOperation } from "@/api/types";
 import { inverseOperations, UndoStack, withNoteIds } from "@/lib/undo";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { useWorkspace, type EditResult } from "@/workspace/WorkspaceContext";
 
 export interface NoteEditing {
   /** Queues one batch for saving (recorded for undo once saved); false when refused or
@@ -24,6 +24,12 @@ export interface NoteEditing {
   status: string;
 }
 
+/** Error codes of 4xx answers that the same batch would get again, so an undo/redo refused
+ * with one is dropped. Not 401 (signing in again helps) or 429 (retry later), nor network
+ * errors and 5xx: those may succeed on another try. */
+const REFUSED = new Set(["VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "AUTHORIZATION_ERROR",
+                         "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE"]);
+
 export function useNoteEditing(): NoteEditing {
   const workspace = useWorkspace();
   const latest = useRef(workspace);
@@ -40,6 +46,14 @@ export function useNoteEditing(): NoteEditing {
     setTick((t) => t + 1);
   }, [workspace.projectId]);
 
+  // The score was replaced from outside this workspace's own edits (a composition, an
+  // import, a restore, a conflict reload): the inverses on the stack may name notes that no
+  // longer exist, so the history starts again. Track edits (mute, rename…) keep it.
+  useEffect(() => {
+    stack.current.clear();
+    setTick((t) => t + 1);
+  }, [workspace.outsideChanges]);
+
   // Resolve whoever waits for the score (and revision) to be re-rendered after a save.
   useEffect(() => {
     const pending = waiters.current;
@@ -48,15 +62,23 @@ export function useNoteEditing(): NoteEditing {
   }, [workspace.scoreVersion]);
 
   /** Runs `editNotes` and waits until the reloaded score has rendered (so the next edit
-   * carries the new revision). */
-  const save = useCallback(async (operations: NoteOperation[], label: string) => {
+   * carries the new revision and computes its inverse from the new score). "refused" for a
+   * 4xx answer that the same batch would meet again. */
+  const save = useCallback(async (operations: NoteOperation[],
+                                  label: string): Promise<boolean | "refused"> => {
+    let rendered = () => {};
     const settled = new Promise<void>((resolve) => {
+      rendered = resolve;
       waiters.current.push(resolve);
-      setTimeout(resolve, 3000);
     });
-    const result = await latest.current.editNotes(operations, label);
+    const result: EditResult = await latest.current.editNotes(operations, label);
+    // Fallback in case no new scoreVersion renders; started only now that `editNotes`
+    // returned, so a slow save cannot let the next batch run against the old score.
+    const fallback = setTimeout(rendered, 3000);
     await settled;
-    return result.ok;
+    clearTimeout(fallback);
+    if (result.ok) return true;
+    return REFUSED.has(result.error.code) ? "refused" : false;
   }, []);
 
   // Batches are saved one after another: each waits for the previous one (and the reload
@@ -89,7 +111,7 @@ export function useNoteEditing(): NoteEditing {
       const forward = withNoteIds(operations);
       const score = latest.current.score;
       const inverse = score ? inverseOperations(score, forward) : null;
-      const ok = await save(forward, label);
+      const ok = (await save(forward, label)) === true;
       setStatus(ok ? `Saved: ${label}` : "");
       if (ok && inverse?.ok) stack.current.record({ label, forward, inverse: inverse.inverse });
       return ok;

@@ -50,21 +50,36 @@ function ExportBody() {
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const timer = useRef<number | null>(null);
+  // False once the dialog closed: a GET in flight then must not schedule another poll.
+  const alive = useRef(true);
 
-  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+      if (timer.current !== null) window.clearTimeout(timer.current);
+    };
+  }, []);
 
   const poll = (exportId: string, failures = 0) => {
+    if (!alive.current) return;
     timer.current = window.setTimeout(async () => {
-      const answer = await api.GET("/api/v1/exports/{export_id}", {
-        params: { path: { export_id: exportId } },
-      });
-      if (answer.data) {
+      let answer;
+      try {
+        answer = await api.GET("/api/v1/exports/{export_id}", {
+          params: { path: { export_id: exportId } },
+        });
+      } catch {
+        answer = null;  // a network failure counts as a failed poll, so polling goes on
+      }
+      if (!alive.current) return;
+      if (answer?.data) {
         setJob(answer.data);
         if (!TERMINAL.has(answer.data.status)) poll(exportId);
       } else if (failures < 4) {
         poll(exportId, failures + 1);
       } else {
-        setError(describeError(errorOf(answer.error, answer.response.status)));
+        setError(describeError(errorOf(answer?.error, answer?.response.status)));
       }
     }, 1000);
   };
@@ -81,18 +96,24 @@ function ExportBody() {
     setError(null);
     setStarting(true);
     const whole = first === 1 && last === totalBars;
-    const answer = await api.POST("/api/v1/projects/{project_id}/exports", {
-      params: { path: { project_id: projectId } },
-      body: {
-        format, quality, sample_rate: sampleRate, target_lufs: lufs,
-        ...(format === "wav" ? { bit_depth: bitDepth } : {}),
-        include_stems: stems, include_midi: midi, include_musicxml: musicxml,
-        start_bar: whole ? null : first, end_bar: whole ? null : last,
-      },
-    });
-    setStarting(false);
-    if (!answer.data) {
-      setError(describeError(errorOf(answer.error, answer.response.status)));
+    let answer;
+    try {
+      answer = await api.POST("/api/v1/projects/{project_id}/exports", {
+        params: { path: { project_id: projectId } },
+        body: {
+          format, quality, sample_rate: sampleRate, target_lufs: lufs,
+          ...(format === "wav" ? { bit_depth: bitDepth } : {}),
+          include_stems: stems, include_midi: midi, include_musicxml: musicxml,
+          start_bar: whole ? null : first, end_bar: whole ? null : last,
+        },
+      });
+    } catch {
+      answer = null;  // a network failure must not leave the form "starting" forever
+    } finally {
+      setStarting(false);
+    }
+    if (!answer?.data) {
+      setError(describeError(errorOf(answer?.error, answer?.response.status)));
       return;
     }
     setJob(answer.data);

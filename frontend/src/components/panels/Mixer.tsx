@@ -26,10 +26,10 @@ export function Mixer() {
   useEffect(() => { latest.current = updateTrack; }, [updateTrack]);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const enqueue = useCallback((trackId: string, patch: TrackPatch) => {
-    queue.current = queue.current.then(async () => {
-      return latest.current(trackId, patch);
-    });
-    return queue.current;
+    // One change that throws (network failure) must not break the queue for all later ones.
+    const work = () => latest.current(trackId, patch);
+    queue.current = queue.current.catch(() => undefined).then(work);
+    return queue.current.catch(() => false);
   }, []);
 
   const anySolo = tracks.some((t) => t.solo);
@@ -60,6 +60,17 @@ function TrackStrip({ track, disabled, anySolo, selected, onSelect, onChange }: 
   const [draft, setDraft] = useState<{ volume: number; pan: number } | null>(null);
   const timer = useRef<number | null>(null);
   const pending = useRef<TrackPatch>({});
+  // Mute/solo toggle from the props, which update only once the save (and reload) is done:
+  // the button stays disabled meanwhile, so a quick double click cannot send the same value
+  // twice.
+  const [toggling, setToggling] = useState<{ mute?: boolean; solo?: boolean }>({});
+  const toggle = (field: "mute" | "solo") => {
+    if (toggling[field]) return;
+    setToggling((t) => ({ ...t, [field]: true }));
+    void onChange(track.id, { [field]: !track[field] }).finally(() => {
+      setToggling((t) => ({ ...t, [field]: false }));
+    });
+  };
 
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
 
@@ -109,14 +120,16 @@ function TrackStrip({ track, disabled, anySolo, selected, onSelect, onChange }: 
                  aria-valuetext={panText} />
         </label>
         <div className={styles.toggles}>
-          <button type="button" aria-pressed={Boolean(track.mute)} disabled={disabled}
+          <button type="button" aria-pressed={Boolean(track.mute)}
+                  disabled={disabled || toggling.mute}
                   className={track.mute ? styles.mute : undefined}
                   aria-label={`Mute ${track.name}`}
-                  onClick={() => void onChange(track.id, { mute: !track.mute })}>M</button>
-          <button type="button" aria-pressed={Boolean(track.solo)} disabled={disabled}
+                  onClick={() => toggle("mute")}>M</button>
+          <button type="button" aria-pressed={Boolean(track.solo)}
+                  disabled={disabled || toggling.solo}
                   className={track.solo ? styles.solo : undefined}
                   aria-label={`Solo ${track.name}`}
-                  onClick={() => void onChange(track.id, { solo: !track.solo })}>S</button>
+                  onClick={() => toggle("solo")}>S</button>
         </div>
       </div>
     </li>
@@ -131,49 +144,71 @@ function MasterSection() {
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const timer = useRef<number | null>(null);
+  // The mix (and its revision) the next save is made against. Written together with the
+  // state, not by an effect after render: a queued save must see the previous one's answer.
   const mixRef = useRef(mix);
-  useEffect(() => { mixRef.current = mix; }, [mix]);
+  const storeMix = useCallback((next: typeof mix) => {
+    mixRef.current = next;
+    setMix(next);
+  }, []);
 
   const load = useCallback(async () => {
-    const answer = await api.GET("/api/v1/projects/{project_id}/mix", {
-      params: { path: { project_id: projectId } },
-    });
-    if (!answer.data) {
-      setError(describeError(errorOf(answer.error, answer.response.status)));
+    let answer;
+    try {
+      answer = await api.GET("/api/v1/projects/{project_id}/mix", {
+        params: { path: { project_id: projectId } },
+      });
+    } catch {
+      answer = null;
+    }
+    if (!answer?.data) {
+      setError(describeError(errorOf(answer?.error, answer?.response.status)));
       return;
     }
     setError(null);
-    setMix(answer.data);
+    storeMix(answer.data);
     setMaster({ gain_db: 0, limiter: true, ceiling_dbtp: -1, ...answer.data.settings.master });
-  }, [projectId]);
+  }, [projectId, storeMix]);
 
   useEffect(() => { void load(); }, [load]);
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
 
-  const save = useCallback(async (next: Master) => {
+  const put = useCallback(async (next: Master) => {
     const current = mixRef.current;
     if (!current) return;
-    setSaving(true);
     // Keep the per-track gains and effects exactly as they came.
-    const answer = await api.PUT("/api/v1/projects/{project_id}/mix", {
-      params: { path: { project_id: projectId } },
-      body: { revision: current.revision, settings: { ...current.settings, master: next } },
-    });
-    setSaving(false);
-    if (!answer.data) {
-      const problem = errorOf(answer.error, answer.response.status);
-      if (answer.response.status === 409) {
-        notify("The mix was changed elsewhere; it has been reloaded.", "error");
-        await load();
-      } else {
-        notify(describeError(problem), "error");
-        await load();
-      }
+    let answer;
+    try {
+      answer = await api.PUT("/api/v1/projects/{project_id}/mix", {
+        params: { path: { project_id: projectId } },
+        body: { revision: current.revision, settings: { ...current.settings, master: next } },
+      });
+    } catch {
+      answer = null;
+    }
+    if (!answer?.data) {
+      notify(answer?.response.status === 409
+        ? "The mix was changed elsewhere; it has been reloaded."
+        : describeError(errorOf(answer?.error, answer?.response.status)), "error");
+      await load();
       return;
     }
-    setMix(answer.data);
+    storeMix(answer.data);
     window.dispatchEvent(new Event(MIX_CHANGED_EVENT));
-  }, [projectId, notify, load]);
+  }, [projectId, notify, load, storeMix]);
+
+  // Saves run one after another, each against the revision the previous one answered with:
+  // overlapping PUTs would send the old revision twice and the second would falsely conflict.
+  const saves = useRef<Promise<void>>(Promise.resolve());
+  const pendingSaves = useRef(0);
+  const save = useCallback((next: Master) => {
+    pendingSaves.current += 1;
+    setSaving(true);
+    saves.current = saves.current.then(() => put(next)).catch(() => undefined).finally(() => {
+      pendingSaves.current -= 1;
+      if (pendingSaves.current === 0) setSaving(false);
+    });
+  }, [put]);
 
   const change = (patch: Partial<Master>, immediate = false) => {
     if (!master) return;

@@ -37,16 +37,22 @@ export function TheoryPanel() {
     setRunning(true);
     setError(null);
     const version = scoreVersion;
-    const answer = await api.POST("/api/v1/projects/{project_id}/validate", {
-      params: { path: { project_id: projectId } }, body: { style },
-    });
-    setRunning(false);
-    if (!answer.data) {
-      setError(describeError(errorOf(answer.error, answer.response.status)));
-      return;
+    // try/finally: a request that throws (network failure) must not leave "Checking…" on.
+    try {
+      const answer = await api.POST("/api/v1/projects/{project_id}/validate", {
+        params: { path: { project_id: projectId } }, body: { style },
+      });
+      if (!answer.data) {
+        setError(describeError(errorOf(answer.error, answer.response.status)));
+        return;
+      }
+      setReport(answer.data);
+      setCheckedVersion(version);
+    } catch {
+      setError(describeError(errorOf(undefined)));
+    } finally {
+      setRunning(false);
     }
-    setReport(answer.data);
-    setCheckedVersion(version);
   };
 
   const trackNames = useMemo(() => new Map((score?.tracks ?? []).map((t) => [t.id, t.name])),

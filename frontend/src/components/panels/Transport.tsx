@@ -49,6 +49,8 @@ export function Transport() {
   const resume = useRef<{ time: number; play: boolean } | null>(null);
   const wantPlay = useRef(false);
   const sent = useRef<number[]>([]);  // the playhead ticks this component set lately
+  const srcRef = useRef<string | null>(null);
+  useEffect(() => { srcRef.current = src; }, [src]);
 
   const map = useMemo(() => (score ? tempoMap(score) : null), [score]);
   const sections = score?.sections ?? [];
@@ -78,6 +80,9 @@ export function Transport() {
     if (!hasNotes.current) {  // nothing to render: say so without asking the server
       setPreview("empty");
       setPreviewError("Nothing to play yet: generate or import some music.");
+      // The ETag belongs to the audio dropped here: kept, a later identical score would
+      // answer 304 and show "ready" with nothing to play.
+      etag.current = null;
       setSrc((old) => { if (old) URL.revokeObjectURL(old); return null; });
       return;
     }
@@ -87,7 +92,8 @@ export function Transport() {
     (async () => {
       try {
         const headers: Record<string, string> = {};
-        if (etag.current) headers["If-None-Match"] = etag.current;
+        // A 304 only helps when there is audio to keep playing.
+        if (etag.current && srcRef.current) headers["If-None-Match"] = etag.current;
         const response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
                                                { headers, signal: controller.signal });
         if (controller.signal.aborted) return;
@@ -128,8 +134,6 @@ export function Transport() {
   }, [projectId, scoreVersion, mixVersion, retry]);
 
   // Revoke the last object URL on unmount.
-  const srcRef = useRef<string | null>(null);
-  useEffect(() => { srcRef.current = src; }, [src]);
   useEffect(() => () => { if (srcRef.current) URL.revokeObjectURL(srcRef.current); }, []);
 
   const report = useCallback((seconds: number) => {

@@ -68,12 +68,18 @@ export function useComposeSession() {
     const operation = request.operation ?? "compose";
     setState({ ...IDLE, phase: "starting", operation, message: "Sending the brief…" });
 
-    const answer = await api.POST("/api/v1/projects/{project_id}/sessions", {
-      params: { path: { project_id: projectId } }, body: request,
-    });
+    // A POST that throws (network failure) must end in "failed", not leave "starting" forever.
+    let answer;
+    try {
+      answer = await api.POST("/api/v1/projects/{project_id}/sessions", {
+        params: { path: { project_id: projectId } }, body: request,
+      });
+    } catch {
+      answer = null;
+    }
     if (!alive()) return;
-    if (!answer.data) {
-      const error = describeError(errorOf(answer.error, answer.response.status));
+    if (!answer?.data) {
+      const error = describeError(errorOf(answer?.error, answer?.response.status));
       setState((s) => ({ ...s, phase: "failed", error, message: "" }));
       run.current = null;
       return;
@@ -96,11 +102,15 @@ export function useComposeSession() {
                            message: session.message || "", error: null }));
         latest.current.notify(operation === "compose" ? "The new composition is ready."
                               : `${label(operation)} finished.`);
-        void latest.current.reload();
       } else {
         const error = session.error || (session.status === "cancelled" ? "Cancelled."
                                          : "The session failed.");
         setState((s) => ({ ...s, session, phase: "failed", error }));
+      }
+      // A session that stored a version changed the score even when it then ended
+      // "cancelled" (or failed): reload whenever the final session names a version.
+      if (session.status === "succeeded" || session.version != null) {
+        void latest.current.reload();
       }
     };
 
@@ -115,22 +125,28 @@ export function useComposeSession() {
     let failures = 0;
     const poll = async () => {
       if (!alive() || finished) return;
-      const polled = await api.GET("/api/v1/sessions/{session_id}", {
-        params: { path: { session_id: sessionId } },
-      });
+      // A poll that throws counts as a failed poll, so polling goes on (up to 5 in a row).
+      let polled;
+      try {
+        polled = await api.GET("/api/v1/sessions/{session_id}", {
+          params: { path: { session_id: sessionId } },
+        });
+      } catch {
+        polled = null;
+      }
       if (!alive() || finished) return;
-      if (polled.data) {
+      if (polled?.data) {
         failures = 0;
         if (TERMINAL.has(polled.data.status)) {
           finish(polled.data);
           return;
         }
         if (!me.socket) apply(polled.data);
-      } else if (++failures >= 5 || polled.response.status === 404
-                 || polled.response.status === 403) {
+      } else if (++failures >= 5 || polled?.response.status === 404
+                 || polled?.response.status === 403) {
         stop();
         setState((s) => ({ ...s, phase: "failed", error: describeError(
-          errorOf(polled.error, polled.response.status)) }));
+          errorOf(polled?.error, polled?.response.status)) }));
         return;
       }
       schedule();

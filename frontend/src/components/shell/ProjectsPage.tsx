@@ -1,7 +1,7 @@
 "use client";
 /** Your projects: search, filter by status, create, rename, archive, delete, open. */
 import Link from "next/link";
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 
 import { api, errorOf } from "@/api/client";
 import { loadTokens } from "@/api/tokens";
@@ -25,10 +25,14 @@ export function ProjectsPage() {
   const [newName, setNewName] = useState("");
   const [doomed, setDoomed] = useState<Project | null>(null);
 
+  // Answers can arrive out of order: only the newest request's answer is shown.
+  const requests = useRef(0);
   const load = useCallback(async () => {
+    const request = ++requests.current;
     const answer = await api.GET("/api/v1/projects", { params: { query: {
       page, limit: PAGE_SIZE, search: search.trim() || undefined, status: status || undefined,
     } } });
+    if (request !== requests.current) return;
     if (!answer.data) {
       setError(errorOf(answer.error, answer.response.status).message);
       if (answer.response.status === 401) window.location.assign("/login/");
@@ -62,11 +66,20 @@ export function ProjectsPage() {
   }
 
   async function update(project: Project, body: { name?: string; status?: Status }) {
-    const answer = await api.PATCH("/api/v1/projects/{project_id}", {
+    const send = (revision: number) => api.PATCH("/api/v1/projects/{project_id}", {
       params: { path: { project_id: project.id } },
-      body: { ...body, status: body.status || undefined, revision: project.revision },
+      body: { ...body, status: body.status || undefined, revision },
     });
-    if (!answer.data) setError(errorOf(answer.error, answer.response.status).message);
+    let answer = await send(project.revision);
+    if (answer.response.status === 409) {
+      // The list was older than the project (opening a workspace keeps the project's key
+      // and tempo in step with its score, which counts as a change). A rename or archive
+      // touches only its own field, so it is applied to the current project once.
+      const current = await api.GET("/api/v1/projects/{project_id}", {
+        params: { path: { project_id: project.id } } });
+      if (current.data) answer = await send(current.data.revision);
+    }
+    setError(answer.data ? null : errorOf(answer.error, answer.response.status).message);
     await load();
   }
 

@@ -30,11 +30,18 @@ export function useAuth(): { me: Me | null; ready: boolean; signOut(): Promise<v
 
   const signOut = useCallback(async () => {
     const tokens = loadTokens();
-    if (tokens) {
-      await api.POST("/api/v1/auth/logout", { body: { refresh_token: tokens.refresh_token } });
+    // Signing out must clear the tokens and leave even when the logout POST throws
+    // (offline); the server-side refresh token then just expires.
+    try {
+      if (tokens) {
+        await api.POST("/api/v1/auth/logout", { body: { refresh_token: tokens.refresh_token } });
+      }
+    } catch {
+      // nothing more to do: signed out locally below
+    } finally {
+      saveTokens(null);
+      window.location.assign("/login/");
     }
-    saveTokens(null);
-    window.location.assign("/login/");
   }, []);
 
   return { me, ready, signOut };
