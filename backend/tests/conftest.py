@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -158,3 +159,14 @@ def wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.2)
     process.kill()
     raise AssertionError("did not become ready")
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (a clean shutdown), then SIGKILL if it has not ended within 30 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 from typing import Any
@@ -25,7 +24,7 @@ from ariaforge.core.embedded import free_port
 from ariaforge.jobs import events
 from ariaforge.music.score import Score
 from ariaforge.music.theory.keyfinding import estimate_key
-from tests.conftest import assert_error, new_user, wait_until_healthy
+from tests.conftest import assert_error, new_user, stop_process, wait_until_healthy
 from tests.test_exports_api import WAIT_LIMIT_S, share, work_until_finished
 from tests.test_ops import metric_value
 
@@ -247,15 +246,6 @@ def _process(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture
 def replica_env(settings: Settings, app: FastAPI, tmp_path: Any) -> dict[str, str]:
     assert settings.database_url and settings.redis_url
@@ -299,7 +289,7 @@ async def test_live_progress_over_a_websocket_on_another_replica(
     finally:
         for process in (worker, replica):
             if process is not None:
-                _stop(process)
+                stop_process(process)
 
 
 async def test_websocket_refuses_without_a_valid_token(
@@ -335,4 +325,4 @@ async def test_websocket_refuses_without_a_valid_token(
                                       additional_headers=headers) as socket:
             assert json.loads(await socket.recv())["type"] == "session"
     finally:
-        _stop(replica)
+        stop_process(replica)

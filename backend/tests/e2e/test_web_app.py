@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -28,7 +27,7 @@ from playwright.async_api import (
 from ariaforge.audio.encode import ffmpeg_path, probe
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
-from tests.conftest import wait_until_healthy
+from tests.conftest import stop_process, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -71,11 +70,7 @@ def server(settings: Settings, web_build: Path, tmp_path_factory: pytest.TempPat
         yield base
     finally:
         for process in (worker, api):
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process)
 
 
 @pytest.fixture
