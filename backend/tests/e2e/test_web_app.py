@@ -102,6 +102,9 @@ async def shot(page: Page, name: str) -> None:
 
 
 AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+# A loaded 2-core CI machine renders, saves and reloads more slowly than a laptop: each
+# expectation waits up to this long for the page to get there (it passes as soon as it does).
+expect.set_options(timeout=20_000)
 
 
 async def accessibility_problems(page: Page) -> list[str]:
