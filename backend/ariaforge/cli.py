@@ -10,7 +10,6 @@ import asyncio
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +35,8 @@ HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")
 PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
 WorkersOption = Annotated[int, typer.Option(
     "--workers", min=1, max=64, help="API worker processes (metrics aggregate across them).")]
+# How long `up` waits for the API to answer on its port before giving up.
+START_LIMIT_S = 300.0
 
 
 def _settings(home: Path | None):  # type: ignore[no-untyped-def]  # imported lazily
@@ -72,17 +73,54 @@ def _services(settings, *, migrate: bool) -> Iterator[None]:  # type: ignore[no-
     configure_logging(settings.log_level)
     try:
         with provide_services(settings) as urls:
-            # Child processes (uvicorn workers, the job worker) read these.
-            os.environ["DATABASE_URL"] = urls.database_url
-            os.environ["REDIS_URL"] = urls.redis_url
-            from ariaforge.config import get_settings
-
-            get_settings.cache_clear()
-            if migrate:
-                from ariaforge.core.migrations import upgrade
-
-                upgrade(urls.database_url)
+            _use_services(urls.database_url, urls.redis_url, migrate=migrate)
             yield
+    except EmbeddedServiceError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _use_services(database_url: str, redis_url: str, *, migrate: bool) -> None:
+    # Child processes (uvicorn workers, the job worker) read these.
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["REDIS_URL"] = redis_url
+    from ariaforge.config import get_settings
+
+    get_settings.cache_clear()
+    if migrate:
+        from ariaforge.core.migrations import upgrade
+
+        upgrade(database_url)
+
+
+@contextmanager
+def _up_services(settings):  # type: ignore[no-untyped-def]  # imported lazily
+    """Like `_services`, but yields the embedded servers that this process owns, so that
+    `up` can supervise them. Servers run by another `up` on the same data folder are
+    used as they are: that one supervises them."""
+    from ariaforge.core.embedded import (
+        EmbeddedServiceError,
+        EmbeddedServices,
+        running_services,
+    )
+    from ariaforge.core.logging import configure_logging
+
+    configure_logging(settings.log_level)
+    database_url, redis_url = settings.database_url, settings.redis_url
+    shared = None if database_url and redis_url else running_services(settings.ariaforge_home)
+    if shared is not None:
+        database_url = database_url or shared.get("database_url")
+        redis_url = redis_url or shared.get("redis_url")
+    try:
+        if database_url and redis_url:
+            _use_services(database_url, redis_url, migrate=True)
+            yield None
+            return
+        with EmbeddedServices(settings.ariaforge_home) as embedded:
+            embedded.start(database=not database_url, redis=not redis_url)
+            _use_services(database_url or embedded.database_url or "",
+                          redis_url or embedded.redis_url or "", migrate=True)
+            yield embedded
     except EmbeddedServiceError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
@@ -95,44 +133,111 @@ def _exit_cleanly(signum: int, _frame: object) -> None:
 def _serve(host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
 
+    from ariaforge.core.supervisor import RuntimeSettings
+
     # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; with the
-    # default handler that would kill us before the embedded servers and the worker are
-    # stopped. As SystemExit it unwinds through our cleanup instead.
+    # default handler that would kill us before the embedded servers are stopped. As
+    # SystemExit it unwinds through our cleanup instead.
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    # Requests still running after the grace period are cancelled: a slow or stuck
+    # request cannot hold up a shutdown (or a rolling deploy) forever.
     uvicorn.run("ariaforge.main:create_app", factory=True, host=host, port=port,
                 workers=workers, log_config=None, log_level=log_level.lower(),
-                proxy_headers=True, server_header=False)
+                proxy_headers=True, server_header=False,
+                timeout_graceful_shutdown=RuntimeSettings().shutdown_grace_seconds,
+                # Requests the HTTP parser refuses answer 400 in the API's error shape.
+                http="ariaforge.core.http_protocol:ErrorShapeHttpToolsProtocol")
 
 
-def _spawn_worker() -> subprocess.Popen[bytes]:
-    from ariaforge.core.embedded import _die_with_parent
+def _port_in_use(host: str, port: int) -> bool:
+    import socket
 
-    return subprocess.Popen(
-        [sys.executable, "-m", "ariaforge", "worker"],
-        preexec_fn=_die_with_parent,
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _port_answers(host: str, port: int) -> bool:
+    import socket
+
+    # Listening on every address: ask the loopback one.
+    address = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    try:
+        with socket.create_connection((address, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _supervise_up(embedded, host: str, port: int, workers: int,  # type: ignore[no-untyped-def]
+                  job_workers: int, home: Path) -> int:
+    """Run the API and job workers beside the embedded servers, restarting whatever
+    dies, until a signal; then stop everything within the grace period. Exit code."""
+    from ariaforge.core.supervisor import (
+        CommandChild,
+        RuntimeSettings,
+        ServerChild,
+        StartupError,
+        Supervisor,
     )
+
+    state_file = home / "run" / f"supervisor-{os.getpid()}.json"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(state_file=state_file)
+    if embedded is not None and embedded.postgres is not None:  # SIGINT: fast shutdown
+        supervisor.add(ServerChild("postgres", embedded.postgres, signal.SIGINT), server=True)
+    if embedded is not None and embedded.redis is not None:
+        supervisor.add(ServerChild("redis", embedded.redis, signal.SIGTERM), server=True)
+    command = [sys.executable, "-m", "ariaforge"]
+    for number in range(1, job_workers + 1):
+        supervisor.add(CommandChild(f"worker-{number}", [*command, "worker"], os.environ))
+    # Under `up` the API is ready only with a live worker and everything else running.
+    api_env = {**os.environ, "READY_REQUIRES_WORKER": "true",
+               "SUPERVISOR_STATE_FILE": str(state_file)}
+    supervisor.add(CommandChild("api", [
+        *command, "api", "--host", host, "--port", str(port), "--workers", str(workers),
+        "--no-migrate"], api_env))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, supervisor.request_stop)
+    try:
+        if supervisor.start(lambda: _port_answers(host, port), timeout_s=START_LIMIT_S):
+            typer.echo(f"AriaForge {__version__} at http://{host}:{port} "
+                       f"(data: {home})", err=True)
+            supervisor.watch()
+        return 0
+    except StartupError as error:
+        typer.echo(f"error: {error}", err=True)
+        return 1
+    finally:
+        supervisor.shutdown(RuntimeSettings().shutdown_grace_seconds)
+        state_file.unlink(missing_ok=True)
+
+
+JobWorkersOption = Annotated[int, typer.Option(
+    "--job-workers", min=1, max=32, help="Job worker processes (compose, render, export).")]
 
 
 @app.command()
 def up(host: HostOption = "127.0.0.1", port: PortOption = 8000, home: HomeOption = None,
-       workers: WorkersOption = 1) -> None:
+       workers: WorkersOption = 1, job_workers: JobWorkersOption = 1) -> None:
     """Run everything: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are
-    set), migrations, the API and a job worker. Ctrl-C stops it all cleanly."""
+    set), migrations, the API and job workers. Whatever of them dies is restarted (with
+    back-off; /ready and /metrics show it). Ctrl-C or SIGTERM stops it all, cancelling
+    requests still running after SHUTDOWN_GRACE_SECONDS."""
     settings = _settings(home)
+    if _port_in_use(host, port):  # else `up` would take another server for its API
+        typer.echo(f"error: {host}:{port} is already in use; choose another --port", err=True)
+        raise typer.Exit(1)
     _prepare_metrics_dir(settings.ariaforge_home)
-    with _services(settings, migrate=True):
-        worker = _spawn_worker()
-        typer.echo(f"AriaForge {__version__} at http://{host}:{port} "
-                   f"(data: {settings.ariaforge_home})", err=True)
-        try:
-            _serve(host, port, workers, settings.log_level)
-        finally:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    with _up_services(settings) as embedded:
+        code = _supervise_up(embedded, host, port, workers, job_workers,
+                             settings.ariaforge_home)
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -69,10 +69,15 @@ class Settings(BaseSettings):
 
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
-    # Failed logins allowed per window before answering 429.
+    # Failed logins allowed per window before answering 429: per client address, per
+    # account from clients that have not logged in to it before, and per recognised
+    # client (device token) of an account (ADR 0020).
     login_attempts_per_account: int = Field(default=5, ge=1)
     login_attempts_per_ip: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    # Sign-up attempts per client address per hour, counted whether the e-mail is free or
+    # taken (the answer says which, so it must cost something).
+    registration_attempts_per_ip: int = Field(default=20, ge=1)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     # Background jobs: a worker that stops heartbeating for this long loses its job to
     # another worker; attempts before a failing job goes to the dead-letter stream.
@@ -83,6 +88,17 @@ class Settings(BaseSettings):
     # Whole scores, note batches and file imports may be larger than ordinary requests.
     # 16 MiB files plus room for multipart framing.
     max_upload_bytes: int = Field(default=17 * 1_048_576, ge=1024)
+    # Per-user quotas on exports (viewers included: they may export, under the same
+    # quota). Refusals answer 429 with Retry-After, or 422 when one export is too large.
+    exports_per_hour: int = Field(default=10, ge=1)
+    exports_active_per_user: int = Field(default=2, ge=1)
+    export_max_bytes: int = Field(default=512 * 1_048_576, ge=1_048_576)
+    export_storage_bytes_per_user: int = Field(default=2 * 1024 * 1_048_576, ge=1_048_576)
+    # Exports older than this no longer count against the quota; their files are deleted.
+    export_retention_days: int = Field(default=7, ge=1, le=3650)
+    imports_per_hour: int = Field(default=50, ge=1)
+    # A preview plays at most this much of the score (from its start to its last note).
+    preview_max_seconds: int = Field(default=600, ge=10, le=1800)
 
     @field_validator("cors_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from ariaforge.config import ConfigurationError, Settings, get_settings, load_or
 from ariaforge.core.db import create_engine, create_sessionmaker
 from ariaforge.core.errors import install_error_handlers
 from ariaforge.core.middleware import RequestContextMiddleware
+from ariaforge.core.openapi import install_openapi
 from ariaforge.core.redis import create_redis
 from ariaforge.core.security import configure_cors
 from ariaforge.core.storage import create_storage
@@ -24,6 +25,7 @@ from ariaforge.ops.endpoints import start_page_router
 from ariaforge.projects.endpoints import router as projects_router
 from ariaforge.scores.endpoints import router as scores_router
 from ariaforge.scores.files import router as score_files_router
+from ariaforge.scores.notation import engravers
 from ariaforge.scores.notation import router as notation_router
 from ariaforge.sessions.endpoints import router as sessions_router
 from ariaforge.sessions.websocket import router as session_events_router
@@ -44,6 +46,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.redis = redis
     app.state.storage = create_storage(settings.storage_url, settings.ariaforge_home,
                                        settings.storage_endpoint_url)
+    # The engraving pool starts its first worker now (about 0.25 s, in the background)
+    # so the first notation page does not pay for it; importers start on first use. The
+    # pools' workers are killed at exit and on SIGTERM by core.isolation itself (a
+    # lifespan shutdown here would close them for every app in the process).
+    engravers.warm()
     try:
         yield
     finally:
@@ -67,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = load_or_create_secret_key(settings)
     install_error_handlers(app)
     install_offline_docs(app)
+    install_openapi(app)
     app.include_router(ops_router)
     app.include_router(auth_router)
     app.include_router(projects_router)

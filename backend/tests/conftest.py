@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -20,7 +22,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from ariaforge.config import Environment, Settings
-from ariaforge.core.embedded import EmbeddedServices
+from ariaforge.core.embedded import EmbeddedServices, free_port
 from ariaforge.core.migrations import upgrade
 from ariaforge.main import create_app
 
@@ -170,3 +172,44 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def server_env(settings: Settings, secret_key: str, home: Path,
+               **extra: str) -> dict[str, str]:
+    """Environment for an `ariaforge api`/`worker` process on the session's servers."""
+    assert settings.database_url and settings.redis_url
+    return {**os.environ, "DATABASE_URL": settings.database_url,
+            "REDIS_URL": settings.redis_url, "SECRET_KEY": secret_key,
+            "ARIAFORGE_HOME": str(home), "ENVIRONMENT": "testing", "WEB_DIR": "",
+            "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics"), **extra}
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings, app: FastAPI,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `ariaforge api` (uvicorn, one process) on 127.0.0.1 over the session's
+    PostgreSQL and Redis: for read-after-write and anything the in-process transport
+    hides (it waits for the whole dependency teardown; a real server does not)."""
+    home = tmp_path_factory.mktemp("live-api")
+    (home / "metrics").mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # Logs go to a file: an unread pipe would fill up and stall the server.
+    with (home / "api.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
+             "--port", str(port), "--no-migrate"],
+            env=server_env(settings, app.state.secret_key, home), stdout=log,
+            stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(base, process)
+            yield base
+        finally:
+            stop_process(process)
+
+
+@pytest.fixture
+async def live_client(live_api: str, clean: None) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the live API; tables and Redis emptied first, like `client`."""
+    async with httpx.AsyncClient(base_url=live_api, timeout=60) as http:
+        yield http

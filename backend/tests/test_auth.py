@@ -167,13 +167,24 @@ async def test_login_rate_limit_per_ip(client: httpx.AsyncClient, app: FastAPI) 
     assert_error(blocked, 429, "RATE_LIMIT_EXCEEDED")
 
 
-async def test_successful_login_resets_the_account_counter(client: httpx.AsyncClient,
-                                                           app: FastAPI) -> None:
+async def test_successful_login_makes_the_client_recognised(client: httpx.AsyncClient,
+                                                             app: FastAPI) -> None:
     email = await register(client)
     limit = app.state.settings.login_attempts_per_account
     for _ in range(limit - 1):
         await client.post("/api/v1/auth/login", json={"email": email, "password": "wrong-pass"})
-    await login(client, email)
-    for _ in range(limit - 1):
+    await login(client, email)  # sets this client's device cookie (ADR 0020)
+    device_cookies = dict(client.cookies)
+    for _ in range(limit - 1):  # counted for this client, not for the account
         await client.post("/api/v1/auth/login", json={"email": email, "password": "wrong-pass"})
+    assert (await login(client, email))["access_token"]
+    # The success did not wipe the account's count for strangers: one more fills it.
+    client.cookies.clear()
+    assert_error(await client.post("/api/v1/auth/login",
+                                   json={"email": email, "password": "wrong-pass"}),
+                 401, "AUTHENTICATION_ERROR")
+    assert_error(await client.post("/api/v1/auth/login",
+                                   json={"email": email, "password": PASSWORD}),
+                 429, "RATE_LIMIT_EXCEEDED")
+    client.cookies.update(device_cookies)
     assert (await login(client, email))["access_token"]

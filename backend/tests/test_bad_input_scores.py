@@ -333,7 +333,7 @@ def _many_notes(count: int, pad: int = 0) -> bytes:
 
 async def test_a_score_with_one_note_too_many_is_422(api: httpx.AsyncClient,
                                                      world: World) -> None:
-    # 200,001 compact notes take about 10 MB: under the 16 MiB limit of /score, so the
+    # MAX_NOTES + 1 compact notes take a few MB: under the 16 MiB limit of /score, so the
     # body is read and validated, and the note ceiling (MAX_NOTES) refuses it.
     content = _many_notes(MAX_NOTES + 1) % world.revision
     assert MAX_BODY < len(content) < MAX_LARGE_BODY
@@ -346,9 +346,10 @@ async def test_a_score_with_one_note_too_many_is_422(api: httpx.AsyncClient,
 
 async def test_a_score_over_16_mib_is_413_before_it_is_parsed(api: httpx.AsyncClient,
                                                               world: World) -> None:
-    # The same notes with 40-character ids take about 18 MB: the middleware refuses the
-    # body by its Content-Length (or, chunked, as soon as it has read 16 MiB + 1 bytes).
-    content = _many_notes(MAX_NOTES + 1, pad=40) % world.revision
+    # The same notes with ids padded past the limit (over 16 MiB in all): the middleware
+    # refuses the body by its Content-Length (or, chunked, as soon as it has read 16 MiB
+    # + 1 bytes), before any id is checked.
+    content = _many_notes(MAX_NOTES + 1, pad=MAX_LARGE_BODY // MAX_NOTES) % world.revision
     assert len(content) > MAX_LARGE_BODY
     headers = {**world.owner, "Content-Type": JSON}
     assert_error(await api.put(world.url("/score"), content=content, headers=headers), 413,
@@ -852,8 +853,8 @@ async def test_body_over_the_route_limit_is_413(api: httpx.AsyncClient, world: W
                                    headers=headers), 413, TOO_LARGE)
     chunked = await api.request(method, world.url(path), content=_chunks(content),
                                 headers=headers)
-    if method == "DELETE" or path.endswith("/restore"):
-        # These endpoints take no body and never read it: sent chunked (no Content-Length)
+    if method == "DELETE":
+        # This endpoint takes no body and never reads it: sent chunked (no Content-Length)
         # nothing is counted against the limit, and the stale If-Match answers.
         assert_error(chunked, 409, CONFLICT)
     else:
@@ -1115,7 +1116,9 @@ ORDER_CASES: list[Any] = [
     pytest.param("POST", "/notes/batch", {"json": {"revision": 4, "operations": [
         {"op": "delete", "note_id": "ghost"}]}}, 403, 404, id="batch-unknown-note"),
     pytest.param("POST", "/versions/0/restore", {}, 422, 422, id="restore-version-0"),
-    pytest.param("POST", "/versions/99/restore", {}, 403, 404, id="restore-missing"),
+    pytest.param("POST", "/versions/99/restore", {"headers": {"If-Match": '"1"'}}, 403, 404,
+                 id="restore-missing"),
+    pytest.param("POST", "/versions/1/restore", {}, 422, 422, id="restore-no-revision"),
     pytest.param("GET", "/versions?page=0", {}, 422, 422, id="versions-bad-query"),
     pytest.param("GET", "/versions/99", {}, 404, 404, id="version-missing"),
     pytest.param("POST", "/validate", {"json": {"style": "polka"}}, 422, 422,
@@ -1260,7 +1263,10 @@ async def test_bad_requests_change_nothing_stored(api: httpx.AsyncClient,
         ("POST", "/notes/batch", {"json": {"operations": [_ADD] * (MAX_OPERATIONS + 1),
                                            "revision": revision}}, 422, VALIDATION),
         ("POST", "/versions/1/restore", {"headers": {"If-Match": '"1"'}}, 409, CONFLICT),
-        ("POST", "/versions/99/restore", {}, 404, NOT_FOUND),
+        ("POST", "/versions/99/restore", {"headers": {"If-Match": f'"{revision}"'}}, 404,
+         NOT_FOUND),
+        ("POST", "/versions/1/restore", {}, 422, VALIDATION),  # no revision
+        ("POST", "/versions/1/restore", {"json": {"revision": revision - 1}}, 409, CONFLICT),
         ("POST", "/versions/0/restore", {}, 422, VALIDATION),
         ("POST", "/import", {"files": {"file": ("bomb.mxl", _mxl({"s.xml": _LAUGHS}))}},
          422, VALIDATION),

@@ -714,3 +714,12 @@ def test_no_file_names_a_package_registry_host() -> None:
         offenders += [f"{path.relative_to(REPO)}: {host.decode()}"
                       for host in hosts if host in content]
     assert not offenders, offenders
+
+
+def test_nginx_replaces_the_clients_x_forwarded_for() -> None:
+    """The API trusts forwarded headers behind nginx and uvicorn reads the leftmost
+    X-Forwarded-For entry: appending ($proxy_add_x_forwarded_for) would let a client
+    choose the address its login and sign-up limits are counted against."""
+    conf = NGINX.read_text()
+    forwarded = re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", conf)
+    assert forwarded and set(forwarded) == {"$remote_addr"}

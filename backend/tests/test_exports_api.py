@@ -181,11 +181,11 @@ async def test_bad_export_requests_and_bad_scores(app: FastAPI,
                                    json={}), 404, "NOT_FOUND")
     empty = (await client.post(f"{API}/projects", headers=owner,
                                json={"name": "Silence"})).json()["id"]
-    answer = await client.post(f"{API}/projects/{empty}/exports", headers=owner, json={})
-    export = await work_until_done(app, client, answer.json()["id"], owner)
-    assert export["status"] == "failed"
-    assert export["error"] and "note" in export["error"].lower()
-    assert export["files"] == []
+    # Nothing to render: refused at once, not accepted as a job that can only fail.
+    error = assert_error(await client.post(f"{API}/projects/{empty}/exports", headers=owner,
+                                           json={}), 422, "VALIDATION_ERROR")
+    assert "note" in error["message"]
+    assert (await client.get(f"{API}/projects/{empty}/exports", headers=owner)).json() == []
 
 
 async def test_preview_is_cached_by_content(client: httpx.AsyncClient) -> None:

@@ -25,7 +25,7 @@ from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
 from ariaforge.jobs import events
 from ariaforge.jobs.errors import PermanentJobError
 from ariaforge.jobs.queue import DEAD_LETTER_STREAM, JOBS_STREAM, pending_count, submit
-from ariaforge.jobs.registry import HANDLERS, JobContext
+from ariaforge.jobs.registry import HANDLERS, JobContext, with_progress_floor
 from ariaforge.jobs.worker import Worker, WorkerConfig
 from ariaforge.models import Job
 from tests.conftest import assert_error, new_user
@@ -135,6 +135,74 @@ async def test_transient_failures_retry_then_go_to_the_dead_letter_stream(
     dead: Any = await redis.xrange(DEAD_LETTER_STREAM)
     assert [fields["job_id"] for _, fields in dead] == [str(job_id)]
     assert "ConnectionResetError" in dead[0][1]["error"]
+
+
+async def test_progress_never_goes_backwards_across_retries(
+        sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
+    """The hostile review saw 32 % then 25 % after a retry. What clients read (the job's
+    row, its events) stays at the highest progress reached."""
+    stored_in_second_attempt: list[float] = []
+
+    async def report_until_stored(ctx: JobContext, percent: float, stage: str) -> None:
+        # The worker stores the report it holds at a heartbeat: keep one there.
+        async def stored() -> bool:
+            ctx.report(percent, stage)
+            return (await load(sessions, ctx.job_id)).stage == stage
+        await until(stored, f"a heartbeat to store {stage!r}")
+
+    async def regress(ctx: JobContext) -> dict[str, Any]:
+        if ctx.attempt == 1:
+            await report_until_stored(ctx, 32.0, "first try")
+            raise ConnectionResetError("the render farm hung up")
+        # Starts over, as a real render would.
+        await report_until_stored(ctx, 25.0, "second try")
+        stored_in_second_attempt.append((await load(sessions, ctx.job_id)).progress)
+        ctx.report(60.0, "second try, further")
+        return {}
+
+    job_id = await new_job(sessions, redis, "regress", max_attempts=2)
+    seen: list[dict[str, Any]] = []
+
+    async def listen() -> None:
+        async for event in events.subscribe(redis, job_id):
+            seen.append(event)
+
+    listener = asyncio.create_task(listen())
+    worker = Worker(redis, sessions, config=FAST,
+                    handlers={"regress": with_progress_floor(regress)})
+    await until(lambda: _drained(worker, sessions, job_id), "the job to finish")
+    await asyncio.wait_for(listener, WAIT_LIMIT_S)
+    job = await load(sessions, job_id)
+    assert (job.status, job.attempts, job.progress) == ("succeeded", 2, 100.0)
+    assert stored_in_second_attempt == [32.0]
+    progress = [event["progress"] for event in seen]
+    assert progress == sorted(progress) and progress[-1] == 100, seen
+    assert any(event["stage"] == "second try" for event in seen)
+
+
+async def _drained(worker: Worker, sessions: async_sessionmaker[AsyncSession],
+                   job_id: uuid.UUID) -> bool:
+    await worker.run_once(block_s=0.05)
+    return (await load(sessions, job_id)).status in ("succeeded", "failed", "dead")
+
+
+async def test_published_progress_is_monotonic_whoever_publishes(redis: Redis) -> None:
+    """Handlers that publish directly (composition sessions) get the same guarantee."""
+    job_id = uuid.uuid4()
+    received: list[dict[str, Any]] = []
+    async with events.subscription(redis, job_id) as updates:
+        for percent in (10.0, 32.0, 25.0, None, 50.0):
+            event: dict[str, Any] = {"status": "running", "stage": "s", "finished": False}
+            if percent is not None:
+                event["progress"] = percent
+            await events.publish(redis, job_id, event)
+            update = await asyncio.wait_for(updates.next(), WAIT_LIMIT_S)
+            assert update is not None
+            received.append(update)
+    assert [e["progress"] for e in received] == [10, 32, 32, 32, 50]
+    latest = await events.latest(redis, job_id)
+    assert latest is not None and latest["progress"] == 50
+    assert latest["job_id"] == str(job_id) and latest["stage"] == "s"
 
 
 async def test_permanent_errors_fail_at_once_with_the_message(

@@ -246,7 +246,13 @@ async def test_versions_record_and_restore(client: httpx.AsyncClient) -> None:
 
     second = (await client.get(f"{API}/{project}/versions/2", headers=owner)).json()
     assert len(second["score"]["tracks"][0]["notes"]) == 2
-    restored = await client.post(f"{API}/{project}/versions/2/restore", headers=owner)
+    # Like every other write, a restore names the revision it replaces.
+    assert_error(await client.post(f"{API}/{project}/versions/2/restore", headers=owner),
+                 422, "VALIDATION_ERROR")
+    assert_error(await client.post(f"{API}/{project}/versions/2/restore",
+                                   headers={**owner, "If-Match": '"2"'}), 409, "CONFLICT")
+    restored = await client.post(f"{API}/{project}/versions/2/restore",
+                                 headers={**owner, "If-Match": '"3"'})
     assert restored.status_code == 200
     assert restored.json()["revision"] == 4
     assert restored.json()["score"] == second["score"]
@@ -255,8 +261,8 @@ async def test_versions_record_and_restore(client: httpx.AsyncClient) -> None:
         4, "restored", "restored version 2")
     assert_error(await client.get(f"{API}/{project}/versions/99", headers=owner), 404,
                  "NOT_FOUND")
-    assert_error(await client.post(f"{API}/{project}/versions/99/restore", headers=owner),
-                 404, "NOT_FOUND")
+    assert_error(await client.post(f"{API}/{project}/versions/99/restore", headers=owner,
+                                   json={"revision": 4}), 404, "NOT_FOUND")
 
 
 async def test_roles_on_score_endpoints(client: httpx.AsyncClient) -> None:
@@ -272,7 +278,7 @@ async def test_roles_on_score_endpoints(client: httpx.AsyncClient) -> None:
         ("POST", "/tracks", {"name": "x"}),
         ("POST", "/notes/batch", {"revision": 1, "operations": [
             {"op": "delete", "note_id": "n1"}]}),
-        ("POST", "/versions/1/restore", {}),
+        ("POST", "/versions/1/restore", {"revision": 1}),
     ]
     for method, path in reads:
         assert (await client.request(method, f"{API}/{project}{path}",

@@ -26,6 +26,10 @@ class RegisterRequest(StrictModel):
 class LoginRequest(StrictModel):
     email: EmailStr
     password: Password
+    device_token: TokenString | None = Field(
+        default=None, description="the `device_token` of an earlier login to this account "
+        "(clients without cookies): its failed logins are then limited on their own, so "
+        "strangers' failures cannot lock this client out")
 
 
 class RefreshRequest(StrictModel):
@@ -41,6 +45,9 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 scheme name
     expires_in: int = Field(description="seconds until the access token expires")
+    device_token: str | None = Field(
+        default=None, description="login only: marks this client as one that has logged in "
+        "to the account (also set as an HttpOnly cookie); send it with later logins")
 
 
 class UserOut(BaseModel):

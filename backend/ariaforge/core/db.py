@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Depends, Request
+from sqlalchemy import exc as sa_errors
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from ariaforge.core.errors import AppError
+from ariaforge.core.errors import AppError, Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +49,55 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's transaction: committed here at the edge, never inside services."""
+    """The request's transaction, committed here at the edge, never inside services.
+
+    `SessionDep` gives this dependency the "function" scope, so FastAPI closes it as
+    soon as the endpoint has returned, *before* the response is sent: a 2xx means the
+    change is durable and visible to the very next request, and a commit that fails
+    answers an error instead of a 2xx already on the wire.
+    """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:
         try:
             yield session
-            await session.commit()
         except AppError as error:
-            await (session.commit() if error.keep_changes else session.rollback())
+            if error.keep_changes:
+                await commit(session)
+            else:
+                await session.rollback()
             raise
         except BaseException:
             await session.rollback()
             raise
+        await commit(session)
         await run_after_commit(session)
+
+
+# SQLSTATE classes a client can fix by reloading and retrying: integrity constraints
+# (23xxx, checked at commit when deferred) and serialization failures/deadlocks (40xxx).
+_RETRYABLE_SQLSTATE_CLASSES = ("23", "40")
+
+
+def _sqlstate(error: sa_errors.DBAPIError) -> str:
+    original = error.orig
+    for name in ("sqlstate", "pgcode"):
+        value = getattr(original, name, None) or getattr(
+            getattr(original, "__cause__", None), name, None)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit, turning a conflict found only at commit time into a 409, never a 2xx."""
+    try:
+        await session.commit()
+    except sa_errors.DBAPIError as error:
+        await session.rollback()
+        if _sqlstate(error)[:2] in _RETRYABLE_SQLSTATE_CLASSES:
+            raise Conflict("the change conflicts with one saved meanwhile; nothing was "
+                           "saved, reload and try again") from error
+        raise
 
 
 async def run_after_commit(session: AsyncSession) -> None:
@@ -76,4 +113,4 @@ async def run_after_commit(session: AsyncSession) -> None:
             logger.exception("after-commit step failed; the job sweeper will retry it")
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -209,6 +209,8 @@ class EmbeddedPostgres:
             _allow_traversal(self.pgdata)
             _chown_tree(self.pgdata, run_as["user"], run_as["group"])
         self.port = self.port or free_port()  # a restart keeps its address
+        if self._log_handle:  # restarted by `up` after a crash
+            self._log_handle.close()
         self._log_handle = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
             [str(self.binaries() / "postgres"), "-D", str(self.pgdata), "-p", str(self.port),

@@ -60,3 +60,14 @@ def render_latest() -> tuple[bytes, str]:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+# What `ariaforge up` supervises (postgres, redis, worker-1…, api) and job workers alive.
+COMPONENT_RESTARTS = Counter(
+    "ariaforge_component_restarts_total",
+    "Automatic restarts of a process that `ariaforge up` supervises", ["component"])
+COMPONENT_UP = Gauge(
+    "ariaforge_component_up", "1 while a supervised process runs, 0 while it is down",
+    ["component"], multiprocess_mode="mostrecent")
+JOB_WORKERS_ALIVE = Gauge(
+    "ariaforge_job_workers_alive", "Job workers whose liveness heartbeat has not expired",
+    multiprocess_mode="mostrecent")

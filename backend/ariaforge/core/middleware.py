@@ -1,9 +1,10 @@
 """One pure-ASGI middleware for what every HTTP request needs.
 
 Request id (accepted from a sane X-Request-ID or generated, echoed back), trusted-host
-check, request body limit, security headers, metrics labelled by route template, and a
-JSON access log line. Pure ASGI rather than BaseHTTPMiddleware: no extra task per
-request and streaming bodies pass through untouched.
+check (WebSocket handshakes too, with their Origin), request body limit, security
+headers, metrics labelled by route template, and a JSON access log line. Pure ASGI
+rather than BaseHTTPMiddleware: no extra task per request and streaming bodies pass
+through untouched.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ariaforge.config import Settings
 from ariaforge.core.errors import ErrorCode, PayloadTooLargeError, error_body
 from ariaforge.core.logging import request_id_var
 from ariaforge.core.metrics import UNMATCHED_ENDPOINT, track_request
-from ariaforge.core.security import host_is_allowed, security_headers
+from ariaforge.core.security import host_is_allowed, origin_is_allowed, security_headers
 
 access_logger = logging.getLogger("ariaforge.access")
 logger = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ class RequestContextMiddleware:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -104,6 +108,32 @@ class RequestContextMiddleware:
                        "duration_ms": round(duration * 1000, 2)},
             )
             request_id_var.reset(token)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The same trusted-host check as HTTP, plus the Origin check browsers need
+        (see `origin_is_allowed`); a refused handshake is answered 403 before accept."""
+        host = _header(scope, b"host") or ""
+        if not host_is_allowed(self.settings, host, scope["path"]):
+            await self._refuse_websocket(scope, receive, send, "host not allowed")
+        elif not origin_is_allowed(self.settings, _header(scope, b"origin"), host):
+            await self._refuse_websocket(scope, receive, send, "origin not allowed")
+        else:
+            await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse_websocket(scope: Scope, receive: Receive, send: Send,
+                                message: str) -> None:
+        logger.info("refused a WebSocket handshake on %s: %s", scope["path"], message)
+        await receive()  # websocket.connect
+        if "websocket.http.response" in scope.get("extensions", {}):
+            # The server lets us answer the handshake with a body: the one error shape.
+            body = json.dumps(error_body(ErrorCode.AUTHORIZATION_ERROR, message)).encode()
+            await send({"type": "websocket.http.response.start", "status": 403,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:  # a close before accept: the server answers the handshake with 403
+            await send({"type": "websocket.close", "code": 1008})
 
     def _refusal(self, scope: Scope, path: str) -> tuple[int, str, str] | None:
         if not host_is_allowed(self.settings, _header(scope, b"host") or "", path):

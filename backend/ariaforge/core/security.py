@@ -53,14 +53,18 @@ def security_headers(settings: Settings, path: str) -> list[tuple[bytes, bytes]]
     return headers
 
 
+def _hostname(host_header: str) -> str:
+    """The host name of a Host header (or an origin's netloc), without the port."""
+    host = host_header.strip().lower()
+    if host.startswith("["):  # IPv6 literal with optional port
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def host_is_allowed(settings: Settings, host_header: str, path: str) -> bool:
     if path in HOST_CHECK_EXEMPT_PATHS or "*" in settings.allowed_hosts:
         return True
-    host = host_header.strip().lower()
-    if host.startswith("["):  # IPv6 literal with optional port
-        host = host[: host.find("]") + 1] if "]" in host else host
-    else:
-        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    host = _hostname(host_header)
     for allowed in settings.allowed_hosts:
         allowed = allowed.lower()
         if allowed.startswith("*.") and host.endswith(allowed[1:]):
@@ -68,6 +72,29 @@ def host_is_allowed(settings: Settings, host_header: str, path: str) -> bool:
         if host == allowed:
             return True
     return False
+
+
+def origin_is_allowed(settings: Settings, origin: str | None, host_header: str) -> bool:
+    """Whether a WebSocket handshake's Origin may open a socket (cross-site WebSocket
+    hijacking: browsers send any site's handshake with the user's cookies and let the
+    page read the answers, and CORS does not apply to WebSockets).
+
+    Allowed: no Origin (not a browser: it has no ambient credentials to abuse), an
+    origin listed in CORS_ORIGINS, or one on the same host name as the request's Host
+    (ports are not compared: a reverse proxy's `$host` drops them, and the API and the
+    web app's dev server share a host on different ports). `null` (sandboxed frames,
+    file: pages) is refused.
+    """
+    if origin is None:
+        return True
+    origin = origin.strip().lower().rstrip("/")
+    if origin in {o.lower().rstrip("/") for o in settings.cors_origins} or (
+            "*" in settings.cors_origins):
+        return True
+    scheme, separator, netloc = origin.partition("://")
+    if not separator or scheme not in {"http", "https"} or not netloc or "/" in netloc:
+        return False
+    return _hostname(netloc) == _hostname(host_header) != ""
 
 
 def configure_cors(app: FastAPI, settings: Settings) -> None:

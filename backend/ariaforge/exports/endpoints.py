@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Annotated
 
@@ -8,9 +9,10 @@ from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from ariaforge.api import API_PREFIX
+from ariaforge.audio.errors import RenderError
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
-from ariaforge.core.errors import NotFound, ValidationFailed
+from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFailed
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.revisions import expected_revision
 from ariaforge.core.storage import ObjectNotFoundError
@@ -20,11 +22,20 @@ from ariaforge.jobs.errors import PermanentJobError
 from ariaforge.models import Job
 from ariaforge.scores import service as scores
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix=API_PREFIX, tags=["mix and export"])
 IfMatch = Annotated[str | None, Header(max_length=64)]
 FileName = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
 SIGNED_URL_SECONDS = 300
 _preview_locks: dict[str, asyncio.Lock] = {}
+
+
+class RenderUnavailable(AppError):
+    status_code = 503
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, None, headers={"Retry-After": "30"})
 
 
 @router.get("/projects/{project_id}/mix", response_model=MixOut)
@@ -51,25 +62,26 @@ async def create_export(project_id: uuid.UUID, user: CurrentUser, session: Sessi
                         body: ExportRequest | None = None) -> ExportOut:
     """Render the score to audio in the background. Poll `GET /exports/{id}` (or follow
     the job's events) for progress, the quality report and the files."""
-    export = await service.create_export(
-        session, redis, user, project_id, body or ExportRequest(),
-        max_attempts=request.app.state.settings.job_max_attempts)
+    settings = request.app.state.settings
+    export = await service.create_export(session, redis, user, project_id,
+                                         body or ExportRequest(), settings)
     job = await session.get(Job, export.job_id) if export.job_id else None
-    return service.export_out(export, job, API_PREFIX)
+    return service.export_out(export, job, API_PREFIX, settings)
 
 
 @router.get("/projects/{project_id}/exports", response_model=list[ExportOut])
-async def list_exports(project_id: uuid.UUID, user: CurrentUser,
-                       session: SessionDep) -> list[ExportOut]:
+async def list_exports(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                       request: Request) -> list[ExportOut]:
     rows = await service.list_exports(session, user, project_id)
-    return [service.export_out(export, job, API_PREFIX) for export, job in rows]
+    settings = request.app.state.settings
+    return [service.export_out(export, job, API_PREFIX, settings) for export, job in rows]
 
 
 @router.get("/exports/{export_id}", response_model=ExportOut)
-async def get_export(export_id: uuid.UUID, user: CurrentUser,
-                     session: SessionDep) -> ExportOut:
+async def get_export(export_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                     request: Request) -> ExportOut:
     export, job = await service.visible_export(session, user, export_id)
-    return service.export_out(export, job, API_PREFIX)
+    return service.export_out(export, job, API_PREFIX, request.app.state.settings)
 
 
 @router.get("/exports/{export_id}/files/{name}", response_class=Response,
@@ -79,6 +91,8 @@ async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
     """One file of a finished export, for anyone who may see the project: streamed
     through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes."""
     export, _ = await service.visible_export(session, user, export_id)
+    if service.is_expired(export, request.app.state.settings):
+        raise NotFound("this export has expired; its files were deleted")
     entry = next((f for f in export.files if f["name"] == name), None)
     if entry is None:
         raise NotFound("no such file in this export")
@@ -100,7 +114,9 @@ async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
 async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                   request: Request, if_none_match: Annotated[
                       str | None, Header(max_length=128)] = None) -> Response:
-    """The current score as MP3, rendered once per distinct score and mix."""
+    """The current score as MP3, rendered once per distinct score and mix: from the start
+    to the last note (plus its release), at most PREVIEW_MAX_SECONDS (10 minutes by
+    default; less for many tracks with effects). 422 when the score has no notes."""
     loaded = await scores.get_score(session, user, project_id)
     _, mix = await service.current_mix(session, project_id)
     settings = request.app.state.settings
@@ -116,6 +132,9 @@ async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                 await render.render_preview(loaded.score, mix, key, settings)
             except PermanentJobError as error:
                 raise ValidationFailed(f"nothing to preview: {error}") from None
+            except RenderError as error:  # SoundFont or FFmpeg trouble: not the client's
+                logger.warning("preview of %s failed: %s", project_id, error)
+                raise RenderUnavailable("the preview cannot be rendered right now") from None
     try:
         size = await storage.size(key)
         return StreamingResponse(storage.stream(key), media_type="audio/mpeg",

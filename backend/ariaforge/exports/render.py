@@ -10,12 +10,14 @@ import hashlib
 import json
 import uuid
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
 from anyio import to_thread
+from pydantic import ValidationError
+from sqlalchemy import func, select
 
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.mix import MixSettings
@@ -23,7 +25,8 @@ from ariaforge.audio.pipeline import RenderOptions, RenderResult, render_score
 from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
 from ariaforge.core.storage import Storage, create_storage
-from ariaforge.exports.service import EXPORT_JOB, current_mix
+from ariaforge.exports import limits
+from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, current_mix
 from ariaforge.jobs.errors import PermanentJobError
 from ariaforge.jobs.registry import JobContext, handler, payload_id
 from ariaforge.models import Export, ProjectScore
@@ -97,6 +100,16 @@ async def _store(storage: Storage, export_id: uuid.UUID,
     return stored
 
 
+def _stored_music(score: dict[str, Any],
+                  mix: dict[str, Any] | None) -> tuple[Score, MixSettings]:
+    """A stored score that today's limits refuse can never render: fail at once."""
+    try:
+        return Score.model_validate(score), MixSettings.model_validate(mix or {})
+    except ValidationError as error:
+        raise PermanentJobError(f"the stored score is no longer valid: "
+                                f"{error.errors()[0].get('msg', 'invalid')}") from None
+
+
 @handler(EXPORT_JOB)
 async def render_export(ctx: JobContext) -> dict[str, Any]:
     export_id = payload_id(ctx, "export_id", "export")
@@ -104,8 +117,7 @@ async def render_export(ctx: JobContext) -> dict[str, Any]:
         export = await session.get(Export, export_id)
         if export is None:
             raise PermanentJobError("the export was deleted")
-        score = Score.model_validate(export.score)
-        mix = MixSettings.model_validate(export.mix)
+        score, mix = _stored_music(export.score, export.mix)
         options = dict(export.options)
     settings = ctx.settings or get_settings()
     with TemporaryDirectory(prefix="ariaforge-export-") as folder:
@@ -123,7 +135,7 @@ async def render_export(ctx: JobContext) -> dict[str, Any]:
         export = await session.get(Export, export_id, with_for_update=True)
         if export is None:
             raise PermanentJobError("the export was deleted")
-        export.files = stored
+        export.files = stored  # what the requester's quota counts from now on
         export.quality = result.quality.model_dump(mode="json")
         export.finished_at = datetime.now(UTC)
         await session.commit()
@@ -140,16 +152,25 @@ def preview_key(project_id: uuid.UUID, score: Score, mix: MixSettings,
     """Content-addressed: the same score, mix and sound produce the same key."""
     material = json.dumps({"score": score.model_dump(mode="json"),
                            "mix": mix.model_dump(mode="json"), "options": PREVIEW_OPTIONS,
+                           "max_seconds": settings.preview_max_seconds,
                            "soundfont": str(settings.soundfont_path or "")}, sort_keys=True)
     digest = hashlib.sha256(material.encode()).hexdigest()[:32]
     return f"previews/{project_id}/{digest}.mp3"
 
 
 async def render_preview(score: Score, mix: MixSettings, key: str, settings: Settings) -> None:
+    """The preview plays the score from its start to its last note (plus the release
+    tail), at most PREVIEW_MAX_SECONDS, less when many tracks with effects would make
+    that much audio too large to hold (`limits.preview_seconds_limit`): its memory
+    follows the music heard, never the score's nominal length."""
+    if not limits.has_notes(score):
+        raise PermanentJobError("the score has no notes to render")
+    seconds = limits.preview_seconds_limit(score, mix, settings.preview_max_seconds)
+    heard = limits.preview_score(score, seconds)
     with TemporaryDirectory(prefix="ariaforge-preview-") as folder:
         out = Path(folder)
         options = RenderOptions.model_validate(PREVIEW_OPTIONS)
-        result = await to_thread.run_sync(_render, score, mix, options, out, settings, None)
+        result = await to_thread.run_sync(_render, heard, mix, options, out, settings, None)
         mix_file = next(f for f in result.files if f.kind == "mix")
         await storage_for(settings).put_file(key, mix_file.path, CONTENT_TYPES["mp3"])
 
@@ -163,7 +184,7 @@ async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
         row = await session.get(ProjectScore, project_id)
         if row is None:
             raise PermanentJobError("the project has no score")
-        score = Score.model_validate(row.data)
+        score, _ = _stored_music(row.data, None)
         _, mix = await current_mix(session, project_id)
     settings = ctx.settings or get_settings()
     key = preview_key(project_id, score, mix, settings)
@@ -171,3 +192,31 @@ async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
         ctx.report(5.0, "rendering")
         await render_preview(score, mix, key, settings)
     return {"key": key}
+
+
+# --- expiry -------------------------------------------------------------------------
+
+EXPIRE_BATCH = 200
+
+
+@handler(EXPIRE_JOB)
+async def expire_exports(ctx: JobContext) -> dict[str, Any]:
+    """Delete the files of exports older than the retention (they no longer count against
+    any quota, and their downloads answer 404). Idempotent: deleting twice is harmless."""
+    settings = ctx.settings or get_settings()
+    before = datetime.now(UTC) - timedelta(days=settings.export_retention_days)
+    storage = storage_for(settings)
+    expired = 0
+    while True:
+        async with ctx.sessionmaker() as session:
+            rows = (await session.execute(
+                select(Export).where(Export.created_at <= before,
+                                     func.jsonb_array_length(Export.files) > 0)
+                .limit(EXPIRE_BATCH).with_for_update(skip_locked=True))).scalars().all()
+            for export in rows:
+                await storage.delete_prefix(f"exports/{export.id}")
+                export.files = []
+            await session.commit()
+        expired += len(rows)
+        if len(rows) < EXPIRE_BATCH:
+            return {"expired": expired}

@@ -72,3 +72,6 @@ class ExportOut(BaseModel):
     files: list[ExportFile]
     created_at: datetime
     finished_at: datetime | None
+    expires_at: datetime = Field(description=(
+        "after this the files are deleted and the export no longer counts against the "
+        "requester's storage quota (EXPORT_RETENTION_DAYS)"))

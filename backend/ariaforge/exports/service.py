@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 from redis.asyncio import Redis
@@ -11,8 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.audio.mix import MixSettings
-from ariaforge.core.errors import NotFound, ValidationFailed
+from ariaforge.config import Settings
+from ariaforge.core import quotas
+from ariaforge.core.errors import NotFound, RateLimited, ValidationFailed
 from ariaforge.core.revisions import check_revision
+from ariaforge.exports import limits
 from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest
 from ariaforge.jobs.queue import submit
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
@@ -21,6 +26,7 @@ from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.scores import service as scores
 
 EXPORT_JOB = "export.render"
+ESTIMATE_KEY = "estimated_bytes"  # in the job's payload: what the quota counts meanwhile
 
 
 # --- mix ----------------------------------------------------------------------------
@@ -85,24 +91,131 @@ def _check_range(request: ExportRequest, score: Score) -> None:
                  "type": "out_of_range"}])
 
 
+def _check_music(request: ExportRequest, score: Score) -> None:
+    """Refused at once rather than as a job that can only fail."""
+    if not limits.has_notes(score):
+        raise ValidationFailed("the score has no notes to export", [
+            {"loc": ["score"], "msg": "no notes", "type": "empty_score"}])
+    if not limits.notes_in_range(score, request):
+        raise ValidationFailed("no note sounds in the requested bars", [
+            {"loc": ["body", "start_bar"], "msg": "no notes in range", "type": "empty_range"}])
+
+
+def _check_cost(cost: limits.ExportCost, settings: Settings) -> None:
+    """422 for what no amount of waiting would let through."""
+    limit = min(settings.export_max_bytes, settings.export_storage_bytes_per_user)
+    if cost.bytes > limit:
+        raise ValidationFailed(
+            f"this export would store up to {_mib(cost.bytes)} MiB; one export may store at "
+            f"most {_mib(limit)} MiB (fewer bars, no stems, a compressed format or a lower "
+            "bit depth)", [
+                {"loc": ["body"], "msg": "export too large", "type": "export_too_large",
+                 "estimated_bytes": cost.bytes, "limit_bytes": limit}])
+    if cost.render_memory > limits.RENDER_MEMORY_BYTES:
+        raise ValidationFailed(
+            "this export would need too much memory to render (too many tracks with "
+            "effects or stems for its length); export fewer bars or without stems", [
+                {"loc": ["body"], "msg": "render too large", "type": "render_too_large"}])
+
+
+def _mib(size: int) -> int:
+    return math.ceil(size / 1_048_576)
+
+
+ACTIVE_RETRY_AFTER_S = 30
+_ACTIVE = frozenset({JobStatus.QUEUED.value, JobStatus.RUNNING.value})
+
+
+def _counted_bytes(status: str | None, payload: dict[str, Any] | None,
+                   files: list[dict[str, Any]]) -> int:
+    """What one export counts against the quota: its stored files once written, its
+    estimate (kept in its job's payload) while it waits or runs."""
+    if files:
+        return sum(int(item.get("bytes") or 0) for item in files)
+    if status in _ACTIVE and payload:
+        return int(payload.get(ESTIMATE_KEY) or 0)
+    return 0
+
+
+async def _check_quota(session: AsyncSession, redis: Redis, user: User, cost_bytes: int,
+                       settings: Settings) -> None:
+    """Per-user limits: exports waiting or running, stored bytes, exports per hour.
+
+    The user's row is locked first, so parallel requests of one user are counted one
+    after the other (each sees the exports the previous ones committed)."""
+    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    since = datetime.now(UTC) - timedelta(days=settings.export_retention_days)
+    rows = await session.execute(
+        select(Job.status, Job.payload, Export.files, Export.created_at)
+        .select_from(Export).outerjoin(Job, Job.id == Export.job_id)
+        .where(Export.requested_by == user.id, Export.created_at > since))
+    running, stored, oldest = 0, 0, None
+    for status, payload, files, created_at in rows:
+        size = _counted_bytes(status, payload, files)
+        running += status in _ACTIVE
+        stored += size
+        if size:
+            oldest = created_at if oldest is None else min(oldest, created_at)
+    if running >= settings.exports_active_per_user:
+        raise RateLimited(f"at most {settings.exports_active_per_user} exports may wait or "
+                          "run at once; try again when one has finished",
+                          retry_after=ACTIVE_RETRY_AFTER_S)
+    if stored + cost_bytes > settings.export_storage_bytes_per_user:
+        wait = ((oldest + timedelta(days=settings.export_retention_days)) - datetime.now(UTC)
+                if oldest else timedelta(seconds=1))
+        raise RateLimited(
+            f"your exports of the last {settings.export_retention_days} days hold "
+            f"{_mib(stored)} MiB; with this one ({_mib(cost_bytes)} MiB) they would pass the "
+            f"quota of {_mib(settings.export_storage_bytes_per_user)} MiB",
+            retry_after=max(1, math.ceil(wait.total_seconds())))
+    await quotas.take(redis, "exports", str(user.id), settings.exports_per_hour, "exports")
+
+
 async def create_export(session: AsyncSession, redis: Redis, user: User,
                         project_id: uuid.UUID, request: ExportRequest,
-                        max_attempts: int = 3) -> Export:
-    """Anyone who may see the project may export it (viewers included)."""
+                        settings: Settings) -> Export:
+    """Anyone who may see the project may export it (viewers included), within their own
+    quota (see `_check_quota`): listening to and downloading a piece is what a viewer
+    is for, and the quota bounds what any account can cost."""
     loaded = await scores.get_score(session, user, project_id)
     _check_range(request, loaded.score)
+    _check_music(request, loaded.score)
     _, mix = await current_mix(session, project_id)
+    cost = limits.export_cost(loaded.score, mix, request)
+    _check_cost(cost, settings)
+    await _check_quota(session, redis, user, cost.bytes, settings)
     export = Export(project_id=project_id, requested_by=user.id,
                     options=request.model_dump(mode="json"),
                     score=loaded.score.model_dump(mode="json"),
                     mix=mix.model_dump(mode="json"), score_revision=loaded.row.revision)
     session.add(export)
     await session.flush()
-    job = await submit(session, redis, EXPORT_JOB, {"export_id": str(export.id)},
-                       project_id=project_id, created_by=user.id, max_attempts=max_attempts)
+    job = await submit(session, redis, EXPORT_JOB,
+                       {"export_id": str(export.id), ESTIMATE_KEY: cost.bytes},
+                       project_id=project_id, created_by=user.id,
+                       max_attempts=settings.job_max_attempts)
     export.job_id = job.id
     await session.flush()
+    await _schedule_expiry(session, redis, user, settings)
     return export
+
+
+EXPIRE_JOB = "exports.expire"
+EXPIRE_EVERY_S = 3600
+EXPIRE_DUE_KEY = "ariaforge:exports:expire-scheduled"
+
+
+async def _schedule_expiry(session: AsyncSession, redis: Redis, user: User,
+                           settings: Settings) -> None:
+    """At most once an hour (across API processes), a job deletes expired exports' files.
+    Piggybacks on export requests: with no new exports, nothing new can expire."""
+    if await redis.set(EXPIRE_DUE_KEY, "1", nx=True, ex=EXPIRE_EVERY_S):
+        await submit(session, redis, EXPIRE_JOB, {"days": settings.export_retention_days},
+                     created_by=user.id, max_attempts=settings.job_max_attempts)
+
+
+def expires_at(export: Export, settings: Settings) -> datetime:
+    return export.created_at + timedelta(days=settings.export_retention_days)
 
 
 async def visible_export(session: AsyncSession, user: User,
@@ -118,10 +231,16 @@ async def visible_export(session: AsyncSession, user: User,
     return export, job
 
 
-def export_out(export: Export, job: Job | None, url_base: str) -> ExportOut:
+def is_expired(export: Export, settings: Settings) -> bool:
+    return expires_at(export, settings) <= datetime.now(UTC)
+
+
+def export_out(export: Export, job: Job | None, url_base: str,
+               settings: Settings) -> ExportOut:
     try:
-        files = [ExportFile(**{**f, "url": f"{url_base}/exports/{export.id}/files/{f['name']}"})
-                 for f in export.files]
+        files = [] if is_expired(export, settings) else [
+            ExportFile(**{**f, "url": f"{url_base}/exports/{export.id}/files/{f['name']}"})
+            for f in export.files]
     except ValidationError:  # pragma: no cover - rows are written by our own job only
         files = []
     return ExportOut(
@@ -130,7 +249,8 @@ def export_out(export: Export, job: Job | None, url_base: str) -> ExportOut:
         progress=job.progress if job else 0.0, stage=job.stage if job else "",
         message=job.message if job else "", error=job.error if job else "job lost",
         options=export.options, score_revision=export.score_revision, quality=export.quality,
-        files=files, created_at=export.created_at, finished_at=export.finished_at)
+        files=files, created_at=export.created_at, finished_at=export.finished_at,
+        expires_at=expires_at(export, settings))
 
 
 async def list_exports(session: AsyncSession, user: User,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Coroutine
@@ -10,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings
 from ariaforge.jobs.errors import JobCancelled, PermanentJobError
+from ariaforge.models import Job
 
 
 @dataclass
@@ -30,6 +33,9 @@ class JobContext:
     redis: Redis
     settings: Settings | None = None
     cancelled: threading.Event = field(default_factory=threading.Event)
+    # Progress already stored for the job (by an earlier attempt): reports never go
+    # below it, so clients never see a retry move the bar backwards.
+    progress_floor: float = 0.0
     _latest: tuple[float, str, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -37,7 +43,9 @@ class JobContext:
         if self.cancelled.is_set():
             raise JobCancelled
         with self._lock:
-            self._latest = (max(0.0, min(100.0, percent)), stage[:64], message[:500])
+            percent = max(self.progress_floor, min(100.0, percent))
+            self.progress_floor = percent
+            self._latest = (percent, stage[:64], message[:500])
 
     def take_report(self) -> tuple[float, str, str] | None:
         with self._lock:
@@ -58,10 +66,27 @@ HANDLERS: dict[str, Handler] = {}
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register `function` for `kind`. The registered handler first raises the context's
+    progress floor to what the job already stored (see `with_progress_floor`)."""
     def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
+        HANDLERS[kind] = with_progress_floor(function)
         return function
     return register
+
+
+def with_progress_floor(function: Handler) -> Handler:
+    @functools.wraps(function)
+    async def run(ctx: JobContext) -> dict[str, Any]:
+        if ctx.sessionmaker is not None:
+            ctx.progress_floor = max(ctx.progress_floor, await stored_progress(ctx))
+        return await function(ctx)
+    return run
+
+
+async def stored_progress(ctx: JobContext) -> float:
+    async with ctx.sessionmaker() as session:
+        value = await session.scalar(select(Job.progress).where(Job.id == ctx.job_id))
+    return float(value or 0.0)
 
 
 @handler("echo")

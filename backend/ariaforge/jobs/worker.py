@@ -33,6 +33,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings, get_settings
+from ariaforge.core.liveness import announce_worker, forget_worker
 from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
 from ariaforge.jobs import events
 from ariaforge.jobs.errors import JobCancelled, PermanentJobError
@@ -92,13 +93,33 @@ class Worker:
     async def run(self) -> None:
         await ensure_group(self.redis)
         logger.info("worker %s consuming %s", self.name, JOBS_STREAM)
+        liveness = asyncio.create_task(self._announce_liveness())
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self.run_once()
+                except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                    # Never let a lost connection end the consumer silently: wait, retry.
+                    logger.warning("worker %s: Redis unavailable (%s); retrying",
+                                   self.name, error)
+                    await self._pause(1.0)
+        finally:
+            liveness.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await liveness
+            with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
+                await forget_worker(self.redis, self.name)
+
+    async def _announce_liveness(self) -> None:
+        """Heartbeat for /ready, in its own task so that a long job does not stop it.
+        It expires after the visibility timeout, the same silence after which our jobs
+        would be handed to another worker."""
         while not self._stopping.is_set():
             try:
-                await self.run_once()
+                await announce_worker(self.redis, self.name, self.config.visibility_timeout_s)
             except (RedisConnectionError, RedisTimeoutError, OSError) as error:
-                # Never let a lost connection end the consumer silently: wait and retry.
-                logger.warning("worker %s: Redis unavailable (%s); retrying", self.name, error)
-                await self._pause(1.0)
+                logger.debug("worker %s: heartbeat not published (%s)", self.name, error)
+            await self._pause(min(self.config.heartbeat_s, self.config.visibility_timeout_s / 3))
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

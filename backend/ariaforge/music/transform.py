@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+from pydantic import ValidationError
+
 from ariaforge.music.score import (
     ChordSymbol,
     Key,
@@ -26,6 +28,21 @@ class TransformError(ValueError):
     """The edit cannot be applied (e.g. a pitch would leave 0-127)."""
 
 
+def _valid(score: Score | dict[str, object]) -> Score:
+    """Edits build their result from copies, which skip validation; check it once at the
+    end, so an edit can never produce a score that breaks a limit (music.bounds) and then
+    a reader."""
+    data = score.model_dump() if isinstance(score, Score) else score
+    try:
+        return Score.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise TransformError("the edited score is not valid: "
+                             + (f"{where}: {message}" if where else message)) from None
+
+
 def _map_notes(score: Score, change: _NoteMap,
                track_ids: Collection[str] | None = None) -> Score:
     tracks = []
@@ -35,7 +52,7 @@ def _map_notes(score: Score, change: _NoteMap,
             continue
         notes = [mapped for note in track.notes if (mapped := change(note)) is not None]
         tracks.append(track.model_copy(update={"notes": notes}))
-    return score.model_copy(update={"tracks": tracks})
+    return _valid(score.model_copy(update={"tracks": tracks}))
 
 
 def _checked_pitch(pitch: int) -> int:
@@ -56,6 +73,7 @@ def transpose_chromatic(score: Score, semitones: int,
     moved = _map_notes(score, lambda n: n.model_copy(
         update={"pitch": _checked_pitch(n.pitch + semitones)}), targets)
     if targets == pitched and semitones % 12:
+        # Only the key changes here, which no limit depends on: `moved` is validated.
         moved = moved.model_copy(update={"key": _transposed_key(score.key, semitones)})
     return moved
 
@@ -128,7 +146,7 @@ def slice_bars(score: Score, first_bar: int, last_bar: int) -> Score:
                                        "duration": min(note.end, end) - note.start})
 
     sliced = _map_notes(score, inside)
-    return sliced.model_copy(update={
+    return _valid(sliced.model_copy(update={
         "bars": last_bar - first_bar + 1,
         "meter": score.meter_at_bar(first_bar),
         "meter_changes": [MeterChange(bar=c.bar - first_bar + 1, meter=c.meter)
@@ -139,7 +157,7 @@ def slice_bars(score: Score, first_bar: int, last_bar: int) -> Score:
         "sections": _sections_within(score.sections, first_bar, last_bar),
         "chord_symbols": [ChordSymbol(tick=c.tick - start, symbol=c.symbol)
                           for c in score.chord_symbols_between(start, end)],
-    })
+    }))
 
 
 def _sections_within(sections: list[Section], first_bar: int, last_bar: int) -> list[Section]:
@@ -188,7 +206,7 @@ def append_bars(score: Score, other: Score) -> Score:
         tempo_changes.append(TempoChange(tick=offset, bpm=other.tempo))
     tempo_changes += [TempoChange(tick=c.tick + offset, bpm=c.bpm)
                       for c in other.tempo_changes if c.tick > 0]
-    return Score.model_validate({
+    return _valid({
         **score.model_dump(),
         "bars": score.bars + other.bars,
         "tracks": [t.model_dump() for t in tracks.values()],

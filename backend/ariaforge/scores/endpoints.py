@@ -18,6 +18,7 @@ from ariaforge.scores import service
 from ariaforge.scores.schemas import (
     NoteBatch,
     NoteBatchResult,
+    RestoreRequest,
     ScoreOut,
     ScorePut,
     TrackCreate,
@@ -150,9 +151,13 @@ async def get_version(project_id: uuid.UUID, number: VersionNumber, user: Curren
 @router.post("/versions/{number}/restore", response_model=ScoreOut)
 async def restore_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
                           session: SessionDep, response: Response,
+                          body: RestoreRequest | None = None,
                           if_match: IfMatch = None) -> ScoreOut:
-    """Make an old version current again (as a new version: history is never rewritten)."""
-    loaded = await service.restore_version(session, user, project_id, number,
-                                           expected_revision(None, if_match))
+    """Make an old version current again (as a new version: history is never rewritten).
+    Requires the revision you looked at (`revision` or If-Match; 409 if it is stale), so a
+    restore never silently overwrites someone else's edit."""
+    expected = expected_revision(body.revision if body else None, if_match, required=True)
+    assert expected is not None  # required=True refuses a request without one
+    loaded = await service.restore_version(session, user, project_id, number, expected)
     _etag(response, loaded.row.revision)
     return _score_out(loaded)

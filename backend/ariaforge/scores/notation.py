@@ -1,34 +1,49 @@
-"""The score (or one track) engraved as SVG by Verovio, from the MusicXML we write.
+"""The score (or one track) engraved as SVG by Verovio, a page of bars at a time.
 
-Verovio never raises on bad input: it prints to stderr and returns False or an empty
-page. So the input is checked here first (a score without tracks, an unknown track, a
-page past the end), and Verovio's own answers are checked after, all turned into the one
-error shape. Engraving is CPU-bound native code, so it runs in a worker thread, one at a
-time (a toolkit is cheap to create but Verovio's shared resources are not documented as
-thread-safe), and pages are cached by the hash of the score they came from.
+The input is checked here first (a score without tracks, an unknown track, a page past
+the end: answered at once, nothing engraved). A page is a run of bars
+(`interchange.engraving`), so engraving costs what the page holds, not the piece.
+Verovio runs in a worker process of a `WorkPool` with a time limit (ENGRAVE_TIMEOUT_S,
+20 s by default): a page that takes longer is stopped (422), the API keeps answering
+meanwhile, and a shutdown kills the engraving instead of waiting for it. Pages are cached
+by the hash of the page's own content, so an edit re-engraves only the pages it touched.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Annotated
 
-import verovio
 from anyio import to_thread
 from fastapi import APIRouter, Query, Response
 
 from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
-from ariaforge.core.errors import NotFound, ValidationFailed
+from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFailed
+from ariaforge.core.isolation import (
+    WorkCrashed,
+    WorkFailed,
+    WorkPool,
+    WorkTimedOut,
+    WorkUnavailable,
+    seconds_from_env,
+)
 from ariaforge.music.interchange import write_musicxml
+from ariaforge.music.interchange.engraving import (
+    OPTIONS_KEY,
+    EngravingFailed,
+    PageSpan,
+    engrave_svg,
+    page_count,
+    page_span,
+    slice_bars,
+)
 from ariaforge.music.score import ID_PATTERN, Score
 from ariaforge.scores import service
 
@@ -37,30 +52,29 @@ router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores
 
 SVG_TYPE = "image/svg+xml"
 PAGE_COUNT_HEADER = "X-Page-Count"
-# Part of the cache key: changing how pages look must not serve old pages.
-OPTIONS: dict[str, object] = {
-    "svgViewBox": True,  # scales to its container in the browser
-    "adjustPageHeight": True,  # no blank space under a short last page
-    "footer": "none",
-    "xmlIdSeed": 1,  # element ids derive from the input, so equal scores give equal SVG
-}
-_OPTIONS_KEY = json.dumps(OPTIONS, sort_keys=True).encode()
 CACHE_BYTES = 32 * 1024 * 1024  # an A4 page of dense music is about 300 kB
-
-# Verovio's stderr lines are not JSON and name nothing we can act on; failures are
-# detected from its return values and logged by us instead.
-verovio.enableLog(verovio.LOG_OFF)
-# The package sets its data folder (fonts) as a *thread-local* default at import, so a
-# toolkit made in a worker thread cannot find it and fails every load, silently.
-RESOURCE_PATH = str(files("verovio") / "data")
+DEFAULT_ENGRAVE_LIMIT_S = 20.0
+# Workers import Verovio (and our score model) once; a cold start costs about 0.3 s.
+engravers = WorkPool("engraving", preload=("ariaforge.music.interchange.engraving",))
 
 
 class NotationError(ValidationFailed):
-    """Verovio could not engrave the score (our MusicXML should never cause it)."""
+    """Verovio could not engrave the score, or not within its time limit."""
 
 
 class PageNotFound(NotFound):
     pass
+
+
+class ServerBusy(AppError):
+    """No worker process could take the work now (all busy, or shutting down)."""
+
+    status_code = 503
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str, retry_after: int = WorkUnavailable.retry_after) -> None:
+        super().__init__(message, {"retry_after": retry_after},
+                         headers={"Retry-After": str(retry_after)})
 
 
 @dataclass(frozen=True)
@@ -101,45 +115,65 @@ class PageCache:
         return len(self._pages)
 
 
-_ENGRAVING = threading.Lock()
 cache = PageCache()
 
 
-def engrave(musicxml: bytes, page: int) -> Page:
-    """One page of `musicxml` as SVG, and how many pages there are. Blocking."""
-    with _ENGRAVING:
-        toolkit = verovio.toolkit()
-        toolkit.setResourcePath(RESOURCE_PATH)
-        toolkit.setOptions(OPTIONS)
-        loaded = toolkit.loadData(musicxml.decode())
-        count = int(toolkit.getPageCount()) if loaded else 0
-        if count < 1:
-            logger.warning("verovio could not load the score (%d bytes of MusicXML)",
-                           len(musicxml))
-            raise NotationError("the score could not be engraved")
-        if page > count:
-            raise PageNotFound(f"the score has {count} page(s)", {"page_count": count})
-        svg = str(toolkit.renderToSVG(page))
-    if not svg.lstrip().startswith("<svg"):
-        logger.warning("verovio rendered no SVG for page %d", page)
-        raise NotationError("the score could not be engraved")
-    return Page(svg.encode(), count)
+def engrave_limit_s() -> float:
+    return seconds_from_env("ENGRAVE_TIMEOUT_S", DEFAULT_ENGRAVE_LIMIT_S)
 
 
-def render_page(score: Score, page: int) -> Page:
-    """`engrave`, cached by the score's content. Blocking.
+def page_of(score: Score, page: int) -> tuple[PageSpan, Score]:
+    """The bars on `page` as a score of their own; PageNotFound past the end."""
+    span = page_span(score, page)
+    if span is None:
+        count = page_count(score)
+        raise PageNotFound(f"the score has {count} page(s)", {"page_count": count})
+    try:
+        return span, slice_bars(score, span.first, span.last)
+    except ValueError as error:  # pydantic's ValidationError, ScoreBoundsError
+        logger.warning("page %d could not be cut from the score: %s", page, error)
+        raise NotationError("this page of the score could not be prepared for engraving",
+                            [{"loc": ["query", "page"], "msg": "invalid page content",
+                              "type": "invalid_score"}]) from None
 
-    Keyed by the score's JSON rather than its MusicXML: a cache hit then skips writing
-    MusicXML too (about 30 ms for a 32-bar, three-track piece).
+
+async def render_page(score: Score, page: int) -> Page:
+    """One page as SVG, from the cache or engraved in a worker under the time limit.
+
+    Keyed by the page's own JSON rather than its MusicXML: a cache hit then skips
+    writing MusicXML too.
     """
-    digest = hashlib.sha256(
-        _OPTIONS_KEY + b"\0" + score.model_dump_json().encode()).hexdigest()
-    cached = cache.get((digest, page))
+    span, part = await to_thread.run_sync(page_of, score, page)
+    digest = hashlib.sha256(b"%s\0%d\0%s" % (
+        OPTIONS_KEY, span.first, part.model_dump_json().encode())).hexdigest()
+    cached = cache.get((digest, span.count))
     if cached is not None:
         return cached
-    result = engrave(write_musicxml(score), page)
-    cache.put((digest, page), result)
+    musicxml = await to_thread.run_sync(_page_musicxml, part, span)
+    svg = await _engrave(musicxml)
+    result = Page(svg, span.count)
+    cache.put((digest, span.count), result)
     return result
+
+
+def _page_musicxml(part: Score, span: PageSpan) -> bytes:
+    return write_musicxml(part, first_bar=span.first, ends_piece=span.page == span.count)
+
+
+async def _engrave(musicxml: bytes) -> bytes:
+    limit = engrave_limit_s()
+    try:
+        return await engravers.run(limit, engrave_svg, musicxml)
+    except WorkTimedOut:
+        raise NotationError(
+            f"this page could not be engraved within {limit:g} s; engrave one track at a "
+            "time or shorten the score", [{"loc": ["query", "page"], "msg": "too slow to engrave",
+                                          "type": "engraving_timeout"}]) from None
+    except (EngravingFailed, WorkCrashed, WorkFailed) as error:
+        logger.warning("engraving failed: %s", error)
+        raise NotationError("the score could not be engraved") from None
+    except WorkUnavailable as error:
+        raise ServerBusy(str(error)) from None
 
 
 def score_to_engrave(score: Score, track_id: str | None) -> Score:
@@ -161,7 +195,9 @@ def score_to_engrave(score: Score, track_id: str | None) -> Score:
           "headers": {PAGE_COUNT_HEADER: {"description": "pages in the engraving",
                                           "schema": {"type": "integer"}}}},
     404: {"description": "no such project, track or page"},
-    422: {"description": "the score has no tracks"},
+    422: {"description": "the score has no tracks, or its page could not be engraved "
+                        "within the time limit"},
+    503: {"description": "the server is busy or shutting down; try again shortly"},
 })
 async def notation_svg(
     project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
@@ -172,6 +208,6 @@ async def notation_svg(
     """The score, or one track, engraved as an SVG page (readers and viewers too)."""
     loaded = await service.get_score(session, user, project_id)
     score = score_to_engrave(loaded.score, track)
-    result = await to_thread.run_sync(render_page, score, page)
+    result = await render_page(score, page)
     return Response(result.svg, media_type=SVG_TYPE,
                     headers={PAGE_COUNT_HEADER: str(result.page_count)})

@@ -39,6 +39,11 @@ class ScorePut(StrictModel):
     message: Message | None = None
 
 
+class RestoreRequest(StrictModel):
+    revision: int = Field(ge=1, le=2**31 - 1,
+                          description="the revision you looked at (or send If-Match)")
+
+
 class TrackSummary(BaseModel):
     id: str
     name: str

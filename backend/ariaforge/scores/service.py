@@ -59,8 +59,37 @@ async def create_initial(session: AsyncSession, project: Project, author: User |
         summary="new project", author_id=author.id if author else None))
 
 
-async def _load(session: AsyncSession, user: User, project_id: uuid.UUID, *,
-                write: bool) -> Loaded:
+def stored_score(data: dict[str, Any], what: str = "the stored score") -> Score:
+    """A score read back from the database. One stored before today's limits may break
+    them; every read path then answers 422 saying how to recover, never a 500 or an
+    unbounded render."""
+    try:
+        return Score.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(
+            f"{what} breaks a limit: {_first_problem(error)}; restore an earlier version "
+            "or PUT a corrected score", _details(error, ["stored_score"])) from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    """The first problem in words, with where it is when that is a field."""
+    problems = error.errors(include_input=False)
+    if not problems:
+        return "invalid"
+    message = str(problems[0]["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in problems[0]["loc"])
+    return f"{where}: {message}" if where else message
+
+
+def _details(error: ValidationError, prefix: Sequence[str | int]) -> list[dict[str, Any]]:
+    return [{"loc": [*prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+            for err in error.errors(include_input=False)[:50]]
+
+
+async def _load_row(session: AsyncSession, user: User, project_id: uuid.UUID, *,
+                    write: bool) -> tuple[Project, ProjectScore]:
+    """The project and its score row, authorized (and locked for a write); the row's data
+    is not validated, so replacing a score that breaks a limit stays possible."""
     project, _ = await authorize(session, project_id, user, WRITERS if write else None,
                                  for_update=write)
     repository = ScoreRepository(session)
@@ -76,7 +105,35 @@ async def _load(session: AsyncSession, user: User, project_id: uuid.UUID, *,
                 summary="score created"))
         row = await repository.current(project.id, for_update=write)
         assert row is not None
-    return Loaded(project, row, Score.model_validate(row.data))
+    return project, row
+
+
+async def _load(session: AsyncSession, user: User, project_id: uuid.UUID, *,
+                write: bool) -> Loaded:
+    project, row = await _load_row(session, user, project_id, write=write)
+    return Loaded(project, row, stored_score(row.data))
+
+
+async def _replace(session: AsyncSession, user: User, project_id: uuid.UUID, new: Score,
+                   expected: int | None, reason: VersionReason,
+                   summary: str | None) -> Loaded:
+    """Replace the whole score (PUT, import, restore), even one stored before today's
+    limits that no longer validates: that is how such a project is repaired."""
+    project, row = await _load_row(session, user, project_id, write=True)
+    check_revision(row.revision, expected, "score")
+    return await _store_replacement(session, user, Loaded(project, row, new), reason, summary)
+
+
+async def _store_replacement(session: AsyncSession, user: User, loaded: Loaded,
+                             reason: VersionReason, summary: str | None) -> Loaded:
+    """Store `loaded.score` over whatever the row holds (valid or not)."""
+    if summary is None:
+        try:
+            summary = describe_change(Score.model_validate(loaded.row.data), loaded.score)
+        except ValidationError:
+            summary = "replaced a score that broke a limit"
+    await _save(session, user, loaded, loaded.score, reason, summary)
+    return loaded
 
 
 def _sync_project(project: Project, score: Score) -> None:
@@ -110,9 +167,7 @@ async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
 
 
 def _invalid(error: ValidationError, prefix: Sequence[str | int]) -> ValidationFailed:
-    details = [{"loc": [*prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
-               for err in error.errors(include_input=False)[:50]]
-    return ValidationFailed("the resulting score is not valid", details)
+    return ValidationFailed("the resulting score is not valid", _details(error, prefix))
 
 
 def _note_counts(score: Score) -> Counter[str]:
@@ -136,11 +191,8 @@ async def get_score(session: AsyncSession, user: User, project_id: uuid.UUID) ->
 
 async def put_score(session: AsyncSession, user: User, project_id: uuid.UUID, score: Score,
                     expected: int | None, message: str | None) -> Loaded:
-    loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
-    summary = message or describe_change(loaded.score, score)
-    await _save(session, user, loaded, score, VersionReason.EDITED, summary)
-    return loaded
+    return await _replace(session, user, project_id, score, expected, VersionReason.EDITED,
+                          message or None)
 
 
 async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID,
@@ -149,22 +201,25 @@ async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID
     """Imports and generators: the new score replaces the old, which stays in history.
     With `expected`, only if the score is still at that revision (checked under the row
     lock, so nothing can slip in between the check and the write)."""
-    loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
-    await _save(session, user, loaded, score, reason, summary)
-    return loaded
+    return await _replace(session, user, project_id, score, expected, reason, summary)
 
 
 async def apply_project_settings(session: AsyncSession, user: User, project: Project) -> None:
     """The project's tempo, key and meter were edited: carry them into the score."""
     loaded = await _load(session, user, project.id, write=True)
-    new = loaded.score.model_copy(update={
-        "tempo": float(project.tempo),
-        "key": Key(tonic=project.key, mode=Mode(project.mode)),
-        "meter": Meter.parse(project.meter),
-    })
-    if new != loaded.score:
-        await _save(session, user, loaded, new, VersionReason.EDITED, "project settings")
+    settings = {"tempo": float(project.tempo), "key": Key(tonic=project.key,
+                                                          mode=Mode(project.mode)),
+                "meter": Meter.parse(project.meter)}
+    if all(getattr(loaded.score, field) == value for field, value in settings.items()):
+        return
+    # Validated, not copied: a slower tempo or a longer meter can make the piece too long.
+    try:
+        new = Score.model_validate({**loaded.score.model_dump(), **settings})
+    except ValidationError as error:
+        raise ValidationFailed(f"the score cannot take these settings: "
+                               f"{_first_problem(error)}",
+                               _details(error, ["body"])) from None
+    await _save(session, user, loaded, new, VersionReason.EDITED, "project settings")
 
 
 # --- tracks -------------------------------------------------------------------------
@@ -326,7 +381,9 @@ def _summary(version: ScoreVersion, author: User | None) -> dict[str, Any]:
 
 async def list_versions(session: AsyncSession, user: User, project_id: uuid.UUID,
                         page: int, limit: int) -> VersionPage:
-    await _load(session, user, project_id, write=False)  # authorizes; creates v1 if missing
+    # Authorizes and creates v1 if missing; a current score that breaks a limit must not
+    # hide the versions that can repair it.
+    await _load_row(session, user, project_id, write=False)
     rows, total = await ScoreRepository(session).versions(project_id, page, limit)
     return VersionPage(items=[VersionSummary(**_summary(v, a)) for v, a in rows], total=total,
                        page=page, limit=limit)
@@ -339,17 +396,19 @@ async def get_version(session: AsyncSession, user: User, project_id: uuid.UUID,
     if found is None:
         raise NotFound(f"no version {number} of this score")
     version, author = found
-    return VersionOut(**_summary(version, author), score=Score.model_validate(version.data))
+    return VersionOut(**_summary(version, author),
+                      score=stored_score(version.data, f"version {number}"))
 
 
 async def restore_version(session: AsyncSession, user: User, project_id: uuid.UUID,
-                          number: int, expected: int | None) -> Loaded:
-    loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
+                          number: int, expected: int) -> Loaded:
+    """Make version `number` current; `expected` is required, as for every other write,
+    so a restore never silently overwrites an edit made meanwhile."""
+    project, row = await _load_row(session, user, project_id, write=True)
+    check_revision(row.revision, expected, "score")
     found = await ScoreRepository(session).version(project_id, number)
     if found is None:
         raise NotFound(f"no version {number} of this score")
-    restored = Score.model_validate(found[0].data)
-    await _save(session, user, loaded, restored, VersionReason.RESTORED,
-                f"restored version {number}")
-    return loaded
+    restored = stored_score(found[0].data, f"version {number}")
+    return await _store_replacement(session, user, Loaded(project, row, restored),
+                                    VersionReason.RESTORED, f"restored version {number}")

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any, Final
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.api import API_PREFIX
@@ -28,10 +30,15 @@ from ariaforge.models import User
 from ariaforge.sessions import service
 from ariaforge.sessions.schemas import SessionOut
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix=API_PREFIX, tags=["composition sessions"])
 
 AUTH_TIMEOUT_S: Final = 10.0
 POLICY_VIOLATION: Final = 1008  # RFC 6455: closes for authentication and access errors
+TRY_AGAIN_LATER: Final = 1013
+POLL_S: Final = 5.0  # the longest a dropped client's subscription can outlive it
+# What sending to or closing a socket whose client has gone raises.
+_GONE: Final = (WebSocketDisconnect, RuntimeError, OSError)
 
 
 class _Refused(Exception):
@@ -42,15 +49,22 @@ class _Refused(Exception):
 
 @router.websocket("/sessions/{session_id}/ws")
 async def session_events(websocket: WebSocket, session_id: str) -> None:
+    # The Host and Origin were checked before the handshake (core.middleware).
     await websocket.accept()
     try:
         await _serve(websocket, session_id)
     except _Refused as refused:
-        await _send(websocket, {"type": "error", "error": {
-            "code": refused.code, "message": refused.message, "details": []}})
-        await websocket.close(POLICY_VIOLATION)
-    except WebSocketDisconnect:
-        return
+        with contextlib.suppress(*_GONE):
+            await _send(websocket, {"type": "error", "error": {
+                "code": refused.code, "message": refused.message, "details": []}})
+            await websocket.close(POLICY_VIOLATION)
+    except _GONE:
+        return  # the client went away; nothing is left to clean up
+    except (RedisError, SQLAlchemyError) as error:  # an outage, not a bug: no traceback
+        logger.warning("session events: a backing service is unavailable (%s)",
+                       type(error).__name__)
+        with contextlib.suppress(*_GONE):
+            await websocket.close(TRY_AGAIN_LATER)
 
 
 async def _serve(websocket: WebSocket, raw_id: str) -> None:
@@ -63,49 +77,57 @@ async def _serve(websocket: WebSocket, raw_id: str) -> None:
     out = await _session(maker, user, session_id)
     if out.job_id is None:
         raise _Refused(ErrorCode.NOT_FOUND, "the session's job is gone")
-    await _send(websocket, {"type": "session", "session": out.model_dump(mode="json")})
-    closed = asyncio.create_task(_wait_closed(websocket))
-    try:
-        async for event in _events(websocket, out.job_id, closed):
-            if event.get("finished"):
+    # Subscribed before the client hears of the session, so it misses no event; the
+    # subscription's connection goes back when this block ends, however it ends.
+    async with events.subscription(websocket.app.state.redis, out.job_id) as updates:
+        await _send(websocket, {"type": "session", "session": out.model_dump(mode="json")})
+        closed = asyncio.create_task(_wait_closed(websocket))
+        try:
+            await _relay(websocket, updates, closed)
+            if updates.finished:
                 final = await _session(maker, user, session_id)
                 await _send(websocket, {"type": "result",
                                         "session": final.model_dump(mode="json")})
-                break
+            with contextlib.suppress(*_GONE):
+                await websocket.close()  # the watcher below then sees the disconnect
+        finally:
+            await _stop(closed)
+
+
+async def _relay(websocket: WebSocket, updates: events.Subscription,
+                 closed: asyncio.Task[None]) -> None:
+    """The job's progress, until it finishes or the client goes away.
+
+    Only the read of the subscription is ever cancelled (see `events.Subscription`);
+    should a cancellation still be lost, the read ends by itself within POLL_S."""
+    while not closed.done():
+        reading = asyncio.create_task(updates.next(POLL_S))
+        await asyncio.wait({reading, closed}, return_when=asyncio.FIRST_COMPLETED)
+        if not reading.done():
+            await _stop(reading)
+            return
+        event = reading.result()
+        if updates.finished:
+            return
+        if event is not None:
             await _send(websocket, {"type": "progress", "node": event.get("node")
                                     or event.get("stage", ""), "status": event.get("status"),
                                     "percent": event.get("progress"),
                                     "message": event.get("message", "")})
-    finally:
-        closed.cancel()
-    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-        await websocket.close()
 
 
-async def _events(websocket: WebSocket, job_id: uuid.UUID,
-                  closed: asyncio.Task[None]) -> AsyncIterator[dict[str, Any]]:
-    """The job's events until it finishes or the client goes away."""
-    stream = events.subscribe(websocket.app.state.redis, job_id)
-    try:
-        while True:
-            following = asyncio.ensure_future(stream.__anext__())
-            done, _ = await asyncio.wait({following, closed},
-                                         return_when=asyncio.FIRST_COMPLETED)
-            if following not in done:
-                following.cancel()
-                return
-            try:
-                yield following.result()
-            except StopAsyncIteration:
-                return
-    finally:
-        await stream.aclose()
+async def _stop(task: asyncio.Task[Any]) -> None:
+    """Cancel `task` and wait until it has ended, whatever it raised."""
+    task.cancel()
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # retrieved: an error of a task we stopped is not news
 
 
 async def _wait_closed(websocket: WebSocket) -> None:
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-        while True:
-            await websocket.receive_text()  # clients have nothing more to say
+    """Returns when the client disconnects; anything it sends meanwhile is ignored."""
+    while (await websocket.receive())["type"] != "websocket.disconnect":
+        pass
 
 
 async def _authenticate(websocket: WebSocket,
@@ -117,7 +139,7 @@ async def _authenticate(websocket: WebSocket,
             message = json.loads(first)
             token = message.get("token") if isinstance(message, dict) and \
                 message.get("type") == "auth" else None
-        except (TimeoutError, ValueError):
+        except (TimeoutError, ValueError, KeyError, TypeError):  # late, not JSON, or binary
             token = None
     if not isinstance(token, str) or not 0 < len(token) <= 4096:
         raise _Refused(ErrorCode.AUTHENTICATION_ERROR,

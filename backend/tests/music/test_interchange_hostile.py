@@ -24,7 +24,7 @@ from ariaforge.music.interchange import (
     write_midi,
     write_musicxml,
 )
-from ariaforge.music.interchange.limits import MAX_MIDI_EVENTS, MAX_NOTES
+from ariaforge.music.interchange.limits import MAX_BARS, MAX_MIDI_EVENTS, MAX_NOTES
 from ariaforge.music.score import ChordSymbol, Note, Score, Track
 
 pytestmark = pytest.mark.timeout(120)
@@ -88,7 +88,8 @@ def test_the_helper_builds_readable_files() -> None:
         (smf(b"\x00\xff\x51\x01\x07" + ONE_NOTE), "corrupt event"),
         (smf(b"\x00\xff\x58\x04\x04\xff\x18\x08" + ONE_NOTE), "time signature"),
         # A note far past the longest score.
-        (smf(b"\x00\x90\x3c\x40\x8f\xff\xff\x7f\x80\x3c\x00" + END_OF_TRACK), "at most 10000"),
+        (smf(b"\x00\x90\x3c\x40\x8f\xff\xff\x7f\x80\x3c\x00" + END_OF_TRACK),
+         f"at most {MAX_BARS} bars"),
     ],
 )
 def test_broken_midi(data: bytes, message: str) -> None:
@@ -220,6 +221,20 @@ def test_broken_musicxml(data: bytes, message: str) -> None:
     refuse_xml(data, message)
 
 
+@pytest.mark.parametrize("notes", [
+    "<note><pitch><step>Q</step><octave>4</octave></pitch><duration>1</duration></note>",
+    "<note><pitch><step>C</step><octave>4</octave></pitch><duration>x</duration></note>",
+])
+def test_parser_failures_do_not_echo_python_text(notes: str) -> None:
+    # music21 fails with its own exception text; the user sees what we know, not that.
+    with pytest.raises(InterchangeError) as caught:
+        read_musicxml(PARTWISE.format(notes=notes).encode())
+    cause = caught.value.__cause__
+    assert cause is not None and str(cause)
+    assert str(cause) not in str(caught.value)
+    assert "could not be read as MusicXML" in str(caught.value)
+
+
 def test_too_many_notes_fail_before_music21() -> None:
     refuse_xml(PARTWISE.format(notes="<note/>" * (MAX_NOTES + 1)).encode(),
                f"more than {MAX_NOTES} notes")
@@ -349,3 +364,17 @@ def test_corrupted_files_only_raise_interchange_error(
             # else escapes and fails the test.
             with contextlib.suppress(InterchangeError):
                 reader(mutated)
+
+
+def test_a_far_end_of_track_pads_the_score_only_as_long_as_a_score_may_last() -> None:
+    # One note, then an end-of-track ~1,000 bars later: at 120 bpm that would last 33
+    # minutes, more than a score may (music.bounds). The padding stops at 30 minutes.
+    track = mido.MidiTrack([
+        mido.Message("note_on", note=60, velocity=80, time=0),
+        mido.Message("note_off", note=60, velocity=0, time=480),
+        mido.MetaMessage("end_of_track", time=999 * 1920)])
+    buffer = io.BytesIO()
+    mido.MidiFile(type=1, ticks_per_beat=480, tracks=[track]).save(file=buffer)
+    score = read_midi(buffer.getvalue())
+    assert score.bars == 30 * 60 * 2 // 4  # 900 bars of 4/4 at 120 bpm
+    assert score.seconds_at(score.end_tick) <= 30 * 60

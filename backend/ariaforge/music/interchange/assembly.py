@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from ariaforge.music.bounds import MAX_SECONDS
 from ariaforge.music.interchange.errors import InterchangeError
 from ariaforge.music.interchange.limits import MAX_BARS, MAX_TICK, MAX_TRACKS
 from ariaforge.music.score import (
@@ -88,26 +89,40 @@ def build_score(draft: ScoreDraft, what: str) -> Score:
         )
     meter, meter_changes = meter_map(draft.meters)
     tempo, tempo_changes = tempo_map(draft.tempi)
-    bars = count_bars(meter, meter_changes, draft)
+    bars = count_bars(meter, meter_changes, draft, tempo, tempo_changes)
+    # A Score holds tempo changes and chord symbols only inside the piece (music.bounds);
+    # a file's markings past its last note and measure are dropped.
+    end = _timeline(meter, meter_changes, bars).end_tick
     roles = guess_roles(draft.tracks)
     try:
         return Score(
             tempo=tempo,
-            tempo_changes=tempo_changes,
+            tempo_changes=[change for change in tempo_changes if change.tick < end],
             key=draft.key,
             meter=meter,
             meter_changes=meter_changes,
             bars=bars,
-            chord_symbols=chord_symbols(draft.chord_symbols),
+            chord_symbols=[c for c in chord_symbols(draft.chord_symbols) if c.tick < end],
             tracks=[_track(t, role) for t, role in zip(draft.tracks, roles, strict=True)],
         )
     except ValidationError as exc:
-        # Readers check ranges as they go; this is the backstop for anything they missed.
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InterchangeError(
-            f"the {what} file does not make a valid score: {where}: {first['msg']}"
-        ) from exc
+        # Readers check ranges as they go; this is the backstop for anything they missed,
+        # and where a piece too long to play in full (music.bounds) is refused.
+        raise InterchangeError(f"the {what} file does not make a valid score: "
+                               f"{_first_problem(exc)}") from exc
+
+
+def _timeline(meter: Meter, changes: Sequence[MeterChange], bars: int) -> Score:
+    """A score used only for its bar arithmetic. Not validated: the cross-field bounds
+    (a meter change after bar `bars`, the length in minutes) are checked on the real one."""
+    return Score.model_construct(meter=meter, meter_changes=list(changes), bars=bars)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def _track(draft: TrackDraft, role: Role) -> Track:
@@ -224,24 +239,41 @@ def tempo_map(events: Iterable[tuple[int, float]]) -> tuple[float, list[TempoCha
 # --- length -----------------------------------------------------------------------
 
 
-def count_bars(meter: Meter, changes: Sequence[MeterChange], draft: ScoreDraft) -> int:
+def count_bars(meter: Meter, changes: Sequence[MeterChange], draft: ScoreDraft,
+               tempo: float = 120.0, tempo_changes: Sequence[TempoChange] = ()) -> int:
     """Enough bars to hold the last note (and the container's own length)."""
-    probe = Score(meter=meter, meter_changes=list(changes), bars=1)
+    probe = _timeline(meter, changes, 1)
     last_end = max((n.end for t in draft.tracks for n in t.notes), default=0)
     bars = probe.bar_of(last_end - 1) if last_end > 0 else 1
+    if changes:
+        bars = max(bars, changes[-1].bar)
     if draft.length_tick > 0:
         # The container's length only pads the score; a silly end-of-track far away must
-        # not make the file unreadable, so it is capped where notes would be refused.
+        # not make the file unreadable, so it is capped where notes would be refused, and
+        # where the piece would last longer than a score may (music.bounds).
         if draft.length_rounding == "up":
             padded = probe.bar_of(draft.length_tick - 1)
         else:
             padded = probe.bar_of(draft.length_tick) - 1
-        bars = max(bars, min(padded, MAX_BARS))
-    if changes:
-        bars = max(bars, changes[-1].bar)
+        padded = min(padded, MAX_BARS)
+        if padded > bars:
+            bars = _longest_playable(probe, tempo, tempo_changes, bars, padded)
     if bars > MAX_BARS:
         raise InterchangeError(f"the piece is {bars} bars long; a score holds at most {MAX_BARS}")
     return max(bars, 1)
+
+
+def _longest_playable(probe: Score, tempo: float, tempo_changes: Sequence[TempoChange],
+                      low: int, high: int) -> int:
+    """The most bars in low..high (low always) that last at most MAX_SECONDS."""
+    timed = probe.model_copy(update={"tempo": tempo, "tempo_changes": list(tempo_changes)})
+    while low < high:
+        middle = (low + high + 1) // 2
+        if timed.seconds_at(timed.bar_start(middle + 1)) <= MAX_SECONDS:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 # --- chord symbols ----------------------------------------------------------------

@@ -55,8 +55,15 @@ def guarded(what: str, action: Callable[[], _T]) -> _T:
     except RecursionError as exc:
         raise InterchangeError(f"the {what} file is nested too deeply to read") from exc
     except Exception as exc:
-        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise InterchangeError(f"the {what} file could not be read: {detail}") from exc
+        # The parser's own text ("float division by zero") means nothing to the person
+        # who uploaded the file, and describes our internals: say what we know instead.
+        raise InterchangeError(unreadable(what)) from exc
+
+
+def unreadable(what: str) -> str:
+    """The message for a file a parser failed on in an unexpected way."""
+    return (f"the file could not be read as {what}: it is damaged, or uses notation "
+            "AriaForge cannot import")
 
 
 def score_from_music21(

@@ -100,7 +100,9 @@ def _decode(layout: smf.SmfLayout) -> mido.MidiFile:
     except Exception as exc:
         # The scan has checked the structure; what is left is a meta event whose contents
         # mido rejects (a key signature with 9 sharps, a 2-byte tempo...).
-        raise InterchangeError(f"the MIDI file holds a corrupt event: {exc}") from exc
+        raise InterchangeError(
+            "the MIDI file holds a corrupt event (a key signature, tempo or other meta "
+            "event with impossible contents)") from exc
 
 
 class _Rescaler:

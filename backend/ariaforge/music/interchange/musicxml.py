@@ -177,7 +177,8 @@ def unpack_mxl(data: bytes) -> bytes:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
             RuntimeError, NotImplementedError, KeyError, ValueError) as exc:
-        raise InterchangeError(f"the .mxl archive is damaged or unsupported: {exc}") from exc
+        raise InterchangeError("the .mxl archive is damaged or uses an unsupported "
+                               "compression") from exc
 
 
 def _root_file(archive: zipfile.ZipFile) -> str:

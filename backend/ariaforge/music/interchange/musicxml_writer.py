@@ -22,6 +22,7 @@ it is), with MIDI channel 10 in <midi-instrument>. Velocity travels in the note'
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,9 +63,13 @@ _KINDS = {
 }
 
 
-def write_musicxml(score: Score) -> bytes:
-    """MusicXML 4.0 partwise text (UTF-8) for `score`; see the module notes."""
-    measures = _measures(score)
+def write_musicxml(score: Score, *, first_bar: int = 1, ends_piece: bool = True) -> bytes:
+    """MusicXML 4.0 partwise text (UTF-8) for `score`; see the module notes.
+
+    For a page of a longer piece (see `engraving`): `first_bar` numbers the measures as
+    in the whole piece, and `ends_piece=False` leaves out the final barline.
+    """
+    measures = _measures(score, first_bar)
     fifths = key_fifths(score.key)
     tracks = score.tracks or [Track(id="chords", name="Chords")]
     root = Element("score-partwise", version="4.0")
@@ -76,7 +81,7 @@ def write_musicxml(score: Score) -> bytes:
         _score_part(part_list, f"P{number}", track, channel)
     for number, track in enumerate(tracks, start=1):
         markers = _markers(score, fifths) if number == 1 else []
-        _part(root, f"P{number}", track, score, measures, markers, fifths)
+        _part(root, f"P{number}", track, score, measures, markers, fifths, ends_piece)
     indent(root, space="  ")
     return (_DECLARATION + tostring(root, encoding="unicode") + "\n").encode("utf-8")
 
@@ -87,6 +92,7 @@ def write_musicxml(score: Score) -> bytes:
 @dataclass(frozen=True, slots=True)
 class _Measure:
     number: int
+    label: int  # the number printed: the bar's number in the whole piece
     start: int
     length: int
     meter: Meter
@@ -97,7 +103,7 @@ class _Measure:
         return self.start + self.length
 
 
-def _measures(score: Score) -> list[_Measure]:
+def _measures(score: Score, first_bar: int = 1) -> list[_Measure]:
     """Every bar of the score, and more if notes, chord symbols, tempo or meter changes
     run past `bars` (so nothing is lost)."""
     last_end = max(
@@ -112,7 +118,8 @@ def _measures(score: Score) -> list[_Measure]:
     for number in range(1, count + 1):
         new_meter = number == 1 or (number in changes and changes[number] != meter)
         meter = changes.get(number, meter)
-        measures.append(_Measure(number, start, meter.ticks_per_bar, meter, new_meter))
+        measures.append(_Measure(number, first_bar + number - 1, start, meter.ticks_per_bar,
+                                 meter, new_meter))
         start += meter.ticks_per_bar
     return measures
 
@@ -128,17 +135,28 @@ class _Group:
 
 def _voices(notes: Sequence[Note]) -> list[list[_Group]]:
     """Chords of notes sharing start and end, spread over as few voices as overlap needs
-    (each voice is a sequence of groups that never overlap)."""
+    (each voice is a sequence of groups that never overlap).
+
+    Each group goes to the lowest-numbered voice that is free by its start. Heaps of
+    busy voices (by end) and free ones (by number) keep this O(n log n): a scan of every
+    voice per group was quadratic for a track of many overlapping notes.
+    """
     groups: dict[tuple[int, int], _Group] = {}
     for note in sorted(notes, key=lambda n: (n.start, -n.end, n.pitch)):
         groups.setdefault((note.start, note.end), _Group(note.start, note.end)).notes.append(note)
     voices: list[list[_Group]] = []
+    busy: list[tuple[int, int]] = []  # (end of the voice's last group, voice number)
+    free: list[int] = []
     for group in groups.values():
-        voice = next((v for v in voices if v[-1].end <= group.start), None)
-        if voice is None:
-            voices.append([group])
+        while busy and busy[0][0] <= group.start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            number = heapq.heappop(free)
+            voices[number].append(group)
         else:
-            voice.append(group)
+            number = len(voices)
+            voices.append([group])
+        heapq.heappush(busy, (group.end, number))
     return voices or [[]]
 
 
@@ -226,14 +244,14 @@ def _step(parent: Element, prefix: str, name: str) -> None:
 
 def _part(
     root: Element, part_id: str, track: Track, score: Score, measures: list[_Measure],
-    markers: list[_Marker], fifths: int,
+    markers: list[_Marker], fifths: int, ends_piece: bool = True,
 ) -> None:
     part = SubElement(root, "part", id=part_id)
     voices = [_VoiceCursor(groups) for groups in _voices(track.notes)]
     pending = iter(markers)
     writer = _MeasureWriter(fifths, _next(pending), pending)
     for measure in measures:
-        element = SubElement(part, "measure", number=str(measure.number))
+        element = SubElement(part, "measure", number=str(measure.label))
         if measure.new_meter:
             _attributes(element, measure, score, track, fifths)
         for number, cursor in enumerate(voices, start=1):
@@ -243,8 +261,9 @@ def _part(
             if number > 1:
                 SubElement(SubElement(element, "backup"), "duration").text = str(measure.length)
             writer.voice(element, measure, number, groups)
-    barline = SubElement(part[-1], "barline", location="right")
-    SubElement(barline, "bar-style").text = "light-heavy"
+    if ends_piece:
+        barline = SubElement(part[-1], "barline", location="right")
+        SubElement(barline, "bar-style").text = "light-heavy"
 
 
 def _next(markers: Iterator[_Marker]) -> _Marker | None:

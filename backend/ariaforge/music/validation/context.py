@@ -14,6 +14,7 @@ from ariaforge.music.theory.chords import (
     parse_chord_symbol,
     recognize_chord,
 )
+from ariaforge.music.theory.pitch import pitch_class_name
 from ariaforge.music.theory.scales import scale_pitch_classes
 
 
@@ -33,6 +34,11 @@ class Context:
     @cached_property
     def scale(self) -> frozenset[int]:
         return frozenset(scale_pitch_classes(self.score.key))
+
+    @cached_property
+    def pitch_names(self) -> list[str]:
+        """The name of each pitch class as spelled in the score's key."""
+        return [pitch_class_name(pitch_class, self.score.key) for pitch_class in range(12)]
 
     @cached_property
     def tonic(self) -> int:

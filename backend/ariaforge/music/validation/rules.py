@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ariaforge.music.score import Mode, Note, Track
-from ariaforge.music.theory.pitch import pitch_class_name
 from ariaforge.music.validation.context import Context, block_chords, line
 from ariaforge.music.validation.model import Severity, Violation
 from ariaforge.music.validation.ranges import instrument_range
@@ -45,7 +44,7 @@ def _at(ctx: Context, rule_id: str, message: str, tick: int, track: Track | None
 
 
 def _name(ctx: Context, pitch: int) -> str:
-    return pitch_class_name(pitch % 12, ctx.score.key)
+    return ctx.pitch_names[pitch % 12]
 
 
 # --- notes and lines ----------------------------------------------------------------
@@ -244,12 +243,12 @@ def unresolved_leading_tone(ctx: Context) -> Iterator[Violation]:
     if melody is None:
         return
     leading, tonic = (ctx.tonic + 11) % 12, ctx.tonic
-    notes = line(melody, highest=True)
+    notes = _Line(melody, highest=True)
     for current, following in zip(ctx.harmony, ctx.harmony[1:], strict=False):
         if not (_is_dominant(ctx, current.chord) and _root(following.chord) == tonic):
             continue
-        last = [n for n in notes if current.start <= n.start < current.end]
-        after = [n for n in notes if following.start <= n.start < following.end]
+        last = notes.between(current.start, current.end)
+        after = notes.between(following.start, following.end)
         if last and last[-1].pitch % 12 == leading and (
                 not after or after[0].pitch != last[-1].pitch + 1):
             yield _at(ctx, "unresolved-leading-tone",

@@ -1,0 +1,152 @@
+"""What an export or a preview will cost, worked out before anything is rendered.
+
+Exports: an upper bound on the bytes the export will store (checked against the per-export
+limit and the requester's storage quota) and on the audio the renderer holds in memory.
+Previews: the part of the score a preview plays, trimmed so that the render's memory
+follows the music actually heard, never the score's nominal length (a long score of
+empty bars, a 32/1 bar at a slow tempo).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ariaforge.audio.mix import MixSettings, audible_tracks, streamable
+from ariaforge.audio.synth import DEFAULT_TAIL_SECONDS, score_end_tick
+from ariaforge.exports.schemas import ExportRequest
+from ariaforge.music.score import PPQ, Note, Score, TempoChange
+
+# float32 stereo frames, as the synth and the mixer hold them.
+FRAME_BYTES = 2 * 4
+# Upper bounds of what the lossy encoders write (320 kbit/s covers MP3 at -q:a 0, Vorbis
+# at q 8 and Opus at 192 kbit/s with VBR peaks); FLAC never exceeds the PCM it encodes.
+LOSSY_BYTES_PER_S = 40_000
+MIDI_BYTES_PER_NOTE = 16
+MUSICXML_BYTES_PER_NOTE = 600
+MUSICXML_BYTES_PER_BAR_AND_TRACK = 300
+# Audio a render may hold in memory at once (stems and the mix bus), exports and previews.
+RENDER_MEMORY_BYTES = 4 * 1024 ** 3
+PREVIEW_MEMORY_BYTES = 1024 ** 3
+# The stepped synth keeps about this much audio per track (audio.pipeline.STEP_SECONDS,
+# plus the step being rendered).
+STREAM_SECONDS_PER_TRACK = 60.0
+PREVIEW_RATE = 44100
+# After the preview's last note, the rest of its bar passes at this tempo, so a long last
+# bar adds seconds, not minutes, of release tail (see `preview_score`).
+FAST_BPM = 1000.0
+
+
+@dataclass(frozen=True)
+class ExportCost:
+    seconds: float
+    files: int
+    bytes: int
+    render_memory: int
+
+
+def has_notes(score: Score) -> bool:
+    return any(True for _ in score.all_notes())
+
+
+def notes_in_range(score: Score, request: ExportRequest) -> bool:
+    start, end = _ticks(score, request)
+    return any(n.start < end and n.end > start for _, n in score.all_notes())
+
+
+def _ticks(score: Score, request: ExportRequest) -> tuple[int, int]:
+    start = score.bar_start(request.start_bar or 1)
+    end = score_end_tick(score) if request.end_bar is None else score.bar_start(
+        request.end_bar + 1)
+    return start, end
+
+
+def export_cost(score: Score, mix: MixSettings, request: ExportRequest) -> ExportCost:
+    start, end = _ticks(score, request)
+    seconds = score.seconds_at(end) - score.seconds_at(start) + DEFAULT_TAIL_SECONDS
+    rate = 48000 if request.format == "opus" else request.sample_rate
+    if request.format in ("wav", "flac"):
+        per_second = rate * 2 * request.bit_depth // 8
+    else:
+        per_second = LOSSY_BYTES_PER_S
+    heard = len(audible_tracks(score))
+    audio_files = 1 + (heard if request.include_stems else 0)
+    audio = math.ceil(seconds * per_second) * audio_files
+    notes = sum(1 for _ in score.all_notes())
+    notation = 0
+    files = audio_files
+    if request.include_midi:
+        notation += 1024 + notes * MIDI_BYTES_PER_NOTE
+        files += 1
+    if request.include_musicxml:
+        notation += 4096 + notes * MUSICXML_BYTES_PER_NOTE + (
+            score.bars * len(score.tracks) * MUSICXML_BYTES_PER_BAR_AND_TRACK)
+        files += 1
+    total = audio + notation
+    if files > 1:
+        total *= 2  # the zip bundle of everything: deflate never shrinks PCM much
+    held = _held_tracks(score, mix, request.include_stems, seconds)
+    return ExportCost(seconds=seconds, files=files + (1 if files > 1 else 0), bytes=total,
+                      render_memory=math.ceil(seconds * rate * FRAME_BYTES * (1 + held)))
+
+
+def _held_tracks(score: Score, mix: MixSettings, stems: bool, seconds: float) -> float:
+    """How many tracks' worth of full-length audio the renderer holds besides the bus."""
+    heard = len(audible_tracks(score))
+    if stems or not streamable(score, mix):
+        return heard  # every stem is kept whole
+    return heard * min(1.0, STREAM_SECONDS_PER_TRACK / max(seconds, 1.0))
+
+
+# --- previews -----------------------------------------------------------------------
+
+
+def preview_seconds_limit(score: Score, mix: MixSettings, max_seconds: float) -> float:
+    """The longest preview of this score whose render fits PREVIEW_MEMORY_BYTES."""
+    heard = max(len(audible_tracks(score)), 1)
+    per_second = PREVIEW_RATE * FRAME_BYTES
+    if streamable(score, mix):
+        budget = PREVIEW_MEMORY_BYTES - heard * STREAM_SECONDS_PER_TRACK * per_second
+        fits = budget / per_second if budget > 0 else 0.0
+    else:
+        fits = PREVIEW_MEMORY_BYTES / (per_second * (1 + heard))
+    return max(1.0, min(max_seconds, fits))
+
+
+def tick_at(score: Score, seconds: float) -> int:
+    """The first tick at or after `seconds` of wall-clock time (the inverse of
+    `Score.seconds_at`)."""
+    elapsed, last_tick, bpm = 0.0, 0, score.tempo
+    for change in score.tempo_changes:
+        span = (change.tick - last_tick) * 60.0 / (bpm * PPQ)
+        if elapsed + span >= seconds:
+            break
+        elapsed, last_tick, bpm = elapsed + span, change.tick, change.bpm
+    return last_tick + math.ceil((seconds - elapsed) * bpm * PPQ / 60.0)
+
+
+def _clip(note: Note, cut: int) -> Note:
+    return note if note.end <= cut else note.model_copy(update={"duration": cut - note.start})
+
+
+def preview_score(score: Score, max_seconds: float) -> Score:
+    """The score as the preview plays it: from the start to its last note-off, at most
+    `max_seconds` (later notes dropped, notes sounding then cut there).
+
+    Bars after the cut are dropped; the rest of the cut's bar passes at FAST_BPM, so its
+    length (a 32/1 bar lasts minutes at 10 bpm) adds at most a few seconds of release
+    tail. Chord symbols and sections do not sound and are left out.
+    """
+    last = max((n.end for _, n in score.all_notes()), default=0)
+    cut = max(1, min(last, tick_at(score, max_seconds)))
+    bars = score.bar_of(cut - 1)
+    tracks = [track.model_copy(update={"notes": [_clip(n, cut) for n in track.notes
+                                                 if n.start < cut]}) for track in score.tracks]
+    tempo_changes = [c for c in score.tempo_changes if c.tick < cut]
+    if cut < score.bar_start(bars + 1):
+        tempo_changes.append(TempoChange(tick=cut, bpm=FAST_BPM))
+    # Validated again: the trimmed score keeps every bound the original had.
+    return Score.model_validate(score.model_copy(update={
+        "bars": bars, "tracks": tracks, "tempo_changes": tempo_changes,
+        "meter_changes": [c for c in score.meter_changes if c.bar <= bars],
+        "chord_symbols": [], "sections": []}).model_dump())
