@@ -143,6 +143,24 @@ async def test_an_export_too_large_to_store_is_refused(live_client: httpx.AsyncC
     assert answer.json()["expires_at"] > answer.json()["created_at"]
 
 
+async def test_many_tracks_with_effects_over_a_long_score(
+        live_client: httpx.AsyncClient, tmp_path: Path) -> None:
+    """64 tracks with reverb over 28 minutes: the export would hold ~38 GB of audio while
+    rendering (refused at once); the preview renders only what sounds (one beat)."""
+    tracks = [Track(id=f"t{t}", program=t, notes=[Note(pitch=40 + t, start=0, duration=480)])
+              for t in range(64)]
+    project, owner = await project_with(live_client, Score(tempo=140, bars=1000,
+                                                           tracks=tracks))
+    reverb = {"fx": [{"type": "reverb", "room_size": 0.5, "wet_level": 0.3}]}
+    mixed = await live_client.put(f"{API}/projects/{project}/mix", headers=owner, json={
+        "settings": {"tracks": {t.id: reverb for t in tracks}}, "revision": 0})
+    assert mixed.status_code == 200, mixed.text
+    error = assert_error(await export(live_client, project, owner, format="mp3"), 422,
+                         "VALIDATION_ERROR")
+    assert error["details"][0]["type"] == "render_too_large"
+    assert await preview_seconds(live_client, project, owner, tmp_path) < 10
+
+
 # --- quotas -------------------------------------------------------------------------
 
 
@@ -171,7 +189,7 @@ async def test_exports_waiting_at_once_and_per_hour_are_limited(
         assert waiting[-1].status_code == 202, waiting[-1].text
     await cancel(http, waiting.pop(0), owner)
     error = assert_too_many(await export(http, project, owner), 3600)
-    assert f"at most {PER_HOUR} exports per 60 minutes" in error["message"]
+    assert f"at most {PER_HOUR} per 60 minutes" in error["message"]
 
 
 async def test_a_burst_of_parallel_exports_gets_exactly_the_quota(

@@ -203,6 +203,12 @@ async def test_published_progress_is_monotonic_whoever_publishes(redis: Redis) -
     latest = await events.latest(redis, job_id)
     assert latest is not None and latest["progress"] == 50
     assert latest["job_id"] == str(job_id) and latest["stage"] == "s"
+    # Any text survives the trip through the script (a lone surrogate as "?").
+    await events.publish(redis, job_id, {"message": "B\u266d \U0001f3b5 \"q\" \ud800",
+                                         "error": None})
+    latest = await events.latest(redis, job_id)
+    assert latest is not None and latest["message"] == "B\u266d \U0001f3b5 \"q\" ?"
+    assert latest["error"] is None and latest["progress"] == 50
 
 
 async def test_permanent_errors_fail_at_once_with_the_message(

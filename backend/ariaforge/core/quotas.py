@@ -1,9 +1,9 @@
 """Per-user rate limits for expensive work (exports, imports), shared by every API process.
 
-A fixed window per user and kind, counted in Redis. The counter is incremented *before*
-it is compared, so parallel requests cannot all slip under the limit (a check-then-count
-would let every request of a burst see the same old count). The seed's limits per kind:
-standard 1000/h, export 10/h, upload 50/h.
+A fixed window per user and kind, counted in Redis by `ratelimit.reserve`: checking and
+counting are one atomic step, so parallel requests cannot all slip under the limit, and a
+refused request takes no slot. The seed's limits per kind: standard 1000/h, export 10/h,
+upload 50/h.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from ariaforge.auth.deps import CurrentUser
-from ariaforge.core.errors import RateLimited
-from ariaforge.core.ratelimit import count_event, limit_key
+from ariaforge.core.ratelimit import Bucket, limit_key, reserve
 from ariaforge.core.redis import RedisDep
 
 HOUR_S = 3600
@@ -23,17 +22,10 @@ HOUR_S = 3600
 
 async def take(redis: Redis, kind: str, subject: str, limit: int, what: str,
                window_s: int = HOUR_S) -> None:
-    """Count one `kind` event for `subject`; 429 with Retry-After past `limit` per window.
-
-    A refused attempt is counted too (the window does not move), so hammering a full
-    quota never frees a slot early.
-    """
-    key = limit_key(f"quota:{kind}", subject)
-    count = await count_event(redis, key, window_s)
-    if count > limit:
-        ttl = int(await redis.ttl(key))
-        raise RateLimited(f"at most {limit} {what} per {window_s // 60} minutes; try again "
-                          "later", retry_after=max(ttl, 1))
+    """Count one `kind` event for `subject`; 429 with Retry-After past `limit` per window."""
+    bucket = Bucket(limit_key(f"quota:{kind}", subject), limit,
+                    f"{what} (at most {limit} per {window_s // 60} minutes)")
+    await reserve(redis, [bucket], window_s)
 
 
 async def limit_imports(request: Request, user: CurrentUser, redis: RedisDep) -> None:

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from fastapi import Header
+from pydantic.json_schema import SkipJsonSchema
 
 from ariaforge.core.errors import Conflict, ValidationFailed
 
 _REVISION = re.compile(r"[0-9]{1,10}")  # ASCII only: str.isdigit() accepts "²"
+# The same rule as `parse_if_match`, stated in the schema so that clients see it.
+IF_MATCH_PATTERN = r'^(W/)?("[0-9]{1,10}"|[0-9]{1,10})$'
+
+# The one If-Match header of every write that reads a revision. Absent means "none";
+# the schema does not offer `null` (a header cannot carry one: it would be the text "null").
+IfMatch = Annotated[str | SkipJsonSchema[None], Header(
+    pattern=IF_MATCH_PATTERN, max_length=64,
+    description='the revision you edited, e.g. "3"; a stale one answers 409')]
+
+
+def _revision_problem(message: str, kind: str) -> list[dict[str, object]]:
+    return [{"loc": ["header", "if-match"], "msg": message, "type": kind}]
 
 
 def parse_if_match(header: str | None) -> int | None:
@@ -15,7 +31,8 @@ def parse_if_match(header: str | None) -> int | None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not _REVISION.fullmatch(value):
-        raise ValidationFailed('If-Match must carry a revision such as "3"')
+        message = 'If-Match must carry a revision such as "3"'
+        raise ValidationFailed(message, _revision_problem(message, "string_pattern_mismatch"))
     return int(value)
 
 
@@ -23,11 +40,13 @@ def expected_revision(in_body: int | None, if_match: str | None, *,
                       required: bool = False) -> int | None:
     from_header = parse_if_match(if_match)  # a malformed header is refused even if unused
     if in_body is not None and from_header is not None and in_body != from_header:
-        raise ValidationFailed("`revision` and If-Match name different revisions")
+        message = "`revision` and If-Match name different revisions"
+        raise ValidationFailed(message, _revision_problem(message, "revision_mismatch"))
     expected = in_body if in_body is not None else from_header
     if expected is None and required:
-        raise ValidationFailed("send the revision you edited (`revision` or If-Match) so "
-                               "that a concurrent change is not overwritten")
+        message = ("send the revision you edited (`revision` or If-Match) so that a "
+                   "concurrent change is not overwritten")
+        raise ValidationFailed(message, _revision_problem(message, "revision_required"))
     return expected
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from anyio import to_thread
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.mix import MixSettings
@@ -209,14 +209,14 @@ async def expire_exports(ctx: JobContext) -> dict[str, Any]:
     expired = 0
     while True:
         async with ctx.sessionmaker() as session:
-            rows = (await session.execute(
-                select(Export).where(Export.created_at <= before,
-                                     func.jsonb_array_length(Export.files) > 0)
-                .limit(EXPIRE_BATCH).with_for_update(skip_locked=True))).scalars().all()
-            for export in rows:
-                await storage.delete_prefix(f"exports/{export.id}")
-                export.files = []
+            ids = list((await session.execute(
+                select(Export.id).where(Export.created_at <= before,
+                                        func.jsonb_array_length(Export.files) > 0)
+                .limit(EXPIRE_BATCH).with_for_update(skip_locked=True))).scalars())
+            for export_id in ids:
+                await storage.delete_prefix(f"exports/{export_id}")
+            await session.execute(update(Export).where(Export.id.in_(ids)).values(files=[]))
             await session.commit()
-        expired += len(rows)
-        if len(rows) < EXPIRE_BATCH:
+        expired += len(ids)
+        if len(ids) < EXPIRE_BATCH:
             return {"expired": expired}

@@ -208,10 +208,11 @@ EXPIRE_DUE_KEY = "ariaforge:exports:expire-scheduled"
 async def _schedule_expiry(session: AsyncSession, redis: Redis, user: User,
                            settings: Settings) -> None:
     """At most once an hour (across API processes), a job deletes expired exports' files.
-    Piggybacks on export requests: with no new exports, nothing new can expire."""
+    It rides on export requests: until the next one, expired files merely wait on disk,
+    where they count against no quota and cannot be downloaded."""
     if await redis.set(EXPIRE_DUE_KEY, "1", nx=True, ex=EXPIRE_EVERY_S):
-        await submit(session, redis, EXPIRE_JOB, {"days": settings.export_retention_days},
-                     created_by=user.id, max_attempts=settings.job_max_attempts)
+        await submit(session, redis, EXPIRE_JOB, {}, created_by=user.id,
+                     max_attempts=settings.job_max_attempts)
 
 
 def expires_at(export: Export, settings: Settings) -> datetime:

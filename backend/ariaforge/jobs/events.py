@@ -60,7 +60,9 @@ async def publish(redis: Redis, job_id: uuid.UUID | str, event: dict[str, Any]) 
     """Send an event to the job's channel and the all-jobs channel, and keep it as the
     job's latest state for subscribers that join late. Its `progress` is raised to the
     highest the job has published (filled in when the event has none)."""
-    body = json.dumps({"job_id": str(job_id), **event}, default=str)
+    body = json.dumps({"job_id": str(job_id), **event}, default=str, ensure_ascii=False)
+    # Lua's cjson refuses a lone surrogate (from an exception's text, say): make it "?".
+    body = body.encode("utf-8", "replace").decode("utf-8")
     await redis.eval(
         _PUBLISH_SCRIPT, 4, _progress_key(job_id), _latest_key(job_id),
         job_channel(job_id), EVENTS_CHANNEL, body, LATEST_TTL_S)

@@ -3,11 +3,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
+from ariaforge.core.revisions import IfMatch
 from ariaforge.projects import service
 from ariaforge.projects.schemas import (
     MemberAdd,
@@ -21,7 +22,6 @@ from ariaforge.projects.schemas import (
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/projects", tags=["projects"])
-IfMatch = Annotated[str | None, Header(max_length=64, description='e.g. "3"')]
 
 
 def _with_etag(response: Response, project: ProjectOut) -> ProjectOut:

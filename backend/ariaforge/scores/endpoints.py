@@ -4,14 +4,14 @@ import uuid
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import ValidationFailed
 from ariaforge.core.metrics import MUSIC_THEORY_VALIDATIONS
-from ariaforge.core.revisions import expected_revision
+from ariaforge.core.revisions import IfMatch, expected_revision
 from ariaforge.music.score import ID_PATTERN
 from ariaforge.music.validation import Report, UnknownRuleError, validate
 from ariaforge.scores import service
@@ -31,7 +31,6 @@ from ariaforge.scores.schemas import (
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
-IfMatch = Annotated[str | None, Header(max_length=64, description='e.g. "3"')]
 TrackId = Annotated[str, Path(pattern=ID_PATTERN)]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 

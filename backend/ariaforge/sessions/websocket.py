@@ -37,8 +37,10 @@ AUTH_TIMEOUT_S: Final = 10.0
 POLICY_VIOLATION: Final = 1008  # RFC 6455: closes for authentication and access errors
 TRY_AGAIN_LATER: Final = 1013
 POLL_S: Final = 5.0  # the longest a dropped client's subscription can outlive it
-# What sending to or closing a socket whose client has gone raises.
-_GONE: Final = (WebSocketDisconnect, RuntimeError, OSError)
+# What reading from or sending to a socket whose client has gone raises; closing one
+# that is already closed also raises RuntimeError.
+_GONE: Final = (WebSocketDisconnect, OSError)
+_CLOSING: Final = (*_GONE, RuntimeError)
 
 
 class _Refused(Exception):
@@ -54,7 +56,7 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
     try:
         await _serve(websocket, session_id)
     except _Refused as refused:
-        with contextlib.suppress(*_GONE):
+        with contextlib.suppress(*_CLOSING):
             await _send(websocket, {"type": "error", "error": {
                 "code": refused.code, "message": refused.message, "details": []}})
             await websocket.close(POLICY_VIOLATION)
@@ -63,7 +65,7 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
     except (RedisError, SQLAlchemyError) as error:  # an outage, not a bug: no traceback
         logger.warning("session events: a backing service is unavailable (%s)",
                        type(error).__name__)
-        with contextlib.suppress(*_GONE):
+        with contextlib.suppress(*_CLOSING):
             await websocket.close(TRY_AGAIN_LATER)
 
 
@@ -88,7 +90,7 @@ async def _serve(websocket: WebSocket, raw_id: str) -> None:
                 final = await _session(maker, user, session_id)
                 await _send(websocket, {"type": "result",
                                         "session": final.model_dump(mode="json")})
-            with contextlib.suppress(*_GONE):
+            with contextlib.suppress(*_CLOSING):
                 await websocket.close()  # the watcher below then sees the disconnect
         finally:
             await _stop(closed)
