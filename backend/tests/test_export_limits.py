@@ -25,6 +25,7 @@ from ariaforge.core.embedded import free_port
 from ariaforge.core.errors import RateLimited
 from ariaforge.exports.service import EXPIRE_DUE_KEY
 from ariaforge.jobs.worker import Worker
+from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Meter, Note, Score, Track
 from tests.conftest import assert_error, new_user, server_env, stop_process, wait_until_healthy
 from tests.test_exports_api import FAST, share, song
@@ -36,6 +37,7 @@ ACTIVE = 2
 PER_HOUR = 4
 STORAGE_BYTES = 2 * 1_048_576
 PREVIEW_SECONDS = 10
+IMPORTS = 3
 # What a 2-bar WAV export of `song()` is estimated at: 4 s + 2 s of tail, 16-bit stereo.
 SONG_WAV_ESTIMATE = 6 * 44100 * 2 * 2
 
@@ -51,7 +53,7 @@ def limited(settings: Settings, app: FastAPI,
     env = server_env(settings, app.state.secret_key, home,
                      EXPORTS_ACTIVE_PER_USER=str(ACTIVE), EXPORTS_PER_HOUR=str(PER_HOUR),
                      EXPORT_STORAGE_BYTES_PER_USER=str(STORAGE_BYTES),
-                     PREVIEW_MAX_SECONDS=str(PREVIEW_SECONDS),
+                     PREVIEW_MAX_SECONDS=str(PREVIEW_SECONDS), IMPORTS_PER_HOUR=str(IMPORTS),
                      STORAGE_URL=f"file://{settings.ariaforge_home / 'storage'}")
     with (home / "api.log").open("wb") as log:
         process = subprocess.Popen(
@@ -305,3 +307,26 @@ async def test_previews_follow_the_music_not_the_nominal_length(
     project, owner = await project_with(http, song(bars=32), owner)
     assert PREVIEW_SECONDS - 0.5 <= await preview_seconds(
         http, project, owner, tmp_path) <= PREVIEW_SECONDS + 3
+
+
+async def test_imports_per_hour_are_limited_per_user(http: httpx.AsyncClient) -> None:
+    """POST /import answers 429 with Retry-After past IMPORTS_PER_HOUR, for that user only."""
+    _, owner = await new_user(http, "importer")
+    _, other = await new_user(http, "other")
+    project = (await http.post(f"{API}/projects", headers=owner,
+                               json={"name": "Imports"})).json()["id"]
+    data = write_midi(song())
+
+    async def upload(headers: dict[str, str], target: str) -> httpx.Response:
+        return await http.post(f"{API}/projects/{target}/import", headers=headers,
+                               files={"file": ("tune.mid", data, "audio/midi")})
+
+    for _ in range(IMPORTS):
+        accepted = await upload(owner, project)
+        assert accepted.status_code == 200, accepted.text
+    refused = await upload(owner, project)
+    assert_error(refused, 429, "RATE_LIMIT_EXCEEDED")
+    assert int(refused.headers["Retry-After"]) > 0
+    theirs = (await http.post(f"{API}/projects", headers=other,
+                              json={"name": "Mine"})).json()["id"]
+    assert (await upload(other, theirs)).status_code == 200

@@ -313,6 +313,29 @@ async def test_a_running_job_whose_entry_redis_lost_is_not_stuck_forever(
     assert (job.status, job.worker, job.attempts) == ("succeeded", "survivor", 2)
 
 
+async def test_a_queued_job_whose_entry_redis_lost_is_sent_again(
+        sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
+    """Redis syncs its append-only file once a second: a crash can lose an entry that
+    was sent. The job is re-sent once it has waited several visibility timeouts; a job
+    sent recently is left alone (its entry is presumably still there)."""
+    lost_id = await new_job(sessions, redis, "echo", {})
+    recent_id = await new_job(sessions, redis, "echo", {})
+    await redis.flushdb()  # both entries lost
+    async with sessions() as session:
+        job = await session.get(Job, lost_id)
+        assert job is not None and job.enqueued_at is not None
+        job.enqueued_at = job.enqueued_at.replace(year=2020)
+        await session.commit()
+    # A long visibility timeout, so "recent" stays recent on a slow machine.
+    worker = Worker(redis, sessions, config=WorkerConfig(
+        visibility_timeout_s=60.0, heartbeat_s=0.2, block_s=0.2, progress_every_s=0.05))
+    await worker.sweep()
+    assert await redis.xlen(JOBS_STREAM) == 1
+    await drain(worker, 3)
+    assert (await load(sessions, lost_id)).status == "succeeded"
+    assert (await load(sessions, recent_id)).status == "queued"
+
+
 async def test_queue_size_metric_counts_pending_work(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
     for _ in range(3):

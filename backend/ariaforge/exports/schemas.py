@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from ariaforge.audio.mix import MixSettings
 from ariaforge.models import JobStatus
+from ariaforge.music.score import MAX_BARS
 
 AudioFormat = Literal["wav", "mp3", "flac", "ogg", "opus"]
 
@@ -36,8 +37,8 @@ class ExportRequest(StrictModel):
     include_stems: bool = False
     include_midi: bool = False
     include_musicxml: bool = False
-    start_bar: int | None = Field(default=None, ge=1, le=10_000)
-    end_bar: int | None = Field(default=None, ge=1, le=10_000)
+    start_bar: int | None = Field(default=None, ge=1, le=MAX_BARS)
+    end_bar: int | None = Field(default=None, ge=1, le=MAX_BARS)
 
     @model_validator(mode="after")
     def _consistent(self) -> ExportRequest:

@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 SWEEP_EVERY_S = 10.0
 # A queued job whose stream entry was never written (crash between commit and XADD).
 UNSENT_AFTER_S = 10.0
+# A queued job sent this many visibility timeouts ago and still not taken is re-sent: its
+# entry was lost (a queue that long is better served by a duplicate than by a wait).
+LOST_AFTER_VISIBILITY_TIMEOUTS = 4
 
 
 @dataclass
@@ -171,17 +174,22 @@ class Worker:
 
     async def sweep(self) -> None:
         """Re-send jobs whose stream entry is missing: queued jobs never sent (a crash
-        between commit and XADD), and running jobs whose worker died long ago while
-        Redis lost its entry (flushed, or restarted without its data). Nothing stays
-        "running" forever; a duplicate entry is harmless (the lease decides)."""
+        between commit and XADD), queued jobs whose entry Redis lost (it syncs its
+        append-only file once a second, so a crash can drop the last entries, and the
+        delayed-retry set with them), and running jobs whose worker died long ago while
+        Redis lost its entry. Nothing stays "queued" or "running" forever; a duplicate
+        entry is harmless (the lease decides which worker runs the job)."""
         now = datetime.now(UTC)
         unsent = now - timedelta(seconds=UNSENT_AFTER_S)
         abandoned = now - timedelta(seconds=2 * self.config.visibility_timeout_s)
+        lost = now - timedelta(seconds=LOST_AFTER_VISIBILITY_TIMEOUTS
+                               * self.config.visibility_timeout_s)
         async with self.sessionmaker() as session:
+            queued = Job.status == JobStatus.QUEUED.value
             rows = await session.execute(
                 select(Job.id).where(
-                    ((Job.status == JobStatus.QUEUED.value) & Job.enqueued_at.is_(None)
-                     & (Job.created_at < unsent))
+                    (queued & Job.enqueued_at.is_(None) & (Job.created_at < unsent))
+                    | (queued & (Job.enqueued_at < lost))
                     | ((Job.status == JobStatus.RUNNING.value) & (Job.lease_until < abandoned)))
                 .limit(100))
             ids = list(rows.scalars())
@@ -274,13 +282,18 @@ class Worker:
         """Heartbeat, progress relay and cancellation watch for a running handler."""
         loop = asyncio.get_running_loop()
         next_beat = loop.time()
+        # Reports arrive more often than heartbeats: the latest one not yet stored is
+        # kept for the next heartbeat, so the row's progress follows the events.
+        unstored: tuple[float, str, str] | None = None
         while not task.done():
             report = ctx.take_report()
             if report is not None:
                 await self._publish(job.id, JobStatus.RUNNING, *report)
+                unstored = report
             if loop.time() >= next_beat:
                 next_beat = loop.time() + self.config.heartbeat_s
-                if await self._heartbeat(job, entry_id, report):
+                stored, unstored = unstored, None
+                if await self._heartbeat(job, entry_id, stored):
                     ctx.cancelled.set()
                     task.cancel()
             if self._stopping.is_set() and not task.done():
@@ -293,7 +306,9 @@ class Worker:
         lease = timedelta(seconds=self.config.visibility_timeout_s)
         values: dict[str, Any] = {"lease_until": func.now() + lease}
         if report is not None:
-            values.update(progress=report[0], stage=report[1], message=report[2])
+            # Never lower: a retry restarts its handler from 0 while clients saw more.
+            values.update(progress=func.greatest(Job.progress, report[0]), stage=report[1],
+                          message=report[2])
         async with self.sessionmaker() as session:
             row = await session.execute(
                 update(Job).where(Job.id == job.id, Job.worker == self.name)
@@ -309,8 +324,10 @@ class Worker:
         if job.attempts < job.max_attempts:
             delay = self.config.retry_base_s * 2 ** (job.attempts - 1)
             delay *= random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+            # enqueued_at restarts, so the sweep does not re-send it before its delay.
             await self._update(job, status=JobStatus.QUEUED.value, error=error, worker=None,
-                               lease_until=None, message=f"retrying in {delay:.1f} s")
+                               lease_until=None, message=f"retrying in {delay:.1f} s",
+                               enqueued_at=datetime.now(UTC) + timedelta(seconds=delay))
             await send_later(self.redis, job.id, delay)
             await self._publish(job.id, JobStatus.QUEUED, message=f"retrying: {error}")
             return

@@ -27,6 +27,7 @@ from ariaforge.core.isolation import (
     WorkUnavailable,
     seconds_from_env,
 )
+from ariaforge.core.quotas import ImportQuota
 from ariaforge.models import VersionReason
 from ariaforge.music.interchange import (
     InterchangeError,
@@ -75,7 +76,7 @@ _BUSY: dict[int | str, dict[str, Any]] = {
     422: {"description": "the file could not be read (or not within the time limit)"},
     **_BUSY})
 async def import_file(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                      response: Response,
+                      response: Response, _: ImportQuota,
                       file: Annotated[UploadFile, File(description=(
                           "a MIDI (.mid), MusicXML (.musicxml, .xml, .mxl) or ABC (.abc) "
                           "file, at most 16 MiB"))]) -> ScoreOut:
