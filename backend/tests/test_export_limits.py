@@ -263,7 +263,7 @@ async def test_stored_bytes_count_until_the_export_expires(
 
 
 async def test_take_counts_parallel_requests_exactly(settings: Settings) -> None:
-    """The import limit's building block (quotas.take, behind `limit_imports`)."""
+    """The import limit's building block (quotas.take, behind `count_import`)."""
     assert settings.redis_url
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     subject = uuid.uuid4().hex

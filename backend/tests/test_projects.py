@@ -131,8 +131,12 @@ async def test_sharing_roles_and_ownership_transfer(client: httpx.AsyncClient) -
                                    json={"email": viewer_email})).json()["user_id"]
     assert_error(await client.post(members_url, headers=owner, json={"email": viewer_email}),
                  409, "CONFLICT")
-    assert_error(await client.post(members_url, headers=owner,
-                                   json={"email": "ghost@example.com"}), 404, "NOT_FOUND")
+    # No account for that address: the body is at fault (422), not the project (404).
+    unknown = assert_error(await client.post(members_url, headers=owner,
+                                             json={"email": "ghost@example.com"}),
+                           422, "VALIDATION_ERROR")
+    assert unknown["details"] == [{"loc": ["body", "email"], "type": "unknown_account",
+                                   "msg": unknown["message"]}]
 
     listed = (await client.get(members_url, headers=viewer)).json()
     assert sorted(m["role"] for m in listed) == ["editor", "owner", "viewer"]

@@ -4,12 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ariaforge.auth.passwords import MAX_LENGTH
-from ariaforge.core.text import DisplayName
+from ariaforge.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from ariaforge.core.text import DisplayName, Email
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+# A new password: its lengths are in the schema; the rest of the policy (common and
+# guessable passwords, too few different characters) answers 422 `password_policy`.
+NewPassword = Annotated[str, Field(
+    min_length=MIN_LENGTH, max_length=MAX_LENGTH, pattern=r"^[^\x00]*$",
+    description=f"{MIN_LENGTH}-{MAX_LENGTH} characters, not a common or guessable password")]
 TokenString = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
 
@@ -18,13 +23,13 @@ class StrictModel(BaseModel):
 
 
 class RegisterRequest(StrictModel):
-    email: EmailStr
-    password: Password
+    email: Email
+    password: NewPassword
     display_name: DisplayName | None = None
 
 
 class LoginRequest(StrictModel):
-    email: EmailStr
+    email: Email
     password: Password
     device_token: TokenString | None = Field(
         default=None, description="the `device_token` of an earlier login to this account "

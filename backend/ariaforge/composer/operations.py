@@ -8,9 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Final
+from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
 
 from ariaforge.composer.brief import (
     MAX_BRIEF_BARS,
@@ -20,12 +28,11 @@ from ariaforge.composer.brief import (
     BriefOverrides,
     FormSection,
     Instrument,
-    InstrumentName,
     parse_brief,
 )
 from ariaforge.composer.plan import ChordEvent, rng_for
-from ariaforge.composer.vocabulary import Mood, Style, lookup_instrument
-from ariaforge.core.text import BriefText
+from ariaforge.composer.vocabulary import _ENTRIES, InstrumentWord, Mood, Style, lookup_instrument
+from ariaforge.core.text import SPACE, BriefText, any_case
 from ariaforge.music.score import Meter, Mode, Note, Role, Score
 from ariaforge.music.theory.pitch import join_name, split_name
 
@@ -52,9 +59,57 @@ class OperationError(ValueError):
     """The operation cannot apply to this score (no melody, no such section)."""
 
 
-_KEY_TEXT = re.compile(
-    r"^\s*([A-Ga-g])\s*([#b\u266f\u266d]?)\s*(m|min|minor|maj|major|"
-    + "|".join(m.value for m in Mode) + r")?\s*$", re.IGNORECASE)
+# "D minor", "F#", "Bbm", "E dorian": a letter, an accidental (lower-case b: "EB" is no
+# key) and a mode word in any case. Spelled without flags and with the spaces that
+# str.strip() knows, so that the schema's pattern and the check are the same.
+_MODE_WORDS = dict.fromkeys(("minor", "major", "min", "maj", "m", *(m.value for m in Mode)))
+KEY_PATTERN: Final = (rf"^{SPACE}*([A-Ga-g]){SPACE}*([#b\u266f\u266d]?){SPACE}*"
+                      rf"({'|'.join(any_case(word) for word in _MODE_WORDS)})?{SPACE}*$")
+_KEY_TEXT = re.compile(KEY_PATTERN)
+
+
+def _known_instrument(name: str) -> str:
+    if lookup_instrument(name) is None:
+        raise ValueError(f"unknown instrument {name[:40]!r}")
+    return name
+
+
+# The schema lists the vocabulary's instrument phrases; the lookup also takes any case,
+# punctuation and plurals ("Violins"), as people type them.
+INSTRUMENT_PHRASES: Final = tuple(phrase for phrase, entry in _ENTRIES
+                                  if isinstance(entry, InstrumentWord))
+RequestedInstrument = Annotated[str, Field(
+    min_length=1, max_length=100, json_schema_extra={"enum": list(INSTRUMENT_PHRASES)}),
+    AfterValidator(_known_instrument)]
+
+
+def _instrument_schema() -> dict[str, Any]:
+    """`Instrument`, with its rule that a drum kit, and only a drum kit, plays the drums
+    role stated as two alternatives, so that the schema admits only what it accepts."""
+    schema = Instrument.model_json_schema()
+    roles = [role.value for role in Role]
+    schema["properties"]["role"] = {"enum": roles, "type": "string"}
+    schema.pop("title", None)
+    schema.pop("$defs", None)  # Role, inlined above
+    schema["oneOf"] = [
+        {"properties": {"role": {"const": Role.DRUMS.value}, "is_drum": {"const": True}},
+         "required": ["is_drum"]},
+        {"properties": {"role": {"enum": [r for r in roles if r != Role.DRUMS.value]},
+                        "is_drum": {"const": False}}},
+    ]
+    return schema
+
+
+def _instrument_kind(value: Any) -> str:
+    return "name" if isinstance(value, str) else "spec"
+
+
+# A name from the vocabulary, or an instrument spelled out. Tagged, so that an error
+# names the one alternative the value was meant as (loc [..., index, "name" | "spec"]).
+RequestedInstrumentItem = Annotated[
+    Annotated[RequestedInstrument, Tag("name")]
+    | Annotated[Instrument, Tag("spec"), WithJsonSchema(_instrument_schema())],
+    Discriminator(_instrument_kind)]
 
 
 class ComposeRequest(BaseModel):
@@ -66,13 +121,13 @@ class ComposeRequest(BaseModel):
     operation: Operation = Operation.COMPOSE
     style: Style | None = None
     mood: Mood | None = None
-    key: str | None = Field(default=None, max_length=24,
+    key: str | None = Field(default=None, max_length=24, pattern=KEY_PATTERN,
                             description='"D minor", "F#", "Bbm", "E dorian"')
     mode: Mode | None = None
     tempo: int | None = Field(default=None, ge=30, le=300)
     meter: Meter | None = None
     bars: int | None = Field(default=None, ge=1, le=MAX_BRIEF_BARS)
-    instruments: list[InstrumentName | Instrument] | None = Field(
+    instruments: list[RequestedInstrumentItem] | None = Field(
         default=None, min_length=1, max_length=16)
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
     section: int | None = Field(default=None, ge=0, le=511,
@@ -82,27 +137,11 @@ class ComposeRequest(BaseModel):
     amount: float = Field(default=0.35, ge=0.05, le=1.0,
                           description="variation: the share of pitches that change")
 
-    @field_validator("key")
-    @classmethod
-    def _key(cls, value: str | None) -> str | None:
-        if value is not None and not _KEY_TEXT.match(value):
-            raise ValueError('a key such as "D minor", "F#", "Bbm" or "E dorian"')
-        return value
-
-    @field_validator("instruments")
-    @classmethod
-    def _known_instruments(cls, value: list[str | Instrument] | None
-                           ) -> list[str | Instrument] | None:
-        for item in value or []:
-            if isinstance(item, str) and lookup_instrument(item) is None:
-                raise ValueError(f"unknown instrument {item[:40]!r}")
-        return value
-
     def tonic_and_mode(self) -> tuple[str | None, Mode | None]:
         if self.key is None:
             return None, self.mode
         match = _KEY_TEXT.match(self.key)
-        assert match is not None  # checked by the validator
+        assert match is not None  # checked by the field's pattern
         letter, accidental, mode_text = match.groups()
         tonic = join_name(*split_name(letter.upper() + accidental))
         mode = self.mode

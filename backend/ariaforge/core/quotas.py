@@ -8,14 +8,11 @@ upload 50/h.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
+from fastapi import Request
 from redis.asyncio import Redis
 
-from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.ratelimit import Bucket, limit_key, reserve
-from ariaforge.core.redis import RedisDep
+from ariaforge.models import User
 
 HOUR_S = 3600
 
@@ -28,10 +25,7 @@ async def take(redis: Redis, kind: str, subject: str, limit: int, what: str,
     await reserve(redis, [bucket], window_s)
 
 
-async def limit_imports(request: Request, user: CurrentUser, redis: RedisDep) -> None:
-    """Dependency for file imports: at most IMPORTS_PER_HOUR per user (429 past it)."""
+async def count_import(request: Request, user: User, redis: Redis) -> None:
+    """One file import: at most IMPORTS_PER_HOUR per user (429 past it)."""
     limit: int = request.app.state.settings.imports_per_hour
     await take(redis, "imports", str(user.id), limit, "imports")
-
-
-ImportQuota = Annotated[None, Depends(limit_imports)]

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import Header
+from pydantic import StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from ariaforge.core.errors import Conflict, ValidationFailed
@@ -16,9 +17,12 @@ IF_MATCH_PATTERN = r'^(W/)?("[0-9]{1,10}"|[0-9]{1,10})$'
 
 # The one If-Match header of every write that reads a revision. Absent means "none";
 # the schema does not offer `null` (a header cannot carry one: it would be the text "null").
-IfMatch = Annotated[str | SkipJsonSchema[None], Header(
-    pattern=IF_MATCH_PATTERN, max_length=64,
-    description='the revision you edited, e.g. "3"; a stale one answers 409')]
+# (No maxLength: the pattern bounds the length, and a separate bound only invites
+# generators to pad a value to it.)
+# The pattern sits on the string itself: on the optional whole, the schema would omit it.
+IfMatch = Annotated[
+    Annotated[str, StringConstraints(pattern=IF_MATCH_PATTERN)] | SkipJsonSchema[None],
+    Header(description='the revision you edited, e.g. "3"; a stale one answers 409')]
 
 
 def _revision_problem(message: str, kind: str) -> list[dict[str, object]]:

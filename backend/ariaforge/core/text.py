@@ -8,6 +8,7 @@ is accepted; surrounding whitespace is stripped only after they are checked.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
@@ -15,17 +16,23 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 # What str.strip() removes, spelled out: `\s` differs between Python, Rust (pydantic's
 # regex engine) and ECMA-262 (the schema's), e.g. on U+001C-U+001F and U+FEFF.
 _SPACES = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACE = rf"[{_SPACES}]"
+SPACE = rf"[{_SPACES}]"
 _CHAR = r"[^\x00-\x1f\x7f]"  # not a control character
 _SHOWN = rf"[^\x00-\x1f\x7f{_SPACES}]"  # ... nor a space
 # One line: no control character, apart from surrounding whitespace (stripped).
-LINE_PATTERN = rf"^{_SPACE}*{_CHAR}*{_SPACE}*$"
+LINE_PATTERN = rf"^{SPACE}*{_CHAR}*{SPACE}*$"
 # A name: one line that is not blank, so that it is not empty once stripped.
-NAME_PATTERN = rf"^{_SPACE}*{_SHOWN}(?:{_CHAR}*{_SHOWN})?{_SPACE}*$"
+NAME_PATTERN = rf"^{SPACE}*{_SHOWN}(?:{_CHAR}*{_SHOWN})?{SPACE}*$"
 # Text may also hold newlines, carriage returns and tabs; it is kept as sent.
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 _strip = AfterValidator(str.strip)
+
+
+def any_case(word: str) -> str:
+    """`word` as a pattern in any letter case: a schema's `pattern` has no flags."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN),
                  _strip]
@@ -37,15 +44,17 @@ SearchText = Annotated[str, StringConstraints(max_length=200, pattern=LINE_PATTE
 BriefText = Annotated[str, StringConstraints(max_length=2000, pattern=TEXT_PATTERN)]
 
 # What email-validator (behind EmailStr) accepts, as a pattern, since `format: email`
-# alone admits far more: ASCII dot-atom local parts of up to 64 characters; a domain
-# with a dot, hostname labels (no "ab--" but Punycode's "xn--", which we do not offer
-# either) and a last label that ends with a letter; no special-use domain (RFC 6761).
+# alone admits far more (dotless and special-use domains, numeric top-level domains): an
+# ASCII dot-atom local part of up to 64 characters; a domain with a dot, of hostname
+# labels, the last ending with a letter; no special-use domain (RFC 6761: .test, .local,
+# ...). Narrower on purpose where a pattern cannot follow the validator: no "ab--" label
+# at all (Punycode "xn--" labels are checked as IDNA) and no non-ASCII address.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _LAST_LABEL = r"(?![A-Za-z0-9]{2}--)(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z]"
 _SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
-_ANY_CASE = "|".join("".join(f"[{c.upper()}{c}]" for c in name) for name in _SPECIAL_USE)
-EMAIL_PATTERN = (rf"^(?=[^@]{{1,64}}@){_ATEXT}+(?:\.{_ATEXT}+)*"
+_ANY_CASE = "|".join(any_case(name) for name in _SPECIAL_USE)
+EMAIL_PATTERN = (rf"^(?![^@]{{65}}){_ATEXT}+(?:\.{_ATEXT}+)*"
                  rf"@(?!(?:[^@]*\.)?(?:{_ANY_CASE})$)(?:{_LABEL}\.)+{_LAST_LABEL}$")
 EMAIL_MAX_LENGTH = 254
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ariaforge.music.bounds import MAX_SECONDS, MAX_TAIL_SECONDS, check_bounds
 
@@ -82,15 +82,10 @@ class Model(BaseModel):
 
 
 class Key(Model):
-    tonic: str = "C"
+    # A pattern rather than a validator, so that the schema states it.
+    tonic: str = Field(default="C", pattern=TONIC_PATTERN.pattern,
+                       description="a letter A-G with up to two # or b, e.g. F#, Bb")
     mode: Mode = Mode.MAJOR
-
-    @field_validator("tonic")
-    @classmethod
-    def _spelled_tonic(cls, value: str) -> str:
-        if not TONIC_PATTERN.match(value):
-            raise ValueError("tonic must be a letter A-G with optional # or b (e.g. F#, Bb)")
-        return value
 
 
 class Meter(Model):

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
-from ariaforge.core.text import Description, Name, SearchText, ShortLabel
+from ariaforge.core.text import Description, Email, Name, SearchText, ShortLabel
 from ariaforge.models import ProjectRole, ProjectStatus
 from ariaforge.music.score import Mode
 
@@ -15,20 +15,9 @@ Tonic = Literal["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#
                 "A#", "Bb", "B", "Cb"]
 
 
-_METER = re.compile(r"^(\d{1,2})/(\d{1,2})$")
-
-
-def _valid_meter(value: str) -> str:
-    match = _METER.match(value)
-    if not match:
-        raise ValueError("meter must look like 4/4, 3/4 or 7/8")
-    numerator, denominator = int(match[1]), int(match[2])
-    if not 1 <= numerator <= 32 or denominator not in (1, 2, 4, 8, 16, 32):
-        raise ValueError("meter needs 1-32 beats of a 1, 2, 4, 8, 16 or 32 note")
-    return f"{numerator}/{denominator}"
-
-
-Meter = Annotated[str, Field(max_length=5), AfterValidator(_valid_meter)]
+# 1-32 beats of a 1, 2, 4, 8, 16 or 32 note, spelled like 4/4, 3/4 or 7/8.
+METER_PATTERN = r"^([1-9]|[12][0-9]|3[0-2])/(1|2|4|8|16|32)$"
+Meter = Annotated[str, StringConstraints(max_length=5, pattern=METER_PATTERN)]
 Tempo = Annotated[int, Field(ge=20, le=400, description="beats per minute")]
 
 
@@ -48,14 +37,15 @@ class ProjectCreate(StrictModel):
 
 
 class ProjectUpdate(StrictModel):
-    name: Name | None = None
-    description: Description | None = None
-    tempo: Tempo | None = None
-    key: Tonic | None = None
-    mode: Mode | None = None
-    meter: Meter | None = None
-    genre: ShortLabel | None = None
-    status: ProjectStatus | None = None
+    # Leave a field out to keep it; null is refused (the schema does not offer it).
+    name: Name | SkipJsonSchema[None] = None
+    description: Description | SkipJsonSchema[None] = None
+    tempo: Tempo | SkipJsonSchema[None] = None
+    key: Tonic | SkipJsonSchema[None] = None
+    mode: Mode | SkipJsonSchema[None] = None
+    meter: Meter | SkipJsonSchema[None] = None
+    genre: ShortLabel | SkipJsonSchema[None] = None
+    status: ProjectStatus | SkipJsonSchema[None] = None
     revision: int | None = Field(
         default=None, ge=1, le=2**31 - 1,
         description="the revision you edited; a stale one answers 409 (or send If-Match)")
@@ -94,8 +84,9 @@ class ProjectListQuery(StrictModel):
 
 
 class MemberAdd(StrictModel):
-    email: EmailStr
-    role: ProjectRole = ProjectRole.VIEWER
+    email: Email
+    # Ownership is not shared: it is transferred by changing a member's role to owner.
+    role: Literal[ProjectRole.EDITOR, ProjectRole.VIEWER] = ProjectRole.VIEWER
 
 
 class MemberUpdate(StrictModel):

@@ -94,12 +94,12 @@ async def list_members(session: AsyncSession, user: User,
 async def add_member(session: AsyncSession, user: User, project_id: uuid.UUID,
                      body: MemberAdd) -> MemberOut:
     await authorize(session, project_id, user, OWNERS, for_update=True)
-    if body.role is ProjectRole.OWNER:
-        raise ValidationFailed("share as editor or viewer, then transfer ownership by "
-                               "changing that member's role to owner")
     account = await UserRepository(session).by_email(body.email)
     if account is None:
-        raise NotFound("no account with this email; ask them to register first")
+        # 422, not 404: the project exists; what is wrong is the address in the body.
+        message = "no account with this email; ask them to register first"
+        raise ValidationFailed(message, [{"loc": ["body", "email"], "msg": message,
+                                          "type": "unknown_account"}])
     members = MemberRepository(session)
     if await members.get(project_id, account.id) is not None:
         raise Conflict("already a member of this project")

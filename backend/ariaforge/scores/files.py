@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 
 from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
@@ -27,7 +27,8 @@ from ariaforge.core.isolation import (
     WorkUnavailable,
     seconds_from_env,
 )
-from ariaforge.core.quotas import ImportQuota
+from ariaforge.core.quotas import count_import
+from ariaforge.core.redis import RedisDep
 from ariaforge.models import VersionReason
 from ariaforge.music.interchange import (
     InterchangeError,
@@ -76,12 +77,15 @@ _BUSY: dict[int | str, dict[str, Any]] = {
     422: {"description": "the file could not be read (or not within the time limit)"},
     **_BUSY})
 async def import_file(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                      response: Response, _: ImportQuota,
+                      response: Response, request: Request, redis: RedisDep,
                       file: Annotated[UploadFile, File(description=(
                           "a MIDI (.mid), MusicXML (.musicxml, .xml, .mxl) or ABC (.abc) "
                           "file, at most 16 MiB"))]) -> ScoreOut:
     """Replace the score with the file's music; the old score stays in the history."""
     await authorize(session, project_id, user, WRITERS)
+    # Counted once the request is well-formed and allowed: a malformed or refused request
+    # costs nothing, a file that turns out unreadable does (the parsing is the cost).
+    await count_import(request, user, redis)
     data = await file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise PayloadTooLargeError(MAX_IMPORT_BYTES)

@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from ariaforge.models import VersionReason
 from ariaforge.music.score import (
@@ -15,6 +16,7 @@ from ariaforge.music.score import (
     Score,
     Track,
 )
+from ariaforge.music.validation.rules import RULES
 
 MAX_OPERATIONS = 10_000
 Message = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
@@ -79,15 +81,17 @@ class TrackCreate(StrictModel):
 
 
 class TrackUpdate(StrictModel):
+    # Leave a field out to keep it; only `colour` may be null (no colour). The others
+    # refuse null, so the schema does not offer it.
     name: Annotated[str, Field(min_length=1, max_length=100,
-                               pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
-    role: Role | None = None
-    program: int | None = Field(default=None, ge=0, le=127)
-    is_drum: bool | None = None
-    volume: int | None = Field(default=None, ge=0, le=127)
-    pan: int | None = Field(default=None, ge=-64, le=63)
-    mute: bool | None = None
-    solo: bool | None = None
+                               pattern=r"^[^\x00-\x1f\x7f]*$")] | SkipJsonSchema[None] = None
+    role: Role | SkipJsonSchema[None] = None
+    program: Annotated[int, Field(ge=0, le=127)] | SkipJsonSchema[None] = None
+    is_drum: bool | SkipJsonSchema[None] = None
+    volume: Annotated[int, Field(ge=0, le=127)] | SkipJsonSchema[None] = None
+    pan: Annotated[int, Field(ge=-64, le=63)] | SkipJsonSchema[None] = None
+    mute: bool | SkipJsonSchema[None] = None
+    solo: bool | SkipJsonSchema[None] = None
     colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
     revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -172,7 +176,17 @@ Style = Literal["common-practice", "chorale", "classical", "pop", "rock", "folk"
                 "blues", "electronic"]
 
 
+def _known_rule(rule_id: str) -> str:
+    if rule_id not in RULES:
+        raise ValueError(f"no rule {rule_id!r}; the rules are listed in the schema")
+    return rule_id
+
+
+# The rules' ids, listed in the schema (the rules register themselves, so no Literal).
+RuleId = Annotated[str, AfterValidator(_known_rule),
+                   Field(json_schema_extra={"enum": sorted(RULES)})]
+
+
 class ValidationRequest(StrictModel):
     style: Style | None = Field(default=None, description="default: common-practice")
-    disabled_rules: list[Annotated[str, Field(max_length=64)]] = Field(
-        default_factory=list, max_length=50)
+    disabled_rules: list[RuleId] = Field(default_factory=list, max_length=50)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from ariaforge.composer.operations import ComposeRequest, Operation
 from ariaforge.models import JobStatus
@@ -16,6 +16,17 @@ class SessionCreate(ComposeRequest):
     """`prompt` plus explicit controls (style, mood, key, tempo, meter, bars, instruments,
     seed), each winning over the prompt; `operation` other than "compose" works on the
     project's current score (`section`, `extra_bars`, `amount` say how)."""
+
+    # Between fields, so the whole body is at fault (loc ["body"]): JSON Schema could say
+    # it only with conditionals that generated clients ignore.
+    @model_validator(mode="after")
+    def _says_what_to_do(self) -> SessionCreate:
+        if (self.operation is Operation.COMPOSE and not self.prompt.strip()
+                and self.style is None):
+            raise ValueError("say what to compose: a prompt or at least a style")
+        if self.operation is Operation.RESTYLE and self.style is None:
+            raise ValueError("restyle needs the style to change to")
+        return self
 
 
 class SessionOut(BaseModel):

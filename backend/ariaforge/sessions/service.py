@@ -37,9 +37,6 @@ async def create_session(session: AsyncSession, redis: Redis, user: User,
         loaded = await scores.get_score(session, user, project_id)
         _check_operation(body, loaded.score)
         base_revision = loaded.row.revision
-    elif not body.prompt.strip() and body.style is None:
-        raise ValidationFailed("say what to compose: a prompt or at least a style", [
-            {"loc": ["body", "prompt"], "msg": "empty brief", "type": "value_error"}])
     row = CompositionSession(project_id=project_id, created_by=user.id,
                              operation=body.operation.value, prompt=body.prompt,
                              request=body.model_dump(mode="json", exclude_none=True),
@@ -54,24 +51,26 @@ async def create_session(session: AsyncSession, redis: Redis, user: User,
 
 
 def _check_operation(body: SessionCreate, score: Score) -> None:
-    def invalid(field: str, message: str) -> ValidationFailed:
+    """Refusals that depend on the stored score (what the request's form cannot show), so
+    each says so in its `type`. (A restyle without a style is refused by SessionCreate.)"""
+    def invalid(field: str, message: str, kind: str) -> ValidationFailed:
         return ValidationFailed(message, [{"loc": ["body", field], "msg": message,
-                                           "type": "value_error"}])
+                                           "type": kind}])
 
     if not any(track.notes for track in score.tracks):
         raise invalid("operation", f"{body.operation.value} needs a score with notes; "
-                      "compose one first")
+                      "compose one first", "empty_score")
     if body.operation in NEEDS_MELODY and melody_track_index(score) is None:
-        raise invalid("operation", f"{body.operation.value} needs a melody track with notes")
-    if body.operation is Operation.RESTYLE and body.style is None:
-        raise invalid("style", "restyle needs the style to change to")
+        raise invalid("operation", f"{body.operation.value} needs a melody track with notes",
+                      "invalid_operation")
     # As the composer sees the form: the sections only when they cover the piece exactly.
     covered = sum(section.bars for section in score.sections) == score.bars
     sections = len(score.sections) if score.sections and covered else 1
     if body.section is not None and body.section >= sections:
-        raise invalid("section", f"the score has {sections} sections (0 to {sections - 1})")
+        raise invalid("section", f"the score has {sections} sections (0 to {sections - 1})",
+                      "out_of_range")
     if body.operation is Operation.CONTINUE and score.bars + (body.extra_bars or 8) > 512:
-        raise invalid("extra_bars", "a piece is at most 512 bars")
+        raise invalid("extra_bars", "a piece is at most 512 bars", "out_of_range")
 
 
 async def visible_session(session: AsyncSession, user: User, session_id: uuid.UUID, *,
