@@ -184,14 +184,13 @@ def server_env(settings: Settings, secret_key: str, home: Path,
             "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics"), **extra}
 
 
-@pytest.fixture(scope="session")
-def live_api(settings: Settings, app: FastAPI,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def api_process(settings: Settings, secret_key: str, home: Path,
+                **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A real `ariaforge api` (uvicorn, one process) on 127.0.0.1 over the session's
-    PostgreSQL and Redis: for read-after-write and anything the in-process transport
-    hides (it waits for the whole dependency teardown; a real server does not)."""
-    home = tmp_path_factory.mktemp("live-api")
-    (home / "metrics").mkdir()
+    PostgreSQL and Redis, with `env` on top (limits a test wants small); yields its base
+    URL and process, and stops it cleanly afterwards."""
+    (home / "metrics").mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Logs go to a file: an unread pipe would fill up and stall the server.
@@ -199,13 +198,23 @@ def live_api(settings: Settings, app: FastAPI,
         process = subprocess.Popen(
             [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
              "--port", str(port), "--no-migrate"],
-            env=server_env(settings, app.state.secret_key, home), stdout=log,
+            env=server_env(settings, secret_key, home, **env), stdout=log,
             stderr=subprocess.STDOUT)
         try:
             wait_until_healthy(base, process)
-            yield base
+            yield base, process
         finally:
             stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings, app: FastAPI,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared real server: for read-after-write and anything the in-process
+    transport hides (it waits for the whole dependency teardown; a real server does not)."""
+    with api_process(settings, app.state.secret_key, tmp_path_factory.mktemp("live-api")) \
+            as (base, _):
+        yield base
 
 
 @pytest.fixture

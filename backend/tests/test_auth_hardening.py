@@ -5,8 +5,6 @@ strength check, sign-up answers and their cost, and the token regressions that h
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -19,18 +17,15 @@ from fastapi import FastAPI
 
 from ariaforge.auth import passwords
 from ariaforge.config import Settings
-from ariaforge.core.embedded import free_port
 from ariaforge.core.ratelimit import address_subject
 from tests.conftest import (
     PASSWORD,
+    api_process,
     assert_error,
     bearer,
     login,
     register,
-    server_env,
-    stop_process,
     unique_email,
-    wait_until_healthy,
 )
 
 # Limits of the `strict_api` server; small, so a test can exhaust them in one burst.
@@ -54,20 +49,8 @@ STRONG_PASSWORDS = ("violet-harbor-gravel-42", "xK9#mQ2$vL7p", "Trombone at midn
 @contextmanager
 def api_server(settings: Settings, secret_key: str, home: Path, **env: str) -> Iterator[str]:
     """An `ariaforge api` process with its own limits on the session's PostgreSQL/Redis."""
-    (home / "metrics").mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (home / "api.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-             "--port", str(port), "--no-migrate"],
-            env=server_env(settings, secret_key, home, **env), stdout=log,
-            stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(base, process)
-            yield base
-        finally:
-            stop_process(process)
+    with api_process(settings, secret_key, home, **env) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -24,12 +24,12 @@ import pytest
 from fastapi import FastAPI
 
 from ariaforge.config import Settings
-from ariaforge.core.embedded import free_port
 from ariaforge.core.isolation import WorkFailed, WorkPool, WorkTimedOut
 from ariaforge.music.interchange import InterchangeError, read_any
 from ariaforge.music.score import Note, Score, Track
 from ariaforge.scores import files
-from tests.conftest import assert_error, new_user, server_env, stop_process, wait_until_healthy
+from tests.conftest import api_process as start_api
+from tests.conftest import assert_error, new_user
 
 API = "/api/v1/projects"
 HANG_S = 90  # far beyond any limit used here: only catches a hang
@@ -185,20 +185,8 @@ def hostile_page() -> Score:
 def api_process(settings: Settings, app: FastAPI, home: Path,
                 **limits: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A dedicated `ariaforge api` (real uvicorn) with its own time limits."""
-    (home / "metrics").mkdir(parents=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = server_env(settings, app.state.secret_key, home, **limits)
-    with (home / "api.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-             "--port", str(port), "--no-migrate"], env=env, stdout=log,
-            stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(base, process)
-            yield base, process
-        finally:
-            stop_process(process)
+    with start_api(settings, app.state.secret_key, home, **limits) as started:
+        yield started
 
 
 @pytest.fixture

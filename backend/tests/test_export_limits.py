@@ -4,8 +4,6 @@ real uvicorn (the live API with default settings, or one of our own with small l
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,13 +19,12 @@ from sqlalchemy import text
 from ariaforge.audio.encode import decode
 from ariaforge.config import Settings
 from ariaforge.core import quotas
-from ariaforge.core.embedded import free_port
 from ariaforge.core.errors import RateLimited
 from ariaforge.exports.service import EXPIRE_DUE_KEY
 from ariaforge.jobs.worker import Worker
 from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Meter, Note, Score, Track
-from tests.conftest import assert_error, new_user, server_env, stop_process, wait_until_healthy
+from tests.conftest import api_process, assert_error, new_user
 from tests.test_exports_api import FAST, share, song
 
 API = "/api/v1"
@@ -48,23 +45,12 @@ def limited(settings: Settings, app: FastAPI,
     """An `ariaforge api` with small export limits, storing files where this process's
     workers (and `settings`) do."""
     home = tmp_path_factory.mktemp("limited-api")
-    (home / "metrics").mkdir()
-    port = free_port()
-    env = server_env(settings, app.state.secret_key, home,
+    with api_process(settings, app.state.secret_key, home,
                      EXPORTS_ACTIVE_PER_USER=str(ACTIVE), EXPORTS_PER_HOUR=str(PER_HOUR),
                      EXPORT_STORAGE_BYTES_PER_USER=str(STORAGE_BYTES),
                      PREVIEW_MAX_SECONDS=str(PREVIEW_SECONDS), IMPORTS_PER_HOUR=str(IMPORTS),
-                     STORAGE_URL=f"file://{settings.ariaforge_home / 'storage'}")
-    with (home / "api.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-             "--port", str(port), "--no-migrate"], env=env, stdout=log,
-            stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(f"http://127.0.0.1:{port}", process)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop_process(process)
+                     STORAGE_URL=f"file://{settings.ariaforge_home / 'storage'}") as (base, _):
+        yield base
 
 
 @pytest.fixture
