@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -161,6 +162,18 @@ def wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.2)
     process.kill()
     raise AssertionError("did not become ready")
+
+
+def alive_pids(pids: list[int]) -> list[int]:
+    """The processes of `pids` still running (zombies count as gone)."""
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

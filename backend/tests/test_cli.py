@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from ariaforge import __version__
 from ariaforge.core.embedded import EmbeddedServices, free_port
 from ariaforge.core.migrations import alembic_config
-from tests.conftest import PASSWORD, TEST_SECRET, wait_until_healthy
+from tests.conftest import PASSWORD, TEST_SECRET, alive_pids, wait_until_healthy
 from tests.test_ops import metric_value
 
 CLI = [sys.executable, "-m", "ariaforge"]
@@ -53,17 +53,6 @@ def _ctrl_c(process: subprocess.Popen[bytes]) -> int:
     """What a terminal does on Ctrl-C: SIGINT to the whole foreground process group."""
     os.killpg(process.pid, signal.SIGINT)
     return process.wait(timeout=60)
-
-
-def _alive(pids: list[int]) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
 
 
 @pytest.mark.parametrize("command", ["up", "api", "worker", "migrate", "render", "compose",
@@ -108,7 +97,7 @@ def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(embedded_home:
         names = {psutil.Process(pid).name() for pid in children}
         assert "postgres" in names and "redis-server" in names
         assert _ctrl_c(process) == 0
-        assert _alive(children) == []
+        assert alive_pids(children) == []
 
     with running(["up"], env) as (base, process):
         login = httpx.post(f"{base}/api/v1/auth/login",
@@ -123,7 +112,7 @@ def test_up_persists_across_restarts_and_ctrl_c_leaves_no_process(embedded_home:
         children = [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
         process.send_signal(signal.SIGTERM)  # what systemd or Kubernetes sends
         assert process.wait(timeout=60) == 0
-        assert _alive(children) == []
+        assert alive_pids(children) == []
 
 
 def test_external_services_and_metrics_across_workers(services: EmbeddedServices,

@@ -60,6 +60,7 @@ ACCEPTED_FOR_VALID_REQUESTS = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 #   file's content, or a password's strength against a list of common ones.
 NOT_ABOUT_THE_FORM = frozenset({
     "password_policy",  # common and guessable passwords: a list, not a pattern
+    "unknown_instrument",  # the composer's vocabulary of instrument names
     "unreadable_file",  # a MIDI, MusicXML or ABC file's content
     # the revision in the body and in If-Match: a header and a body field together
     "revision_mismatch", "revision_required",

@@ -28,6 +28,7 @@ from ariaforge.jobs.worker import Worker, WorkerConfig
 from ariaforge.music.interchange import write_midi
 from tests.conftest import (
     PASSWORD,
+    alive_pids,
     assert_error,
     outside_pytest_tmp,
     server_env,
@@ -55,17 +56,6 @@ def _until(condition: Any, limit_s: float, what: str) -> Any:
             return value
         time.sleep(0.2)
     raise AssertionError(f"{what}: not within {limit_s:.0f} s")
-
-
-def _alive(pids: list[int]) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
 
 
 # --- the supervisor itself -----------------------------------------------------------
@@ -159,7 +149,7 @@ def test_shutdown_kills_what_ignores_sigterm_with_its_children(tmp_path: Path) -
     supervisor.shutdown(grace_s=1)
     assert time.monotonic() - started < EXIT_LIMIT_S
     assert process.returncode == -signal.SIGKILL
-    _until(lambda: _alive(grandchild) == [], 30, "grandchild gone")
+    _until(lambda: alive_pids(grandchild) == [], 30, "grandchild gone")
 
 
 def test_startup_fails_fast_when_a_child_dies_before_ready() -> None:
@@ -451,5 +441,5 @@ def test_up_stops_within_its_deadline_even_when_children_hang(up: Up) -> None:
     except subprocess.TimeoutExpired:
         raise AssertionError(up.log_tail()) from None
     assert code == 0, up.log_tail()
-    _until(lambda: _alive(descendants) == [], 30, "no process left")
+    _until(lambda: alive_pids(descendants) == [], 30, "no process left")
     assert "did not stop in time; killing it" in up.log_tail()

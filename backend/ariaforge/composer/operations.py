@@ -19,6 +19,7 @@ from pydantic import (
     Tag,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from ariaforge.composer.brief import (
     MAX_BRIEF_BARS,
@@ -31,7 +32,7 @@ from ariaforge.composer.brief import (
     parse_brief,
 )
 from ariaforge.composer.plan import ChordEvent, rng_for
-from ariaforge.composer.vocabulary import _ENTRIES, InstrumentWord, Mood, Style, lookup_instrument
+from ariaforge.composer.vocabulary import Mood, Style, lookup_instrument
 from ariaforge.core.text import SPACE, BriefText, any_case
 from ariaforge.music.score import Meter, Mode, Note, Role, Score
 from ariaforge.music.theory.pitch import join_name, split_name
@@ -70,16 +71,18 @@ _KEY_TEXT = re.compile(KEY_PATTERN)
 
 def _known_instrument(name: str) -> str:
     if lookup_instrument(name) is None:
-        raise ValueError(f"unknown instrument {name[:40]!r}")
+        # Typed, like a password-policy refusal: which names exist is the vocabulary's
+        # knowledge (any case, punctuation, plurals), not a pattern a schema can state.
+        raise PydanticCustomError("unknown_instrument", "unknown instrument '{name}'",
+                                  {"name": name[:40]})
     return name
 
 
-# The schema lists the vocabulary's instrument phrases; the lookup also takes any case,
-# punctuation and plurals ("Violins"), as people type them.
-INSTRUMENT_PHRASES: Final = tuple(phrase for phrase, entry in _ENTRIES
-                                  if isinstance(entry, InstrumentWord))
 RequestedInstrument = Annotated[str, Field(
-    min_length=1, max_length=100, json_schema_extra={"enum": list(INSTRUMENT_PHRASES)}),
+    min_length=1, max_length=100,
+    description='an instrument as people name it, in any case or number: "piano", '
+                '"Violins", "upright bass", "drum kit", "808"; an unknown one answers 422 '
+                '(type `unknown_instrument`)'),
     AfterValidator(_known_instrument)]
 
 

@@ -14,7 +14,7 @@ from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFailed
 from ariaforge.core.redis import RedisDep
-from ariaforge.core.revisions import expected_revision
+from ariaforge.core.revisions import IfMatch, expected_revision
 from ariaforge.core.storage import ObjectNotFoundError
 from ariaforge.exports import render, service
 from ariaforge.exports.schemas import ExportOut, ExportRequest, MixOut, MixPut
@@ -24,7 +24,6 @@ from ariaforge.scores import service as scores
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix=API_PREFIX, tags=["mix and export"])
-IfMatch = Annotated[str | None, Header(max_length=64)]
 FileName = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
 SIGNED_URL_SECONDS = 300
 _preview_locks: dict[str, asyncio.Lock] = {}
@@ -131,7 +130,9 @@ async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
             try:
                 await render.render_preview(loaded.score, mix, key, settings)
             except PermanentJobError as error:
-                raise ValidationFailed(f"nothing to preview: {error}") from None
+                raise ValidationFailed(f"nothing to preview: {error}", [{
+                    "loc": ["path", "project_id"], "msg": str(error),
+                    "type": "empty_score"}]) from None
             except RenderError as error:  # SoundFont or FFmpeg trouble: not the client's
                 logger.warning("preview of %s failed: %s", project_id, error)
                 raise RenderUnavailable("the preview cannot be rendered right now") from None

@@ -16,6 +16,10 @@ export interface paths {
         /**
          * Login
          * @description Exchange email and password for an access token (short) and a refresh token (long).
+         *
+         *     Failed logins are limited per client address and per account (429); a client that
+         *     logged in to the account before (its device cookie or `device_token`) is limited on
+         *     its own instead, so others' failures cannot lock it out.
          */
         post: operations["login_api_v1_auth_login_post"];
         delete?: never;
@@ -76,7 +80,8 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Create an account. The password needs 10+ characters and must not be a common one.
+         * @description Create an account. The password needs 10+ characters and must not be easy to guess
+         *     (common passwords and words, names, years, keyboard patterns, look-alike swaps).
          */
         post: operations["register_api_v1_auth_register_post"];
         delete?: never;
@@ -430,7 +435,9 @@ export interface paths {
         };
         /**
          * Preview
-         * @description The current score as MP3, rendered once per distinct score and mix.
+         * @description The current score as MP3, rendered once per distinct score and mix: from the start
+         *     to the last note (plus its release), at most PREVIEW_MAX_SECONDS (10 minutes by
+         *     default; less for many tracks with effects). 422 when the score has no notes.
          */
         get: operations["preview_api_v1_projects__project_id__preview_get"];
         put?: never;
@@ -601,6 +608,8 @@ export interface paths {
         /**
          * Restore Version
          * @description Make an old version current again (as a new version: history is never rewritten).
+         *     Requires the revision you looked at (`revision` or If-Match; 409 if it is stale), so a
+         *     restore never silently overwrites someone else's edit.
          */
         post: operations["restore_version_api_v1_projects__project_id__versions__number__restore_post"];
         delete?: never;
@@ -680,6 +689,11 @@ export interface paths {
         /**
          * Ready
          * @description Readiness: PostgreSQL and Redis both answer within 2 s, else 503.
+         *
+         *     `workers` says how many job workers have a live heartbeat. It decides readiness only
+         *     where workers are expected (READY_REQUIRES_WORKER, set by `ariaforge up`): an API
+         *     replica in a cluster stays ready while its workers scale to zero. Under `up`,
+         *     `components` also shows what `up` supervises; any of it down or restarting is 503.
          */
         get: operations["ready_ready_get"];
         put?: never;
@@ -832,6 +846,23 @@ export interface components {
              */
             type: "eq";
         };
+        /**
+         * ErrorResponse
+         * @description Every error answers this one shape.
+         */
+        ErrorResponse: {
+            error: {
+                /**
+                 * @description stable, machine-readable
+                 * @enum {string}
+                 */
+                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMIT_EXCEEDED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+                /** @description more about the error, or null: a list of `{loc, msg, type}` for validation errors, an object otherwise */
+                details: unknown;
+                /** @description for people */
+                message: string;
+            };
+        };
         /** ExportFile */
         ExportFile: {
             /** Bytes */
@@ -859,6 +890,12 @@ export interface components {
             created_at: string;
             /** Error */
             error: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description after this the files are deleted and the export no longer counts against the requester's storage quota (EXPORT_RETENTION_DAYS)
+             */
+            expires_at: string;
             /** Files */
             files: components["schemas"]["ExportFile"][];
             /** Finished At */
@@ -945,11 +982,6 @@ export interface components {
              */
             target_lufs?: number;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** Instrument */
         Instrument: {
             /**
@@ -1015,12 +1047,18 @@ export interface components {
             mode?: components["schemas"]["Mode"];
             /**
              * Tonic
+             * @description a letter A-G with up to two # or b, e.g. F#, Bb
              * @default C
              */
             tonic?: string;
         };
         /** LoginRequest */
         LoginRequest: {
+            /**
+             * Device Token
+             * @description the `device_token` of an earlier login to this account (clients without cookies): its failed logins are then limited on their own, so strangers' failures cannot lock this client out
+             */
+            device_token?: string | null;
             /**
              * Email
              * Format: email
@@ -1059,8 +1097,12 @@ export interface components {
              * Format: email
              */
             email: string;
-            /** @default viewer */
-            role?: components["schemas"]["ProjectRole"];
+            /**
+             * Role
+             * @default viewer
+             * @enum {string}
+             */
+            role?: "editor" | "viewer";
         };
         /** MemberOut */
         MemberOut: {
@@ -1279,24 +1321,31 @@ export interface components {
         /** ProjectUpdate */
         ProjectUpdate: {
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Genre */
-            genre?: string | null;
-            /** Key */
-            key?: ("C" | "C#" | "Db" | "D" | "D#" | "Eb" | "E" | "F" | "F#" | "Gb" | "G" | "G#" | "Ab" | "A" | "A#" | "Bb" | "B" | "Cb") | null;
+            genre?: string;
+            /**
+             * Key
+             * @enum {string}
+             */
+            key?: "C" | "C#" | "Db" | "D" | "D#" | "Eb" | "E" | "F" | "F#" | "Gb" | "G" | "G#" | "Ab" | "A" | "A#" | "Bb" | "B" | "Cb";
             /** Meter */
-            meter?: string | null;
-            mode?: components["schemas"]["Mode"] | null;
+            meter?: string;
+            mode?: components["schemas"]["Mode"];
             /** Name */
-            name?: string | null;
+            name?: string;
             /**
              * Revision
              * @description the revision you edited; a stale one answers 409 (or send If-Match)
              */
             revision?: number | null;
-            status?: components["schemas"]["ProjectStatus"] | null;
-            /** Tempo */
-            tempo?: number | null;
+            /** Status */
+            status?: components["schemas"]["ProjectStatus"];
+            /**
+             * Tempo
+             * @description beats per minute
+             */
+            tempo?: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1312,7 +1361,10 @@ export interface components {
              * Format: email
              */
             email: string;
-            /** Password */
+            /**
+             * Password
+             * @description 10-128 characters, not a common or guessable password
+             */
             password: string;
         };
         /** Report */
@@ -1337,6 +1389,14 @@ export interface components {
              * @description the first 1000, in time order
              */
             violations: components["schemas"]["Violation"][];
+        };
+        /** RestoreRequest */
+        RestoreRequest: {
+            /**
+             * Revision
+             * @description the revision you looked at (or send If-Match)
+             */
+            revision: number;
         };
         /** ReverbEffect */
         ReverbEffect: {
@@ -1467,7 +1527,32 @@ export interface components {
              */
             extra_bars?: number | null;
             /** Instruments */
-            instruments?: (string | components["schemas"]["Instrument"])[] | null;
+            instruments?: (string | ({
+                /**
+                 * Is Drum
+                 * @default false
+                 */
+                is_drum?: boolean;
+                /** Name */
+                name: string;
+                /**
+                 * Program
+                 * @description General MIDI program (ignored for drums)
+                 */
+                program: number;
+                /** @enum {string} */
+                role: "melody" | "chords" | "bass" | "drums" | "pad" | "other";
+            } & ({
+                /** @constant */
+                is_drum: true;
+                /** @constant */
+                role?: "drums";
+            } | {
+                /** @constant */
+                is_drum?: false;
+                /** @enum {unknown} */
+                role?: "melody" | "chords" | "bass" | "pad" | "other";
+            })))[] | null;
             /**
              * Key
              * @description "D minor", "F#", "Bbm", "E dorian"
@@ -1570,6 +1655,11 @@ export interface components {
         TokenPair: {
             /** Access Token */
             access_token: string;
+            /**
+             * Device Token
+             * @description login only: marks this client as one that has logged in to the account (also set as an HttpOnly cookie); send it with later logins
+             */
+            device_token?: string | null;
             /**
              * Expires In
              * @description seconds until the access token expires
@@ -1719,22 +1809,22 @@ export interface components {
             /** Colour */
             colour?: string | null;
             /** Is Drum */
-            is_drum?: boolean | null;
+            is_drum?: boolean;
             /** Mute */
-            mute?: boolean | null;
+            mute?: boolean;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Pan */
-            pan?: number | null;
+            pan?: number;
             /** Program */
-            program?: number | null;
+            program?: number;
             /** Revision */
             revision?: number | null;
-            role?: components["schemas"]["Role"] | null;
+            role?: components["schemas"]["Role"];
             /** Solo */
-            solo?: boolean | null;
+            solo?: boolean;
             /** Volume */
-            volume?: number | null;
+            volume?: number;
         };
         /**
          * UpdateNote
@@ -1779,23 +1869,10 @@ export interface components {
              */
             id: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-        };
         /** ValidationRequest */
         ValidationRequest: {
             /** Disabled Rules */
-            disabled_rules?: string[];
+            disabled_rules?: ("augmented-second" | "empty-section" | "instrument-range" | "large-leap" | "non-diatonic-note" | "note-past-end" | "overlapping-notes" | "parallel-perfect-intervals" | "unresolved-leading-tone" | "voice-crossing" | "weak-progression")[];
             /**
              * Style
              * @description default: common-practice
@@ -1902,13 +1979,73 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1933,13 +2070,62 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1966,13 +2152,62 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1999,13 +2234,62 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2030,13 +2314,44 @@ export interface operations {
                     "application/json": components["schemas"]["ExportOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2067,13 +2382,44 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2098,13 +2444,44 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2129,13 +2506,62 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2156,6 +2582,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2183,13 +2631,35 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2216,13 +2686,62 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2247,13 +2766,44 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2276,13 +2826,62 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2291,8 +2890,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -2314,13 +2913,80 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2345,13 +3011,44 @@ export interface operations {
                     "audio/midi": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the score could not be written */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2376,13 +3073,44 @@ export interface operations {
                     "application/vnd.recordare.musicxml+xml": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the score could not be written */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2407,13 +3135,44 @@ export interface operations {
                     "application/json": components["schemas"]["ExportOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2442,13 +3201,82 @@ export interface operations {
                     "application/json": components["schemas"]["ExportOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2477,13 +3305,91 @@ export interface operations {
                     "application/json": components["schemas"]["ScoreOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the file could not be read (or not within the time limit) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2508,13 +3414,44 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2543,13 +3480,80 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2573,13 +3577,62 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2609,13 +3662,80 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2640,13 +3760,44 @@ export interface operations {
                     "application/json": components["schemas"]["MixOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2655,7 +3806,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -2677,13 +3829,80 @@ export interface operations {
                     "application/json": components["schemas"]["MixOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2715,19 +3934,45 @@ export interface operations {
                     "image/svg+xml": unknown;
                 };
             };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such project, track or page */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
-            /** @description the score has no tracks */
+            /** @description the score has no tracks, or its page could not be engraved within the time limit */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -2735,8 +3980,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -2758,13 +4003,80 @@ export interface operations {
                     "application/json": components["schemas"]["NoteBatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2798,13 +4110,53 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2829,13 +4181,44 @@ export interface operations {
                     "application/json": components["schemas"]["ScoreOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2844,8 +4227,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -2867,13 +4250,80 @@ export interface operations {
                     "application/json": components["schemas"]["ScoreOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2898,13 +4348,44 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2933,13 +4414,80 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2964,13 +4512,44 @@ export interface operations {
                     "application/json": components["schemas"]["TrackSummary"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2979,8 +4558,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -3002,13 +4581,80 @@ export interface operations {
                     "application/json": components["schemas"]["TrackSummary"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3017,8 +4663,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -3035,13 +4681,71 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3050,8 +4754,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -3074,13 +4778,80 @@ export interface operations {
                     "application/json": components["schemas"]["TrackSummary"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3109,13 +4880,71 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3143,13 +4972,44 @@ export interface operations {
                     "application/json": components["schemas"]["VersionPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3175,13 +5035,44 @@ export interface operations {
                     "application/json": components["schemas"]["VersionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3190,8 +5081,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description e.g. "3" */
-                "if-match"?: string | null;
+                /** @description the revision you edited, e.g. "3"; a stale one answers 409 */
+                "if-match"?: string;
             };
             path: {
                 project_id: string;
@@ -3199,7 +5090,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RestoreRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3210,13 +5105,80 @@ export interface operations {
                     "application/json": components["schemas"]["ScoreOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3241,13 +5203,44 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3272,13 +5265,62 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3326,9 +5368,13 @@ export interface operations {
             /** @description a dependency is unreachable */
             503: {
                 headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

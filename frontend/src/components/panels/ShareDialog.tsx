@@ -59,7 +59,9 @@ function ShareBody() {
     setBusy(null);
     if (!answer.data) {
       const problem = errorOf(answer.error, answer.response.status);
-      setError(problem.code === "NOT_FOUND"
+      const noAccount = Array.isArray(problem.details) && problem.details.some(
+        (detail) => (detail as { type?: string } | null)?.type === "unknown_account");
+      setError(noAccount
         ? `No account uses ${address}; they need to register first.` : describeError(problem));
       return;
     }
