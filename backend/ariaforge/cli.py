@@ -275,7 +275,7 @@ def worker(home: HomeOption = None,
 async def _run_worker(redis_url: str, database_url: str) -> None:
     from ariaforge.config import get_settings
     from ariaforge.core.db import create_engine, create_sessionmaker
-    from ariaforge.jobs.worker import Worker, WorkerConfig, create_worker_redis
+    from ariaforge.queue.worker import Worker, WorkerConfig, create_worker_redis
 
     settings = get_settings()
     config = WorkerConfig(visibility_timeout_s=settings.job_visibility_timeout_s,

@@ -16,10 +16,11 @@ from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFaile
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.revisions import IfMatch, expected_revision
 from ariaforge.core.storage import ObjectNotFoundError
-from ariaforge.exports import render, service
+from ariaforge.exports import service
+from ariaforge.exports import tasks as render
 from ariaforge.exports.schemas import ExportOut, ExportRequest, MixOut, MixPut
-from ariaforge.jobs.errors import PermanentJobError
 from ariaforge.models import Job
+from ariaforge.queue.errors import PermanentJobError
 from ariaforge.scores import service as scores
 
 logger = logging.getLogger(__name__)

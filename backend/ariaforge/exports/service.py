@@ -19,13 +19,14 @@ from ariaforge.core.errors import NotFound, RateLimited, ValidationFailed
 from ariaforge.core.revisions import check_revision
 from ariaforge.exports import limits
 from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest
-from ariaforge.jobs.queue import submit
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
 from ariaforge.music.score import Score
 from ariaforge.projects.access import WRITERS, authorize
+from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
 
 EXPORT_JOB = "export.render"
+PREVIEW_JOB = "preview.render"
 ESTIMATE_KEY = "estimated_bytes"  # in the job's payload: what the quota counts meanwhile
 
 

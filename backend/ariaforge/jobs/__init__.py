@@ -1,1 +1,1 @@
-"""Background jobs: a Redis Streams queue and the worker loop that consumes it."""
+"""The job resource: reading a job's state and cancelling it over HTTP."""

@@ -58,7 +58,7 @@ def _workers_check(alive: list[str] | None) -> str:
 def _worker_state(name: str, entry: dict[str, Any], alive: list[str]) -> str:
     """A supervised worker counts as running once its own heartbeat is seen: a restarted
     one is still starting while the heartbeat of the one it replaces has not expired.
-    Worker names begin with host-pid (jobs/worker.py)."""
+    Worker names begin with host-pid (queue/worker.py)."""
     state = str(entry.get("state"))
     if state == "running" and name.startswith("worker"):
         prefix = f"{socket.gethostname()}-{entry.get('pid')}-"

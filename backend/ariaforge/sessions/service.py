@@ -1,5 +1,5 @@
 """Composition sessions: start one (a job on the queue), read, list and cancel them. The
-run itself is `ariaforge.sessions.handler`."""
+run itself is `ariaforge.sessions.tasks`."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ariaforge.composer.operations import NEEDS_MELODY, Operation, melody_track_index
 from ariaforge.core.errors import NotFound, ValidationFailed
 from ariaforge.jobs import service as jobs
-from ariaforge.jobs.queue import submit
 from ariaforge.models import CompositionSession, Job, JobStatus, User
 from ariaforge.music.score import Score
 from ariaforge.projects.access import WRITERS, authorize
+from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
 from ariaforge.sessions.schemas import SessionCreate, SessionOut
 

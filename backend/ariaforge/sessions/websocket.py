@@ -25,8 +25,8 @@ from ariaforge.auth import revocation, tokens
 from ariaforge.auth.repository import UserRepository
 from ariaforge.auth.tokens import TokenType
 from ariaforge.core.errors import AppError, ErrorCode
-from ariaforge.jobs import events
 from ariaforge.models import User
+from ariaforge.queue import events
 from ariaforge.sessions import service
 from ariaforge.sessions.schemas import SessionOut
 

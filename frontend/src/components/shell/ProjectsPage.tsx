@@ -43,6 +43,10 @@ export function ProjectsPage() {
     setError(null);
     setLoaded(true);
   }, [page, search, status]);
+  // A rename, archive or delete reloads with the filters shown when its answer arrives,
+  // not the ones in force when its button was pressed (the status may have changed since).
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
 
   useEffect(() => {
     if (!loadTokens()) {
@@ -80,7 +84,7 @@ export function ProjectsPage() {
       if (current.data) answer = await send(current.data.revision);
     }
     setError(answer.data ? null : errorOf(answer.error, answer.response.status).message);
-    await load();
+    await latestLoad.current();
   }
 
   async function remove(project: Project) {
@@ -88,7 +92,7 @@ export function ProjectsPage() {
       params: { path: { project_id: project.id } } });
     if (!answer.response.ok) setError(errorOf(answer.error, answer.response.status).message);
     setDoomed(null);
-    await load();
+    await latestLoad.current();
   }
 
   return (

@@ -29,7 +29,7 @@ from ariaforge.config import ConfigurationError, Environment, Settings
 from ariaforge.core import metrics as metrics_module
 from ariaforge.main import create_app
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BACKEND = REPO / "backend"
 DOCKERFILE = BACKEND / "Dockerfile"
 COMPOSE = REPO / "docker-compose.yml"

@@ -20,7 +20,7 @@ from ariaforge import __version__
 from ariaforge.core.embedded import EmbeddedServices, free_port
 from ariaforge.core.migrations import alembic_config
 from tests.conftest import PASSWORD, TEST_SECRET, alive_pids, wait_until_healthy
-from tests.test_ops import metric_value
+from tests.ops.test_ops import metric_value
 
 CLI = [sys.executable, "-m", "ariaforge"]
 START_LIMIT_S = 120

@@ -21,11 +21,11 @@ from ariaforge.config import Settings
 from ariaforge.core import quotas
 from ariaforge.core.errors import RateLimited
 from ariaforge.exports.service import EXPIRE_DUE_KEY
-from ariaforge.jobs.worker import Worker
 from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Meter, Note, Score, Track
+from ariaforge.queue.worker import Worker
 from tests.conftest import api_process, assert_error, new_user
-from tests.test_exports_api import FAST, share, song
+from tests.exports.test_exports_api import FAST, share, song
 
 API = "/api/v1"
 WAIT_LIMIT_S = 120.0

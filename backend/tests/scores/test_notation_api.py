@@ -12,7 +12,7 @@ from ariaforge.music.interchange import engraving
 from ariaforge.music.score import Note, Role, Score, Track
 from ariaforge.scores import notation
 from tests.conftest import assert_error, new_user
-from tests.test_score_files_api import little_piece, new_project
+from tests.scores.test_score_files_api import little_piece, new_project
 
 API = "/api/v1/projects"
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -35,10 +35,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ariaforge.config import Settings, get_settings
 from ariaforge.core.liveness import announce_worker, forget_worker
 from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
-from ariaforge.jobs import events
-from ariaforge.jobs.errors import JobCancelled, PermanentJobError
-from ariaforge.jobs.handlers import all_handlers
-from ariaforge.jobs.queue import (
+from ariaforge.models import Job, JobStatus
+from ariaforge.queue import events
+from ariaforge.queue.errors import JobCancelled, PermanentJobError
+from ariaforge.queue.registry import Handler, JobContext
+from ariaforge.queue.stream import (
     CONSUMER_GROUP,
     JOBS_STREAM,
     dead_letter,
@@ -48,8 +49,7 @@ from ariaforge.jobs.queue import (
     send,
     send_later,
 )
-from ariaforge.jobs.registry import Handler, JobContext
-from ariaforge.models import Job, JobStatus
+from ariaforge.tasks import all_handlers
 
 logger = logging.getLogger(__name__)
 SWEEP_EVERY_S = 10.0

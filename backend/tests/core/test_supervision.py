@@ -24,8 +24,8 @@ from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
 from ariaforge.core.liveness import live_workers
 from ariaforge.core.supervisor import Backoff, CommandChild, Supervisor, read_state
-from ariaforge.jobs.worker import Worker, WorkerConfig
 from ariaforge.music.interchange import write_midi
+from ariaforge.queue.worker import Worker, WorkerConfig
 from tests.conftest import (
     PASSWORD,
     alive_pids,
@@ -36,8 +36,8 @@ from tests.conftest import (
     unique_email,
     wait_until_healthy,
 )
-from tests.test_exports_api import song
-from tests.test_ops import metric_value
+from tests.exports.test_exports_api import song
+from tests.ops.test_ops import metric_value
 
 CLI = [sys.executable, "-m", "ariaforge"]
 API = "/api/v1"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ariaforge.jobs.registry import HANDLERS, Handler
+from ariaforge.queue.registry import HANDLERS, Handler
 
 
 def all_handlers() -> dict[str, Handler]:
     # Imported here, not at module level: the export handler pulls in the audio stack,
     # which the API process does not need to load for most requests.
-    import ariaforge.exports.render  # registers export.render and preview.render
-    import ariaforge.sessions.handler  # noqa: F401 - registers compose.run
+    import ariaforge.exports.tasks  # registers export.render and preview.render
+    import ariaforge.sessions.tasks  # noqa: F401 - registers compose.run
 
     return HANDLERS

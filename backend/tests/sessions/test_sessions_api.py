@@ -21,12 +21,12 @@ from ariaforge.composer.run import compose_async
 from ariaforge.config import Settings
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.embedded import free_port
-from ariaforge.jobs import events
 from ariaforge.music.score import Score
 from ariaforge.music.theory.keyfinding import estimate_key
+from ariaforge.queue import events
 from tests.conftest import assert_error, new_user, stop_process, wait_until_healthy
-from tests.test_exports_api import WAIT_LIMIT_S, share, work_until_finished
-from tests.test_ops import metric_value
+from tests.exports.test_exports_api import WAIT_LIMIT_S, share, work_until_finished
+from tests.ops.test_ops import metric_value
 
 API = "/api/v1"
 WALTZ = "a melancholic waltz in D minor for piano and strings, 90 bpm"

@@ -12,7 +12,7 @@ from ariaforge.music.score import Key, Mode, Note, Role, Score, Track
 from ariaforge.music.validation import STYLES
 from ariaforge.scores.schemas import Style
 from tests.conftest import assert_error, new_user
-from tests.test_ops import metric_value
+from tests.ops.test_ops import metric_value
 
 API = "/api/v1/projects"
 

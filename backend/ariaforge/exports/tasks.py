@@ -26,18 +26,17 @@ from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
 from ariaforge.core.storage import Storage, create_storage
 from ariaforge.exports import limits
-from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, current_mix
-from ariaforge.jobs.errors import PermanentJobError
-from ariaforge.jobs.registry import JobContext, handler, payload_id
+from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, PREVIEW_JOB, current_mix
 from ariaforge.models import Export, ProjectScore
 from ariaforge.music.interchange import write_midi, write_musicxml
 from ariaforge.music.score import Score
+from ariaforge.queue.errors import PermanentJobError
+from ariaforge.queue.registry import JobContext, handler, payload_id
 
 CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac",
                  "ogg": "audio/ogg", "opus": "audio/ogg", "mid": "audio/midi",
                  "musicxml": "application/vnd.recordare.musicxml+xml",
                  "zip": "application/zip"}
-PREVIEW_JOB = "preview.render"
 PREVIEW_OPTIONS = {"format": "mp3", "quality": "medium", "sample_rate": 44100}
 
 

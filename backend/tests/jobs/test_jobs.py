@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ariaforge.config import Settings
 from ariaforge.core.db import run_after_commit
 from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
-from ariaforge.jobs import events
-from ariaforge.jobs.errors import PermanentJobError
-from ariaforge.jobs.queue import DEAD_LETTER_STREAM, JOBS_STREAM, pending_count, submit
-from ariaforge.jobs.registry import HANDLERS, JobContext, with_progress_floor
-from ariaforge.jobs.worker import Worker, WorkerConfig
 from ariaforge.models import Job
+from ariaforge.queue import events
+from ariaforge.queue.errors import PermanentJobError
+from ariaforge.queue.registry import HANDLERS, JobContext, with_progress_floor
+from ariaforge.queue.stream import DEAD_LETTER_STREAM, JOBS_STREAM, pending_count, submit
+from ariaforge.queue.worker import Worker, WorkerConfig
 from tests.conftest import assert_error, new_user
 
 FAST = WorkerConfig(visibility_timeout_s=1.0, heartbeat_s=0.2, block_s=0.2, retry_base_s=0.0,
@@ -230,7 +230,7 @@ async def test_a_worker_recovers_a_job_left_by_a_dead_worker(
     job_id = await new_job(sessions, redis, "echo", {"n": 1})
     # The first worker reads the entry and takes the lease, then "dies" before finishing.
     doomed = Worker(redis, sessions, config=FAST, name="doomed")
-    from ariaforge.jobs.queue import CONSUMER_GROUP, ensure_group
+    from ariaforge.queue.stream import CONSUMER_GROUP, ensure_group
 
     await ensure_group(redis)
     await redis.xreadgroup(CONSUMER_GROUP, doomed.name, {JOBS_STREAM: ">"}, count=1)

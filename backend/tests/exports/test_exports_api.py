@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
-from ariaforge.jobs.worker import Worker, WorkerConfig
 from ariaforge.main import create_app
 from ariaforge.models import Export, Job
 from ariaforge.music.interchange import read_midi, write_midi
 from ariaforge.music.score import Key, Mode, Note, Role, Score, Track
+from ariaforge.queue.worker import Worker, WorkerConfig
 from tests.conftest import BASE_URL, assert_error, new_user
-from tests.test_ops import metric_value
+from tests.ops.test_ops import metric_value
 
 API = "/api/v1"
 FAST = WorkerConfig(visibility_timeout_s=2.0, heartbeat_s=0.3, block_s=0.2, retry_base_s=0.0)

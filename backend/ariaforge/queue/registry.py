@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings
-from ariaforge.jobs.errors import JobCancelled, PermanentJobError
 from ariaforge.models import Job
+from ariaforge.queue.errors import JobCancelled, PermanentJobError
 
 
 @dataclass

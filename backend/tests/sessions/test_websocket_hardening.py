@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
-from ariaforge.jobs.events import EVENTS_CHANNEL, job_channel
+from ariaforge.queue.events import EVENTS_CHANNEL, job_channel
 from tests.conftest import new_user, server_env, stop_process, wait_until_healthy
 
 API = "/api/v1"

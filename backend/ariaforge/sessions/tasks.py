@@ -21,13 +21,13 @@ from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
 from ariaforge.core.errors import AppError, Conflict
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
-from ariaforge.exports.render import PREVIEW_JOB
-from ariaforge.jobs import events
-from ariaforge.jobs.errors import JobCancelled, PermanentJobError
-from ariaforge.jobs.queue import submit
-from ariaforge.jobs.registry import JobContext, handler, payload_id
+from ariaforge.exports.service import PREVIEW_JOB
 from ariaforge.models import CompositionSession, JobStatus, ScoreVersion, User, VersionReason
 from ariaforge.music.score import Score
+from ariaforge.queue import events
+from ariaforge.queue.errors import JobCancelled, PermanentJobError
+from ariaforge.queue.registry import JobContext, handler, payload_id
+from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
 from ariaforge.sessions.service import COMPOSE_JOB
 
