@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ariaforge.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from ariaforge.core.schemas import StrictModel
 from ariaforge.core.text import DisplayName, Email
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
@@ -17,9 +18,6 @@ NewPassword = Annotated[str, Field(
     description=f"{MIN_LENGTH}-{MAX_LENGTH} characters, not a common or guessable password")]
 TokenString = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RegisterRequest(StrictModel):

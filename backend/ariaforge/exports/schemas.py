@@ -7,14 +7,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from ariaforge.audio.mix import MixSettings
+from ariaforge.core.schemas import StrictModel
 from ariaforge.models import JobStatus
 from ariaforge.music.score import MAX_BARS
 
 AudioFormat = Literal["wav", "mp3", "flac", "ogg", "opus"]
 
-
-class StrictModel(BaseModel):
-    model_config = {"extra": "forbid"}
 
 
 class MixOut(BaseModel):

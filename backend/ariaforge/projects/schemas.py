@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from ariaforge.core.schemas import StrictModel
 from ariaforge.core.text import Description, Email, Name, SearchText, ShortLabel
 from ariaforge.models import ProjectRole, ProjectStatus
 from ariaforge.music.score import Mode
@@ -20,9 +21,6 @@ METER_PATTERN = r"^([1-9]|[12][0-9]|3[0-2])/(1|2|4|8|16|32)$"
 Meter = Annotated[str, StringConstraints(max_length=5, pattern=METER_PATTERN)]
 Tempo = Annotated[int, Field(ge=20, le=400, description="beats per minute")]
 
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ProjectCreate(StrictModel):

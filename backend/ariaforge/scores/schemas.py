@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from ariaforge.core.schemas import StrictModel
 from ariaforge.models import VersionReason
 from ariaforge.music.score import (
     ID_PATTERN,
@@ -22,9 +23,6 @@ MAX_OPERATIONS = 10_000
 Message = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 NoteId = Annotated[str, Field(pattern=ID_PATTERN)]
 
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ScoreOut(BaseModel):
