@@ -99,11 +99,12 @@ fmt: install
 test: lint frontend-check frontend browser
 	cd backend && $(BIN)/pytest
 
-# The peer in bench/bench_render.py is the fluidsynth command line, from Debian.
+# From Debian: the peer in bench/bench_render.py (the fluidsynth command line) and the
+# load generator of bench/bench_api.py (wrk).
 bench: install
-	@command -v fluidsynth >/dev/null || { [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && apt-get install -y -qq fluidsynth >/dev/null) ; } || \
-		echo "bench: install Debian's fluidsynth to compare against it"
+	@command -v fluidsynth >/dev/null && command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq fluidsynth wrk >/dev/null) ; } || \
+		echo "bench: install Debian's fluidsynth and wrk (the peers and load generator)"
 	$(BIN)/python bench/run.py
 
 lock: install

@@ -25,8 +25,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ariaforge.audio import MixSettings, RenderOptions, render_score, render_stems
+from ariaforge.audio.mix import MixSettings
+from ariaforge.audio.pipeline import RenderOptions, render_score
 from ariaforge.audio.soundfont import default_soundfont_path
+from ariaforge.audio.synth import render_stems
 from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Note, Role, Score, Track
 

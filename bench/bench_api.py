@@ -1,0 +1,189 @@
+"""API throughput and latency against a bare FastAPI app served the same way.
+
+`ariaforge up` (embedded PostgreSQL and Redis, one API process, one job worker) serves a
+registered user's project; wrk (a C load generator, its own process) holds 50 keep-alive
+connections for DURATION_S on each of:
+- `GET /api/v1/projects/{id}` and `GET /api/v1/projects/{id}/score` with a bearer token,
+  which authenticate, check membership and read PostgreSQL;
+- a bare FastAPI hello-world served by the same uvicorn (one process, httptools, no
+  access log), the peer: what any app on this stack can do on this machine.
+
+Prints requests/s as a ratio to the bare app (goal >= 40%) and p50/p99 latency (goal p99 <
+50 ms). wrk comes from Debian (`make bench` installs it); without it this says so and stops.
+A script, not a test: nothing here fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CONNECTIONS = 50
+THREADS = 2
+DURATION_S = 15
+UP_LIMIT_S = 120.0
+PYTHON = sys.executable
+PASSWORD = "bench-Passphrase-41-long"  # noqa: S105 - a throwaway account
+
+BARE_APP = textwrap.dedent("""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"hello": "world"}
+""")
+
+
+@dataclass
+class Load:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def call(method: str, url: str, body: dict[str, Any] | None = None,
+         token: str | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        result: dict[str, Any] = json.loads(answer.read() or b"{}")
+        return result
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + UP_LIMIT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    return False
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, token: str | None = None) -> Load:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency"]
+    if token:
+        command += ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True,  # noqa: S603
+                            text=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)
+    if not rate or "50" not in latency or "99" not in latency:
+        raise RuntimeError(f"wrk printed no figures:\n{output}")
+    return Load(float(rate.group(1)), milliseconds(latency["50"]), milliseconds(latency["99"]),
+                (int(failed.group(1)) if failed else 0)
+                + (sum(int(n) for n in errors.groups()) if errors else 0))
+
+
+def bare_app_load(folder: Path) -> Load:
+    (folder / "bare_app.py").write_text(BARE_APP)
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [PYTHON, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1", "--port", str(port),
+         "--http", "httptools", "--no-access-log", "--log-level", "warning"],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/hello"
+        if not wait_ready(url, process):
+            raise RuntimeError("the bare app did not start")
+        return wrk(url)
+    finally:
+        stop(process)
+
+
+def app_loads(home: Path) -> dict[str, Load]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL"}}
+    with (home / "up.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [PYTHON, "-m", "ariaforge", "up", "--home", str(home), "--port", str(port)],
+            env={**env, "WEB_DIR": "", "LOG_LEVEL": "WARNING"}, stdout=log,
+            stderr=subprocess.STDOUT)
+    try:
+        if not wait_ready(f"{base}/ready", process):
+            raise RuntimeError(f"ariaforge up did not become ready; see {home / 'up.log'}")
+        email = f"bench-{os.getpid()}@example.com"
+        call("POST", f"{base}/api/v1/auth/register", {"email": email, "password": PASSWORD})
+        token = call("POST", f"{base}/api/v1/auth/login",
+                     {"email": email, "password": PASSWORD})["access_token"]
+        project = call("POST", f"{base}/api/v1/projects", {"name": "Bench"}, token)["id"]
+        call("GET", f"{base}/api/v1/projects/{project}/score", token=token)
+        return {
+            "GET /projects/{id}": wrk(f"{base}/api/v1/projects/{project}", token),
+            "GET /projects/{id}/score": wrk(f"{base}/api/v1/projects/{project}/score", token),
+        }
+    finally:
+        stop(process)
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        print("wrk is not installed (Debian package wrk; `make bench` installs it)")
+        return
+    with tempfile.TemporaryDirectory(prefix="ariaforge-bench-api-",
+                                     ignore_cleanup_errors=True) as folder:
+        home = Path(folder)
+        os.chmod(home, 0o755)  # noqa: S103 - as root, PostgreSQL runs as another user
+        bare = bare_app_load(home)
+        loads = app_loads(home)
+    print(f"{CONNECTIONS} connections, {DURATION_S} s each, wrk with {THREADS} threads")
+    print(f"bare FastAPI hello-world: {bare.requests_per_s:,.0f} req/s, "
+          f"p50 {bare.p50_ms:.1f} ms, p99 {bare.p99_ms:.1f} ms")
+    for name, load in loads.items():
+        share = load.requests_per_s / bare.requests_per_s
+        print(f"{name}: {load.requests_per_s:,.0f} req/s = {share:.0%} of bare "
+              f"(goal >= 40%) {'ok' if share >= 0.4 else 'MISSED'}; p50 {load.p50_ms:.1f} ms, "
+              f"p99 {load.p99_ms:.1f} ms (goal < 50 ms) "
+              f"{'ok' if load.p99_ms < 50 else 'MISSED'}; errors {load.errors}")
+
+
+if __name__ == "__main__":
+    main()
