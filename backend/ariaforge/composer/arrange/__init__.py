@@ -3,8 +3,8 @@ accompanying track (bass, drums, chords or pad, a secondary line) in the plan's 
 
 Everything is deterministic: the only randomness comes from `rng_for(plan.seed, role,
 phrase, ...)`, so a repeated phrase repeats its accompaniment and a seed its notes. The
-parts live in `arrange_bass`, `arrange_drums`, `arrange_comping` and `arrange_lines`; the
-style knowledge they follow lives in `styles`.
+parts live in `bass`, `drums`, `comping` and `lines`, on the shared bar arithmetic of
+`timing`; the style knowledge they follow lives in `composer.styles`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Final
 
-from ariaforge.composer.arrange_bass import arrange_bass
-from ariaforge.composer.arrange_comping import Comper, arrange_comping
-from ariaforge.composer.arrange_drums import arrange_drums
-from ariaforge.composer.arrange_lines import arrange_counterline
-from ariaforge.composer.arrange_timing import Harmony
+from ariaforge.composer.arrange.bass import arrange_bass
+from ariaforge.composer.arrange.comping import Comper, arrange_comping
+from ariaforge.composer.arrange.drums import arrange_drums
+from ariaforge.composer.arrange.lines import arrange_counterline
+from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.composer.brief import Instrument
 from ariaforge.composer.plan import ChordEvent, Plan
 from ariaforge.composer.styles import Beats, Pulse, Texture, Voicing, style_kit

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ariaforge.composer.arrange_timing import (
+from ariaforge.composer.arrange.timing import (
     BarInfo,
     Density,
     Harmony,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ariaforge.composer.arrange_timing import (
+from ariaforge.composer.arrange.timing import (
     BarInfo,
     Density,
     Harmony,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ariaforge.composer.arrange_timing import (
+from ariaforge.composer.arrange.timing import (
     BarInfo,
     Density,
     Hit,

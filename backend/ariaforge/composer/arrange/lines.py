@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from ariaforge.composer.arrange_timing import (
+from ariaforge.composer.arrange.timing import (
     Density,
     Harmony,
     bars_of,

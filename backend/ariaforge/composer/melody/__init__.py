@@ -1,5 +1,5 @@
 """The melody step: a lead line over the harmony, decoded note by note from the learned
-rhythm and melody models (see `melody_decode`), with the form's shape imposed on top:
+rhythm and melody models (see `decode`), with the form's shape imposed on top:
 cadences close sections (the piece ends long on the tonic, a half cadence on a tone of V),
 and a section that repeats an earlier phrase re-uses that phrase's rhythm and contour,
 refitted to its own chords, with light variation."""
@@ -10,7 +10,7 @@ import random
 from collections.abc import Collection, Sequence
 from typing import Final
 
-from ariaforge.composer.melody_decode import Decoder, Tone, pick_pitch, steps_of
+from ariaforge.composer.melody.decode import Decoder, Tone, pick_pitch, steps_of
 from ariaforge.composer.model.evaluate import bar_hash, bar_signature
 from ariaforge.composer.model.store import CopyCheck, load_copycheck, load_models
 from ariaforge.composer.plan import Cadence, ChordEvent, Plan, SectionPlan, rng_for
