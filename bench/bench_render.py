@@ -25,8 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ariaforge.audio.mix import MixSettings
-from ariaforge.audio.pipeline import RenderOptions, render_score
+from ariaforge.audio.options import MixSettings, RenderOptions
+from ariaforge.audio.pipeline import render_score
 from ariaforge.audio.soundfont import default_soundfont_path
 from ariaforge.audio.synth import render_stems
 from ariaforge.music.interchange import write_midi

@@ -32,7 +32,8 @@ level 5 would change the audio).
 
 Long MP3s (`MP3_SPLIT_S` seconds and more) are encoded by `MP3_PARTS` LAME processes at
 once and joined into one stream (see `mp3split`): the decoded samples are those of a
-one-process encode, so quality is unchanged; only the wall time is shorter.
+one-process encode, so quality is unchanged; only the wall time is shorter (when a core
+is free: ADR 17 has the measurements and when to drop it).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal, overload
+from typing import overload
 
 import imageio_ffmpeg
 import numpy as np
@@ -58,10 +59,9 @@ from scipy import signal
 
 from ariaforge.audio import mp3split
 from ariaforge.audio.errors import EncodeError
-from ariaforge.audio.loudness import Audio, as_stereo
+from ariaforge.audio.loudness.gain import Audio, as_stereo
+from ariaforge.audio.options import AudioFormat, Quality
 
-AudioFormat = Literal["wav", "mp3", "flac", "ogg", "opus"]
-Quality = Literal["low", "medium", "high", "best"]
 FORMATS: tuple[AudioFormat, ...] = ("wav", "mp3", "flac", "ogg", "opus")
 EXTENSIONS: dict[str, str] = {"wav": ".wav", "mp3": ".mp3", "flac": ".flac", "ogg": ".ogg",
                               "opus": ".opus"}

@@ -33,94 +33,30 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pedalboard
 from pedalboard._pedalboard import Pedalboard
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ariaforge.audio.errors import BadInputError
-from ariaforge.audio.loudness import (
-    Audio,
-    Floats,
-    apply_gain,
-    as_stereo,
-    db_to_gain,
-    normalize_stereo,
-    true_peak_limit,
+from ariaforge.audio.loudness.gain import Audio, Floats, apply_gain, as_stereo, db_to_gain
+from ariaforge.audio.loudness.limiter import true_peak_limit
+from ariaforge.audio.loudness.normalize import normalize_stereo
+from ariaforge.audio.options import (
+    CompressorEffect,
+    EqEffect,
+    MasterSettings,
+    MixSettings,
+    ReverbEffect,
+    TrackMix,
+    audible_tracks,
+    streamable,
 )
-from ariaforge.music.score import ID_PATTERN, Score, Track
+from ariaforge.music.score import Score
 
 REVERB_TAIL_S = 3.0
 SILENCE_PEAK = 1e-5
-MAX_EFFECTS = 8
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-
-class EqEffect(_Strict):
-    """Low shelf + high shelf, and a peak band when `peak_hz` is set. Frequencies above
-    0.45 x the sample rate are lowered to it."""
-
-    type: Literal["eq"] = "eq"
-    low_shelf_hz: float = Field(default=100.0, ge=20.0, le=2000.0)
-    low_shelf_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
-    high_shelf_hz: float = Field(default=8000.0, ge=1000.0, le=20000.0)
-    high_shelf_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
-    peak_hz: float | None = Field(default=None, ge=20.0, le=20000.0)
-    peak_gain_db: float = Field(default=0.0, ge=-24.0, le=24.0)
-    peak_q: float = Field(default=1.0, ge=0.1, le=18.0)
-
-
-class CompressorEffect(_Strict):
-    type: Literal["compressor"] = "compressor"
-    threshold_db: float = Field(default=-18.0, ge=-60.0, le=0.0)
-    ratio: float = Field(default=4.0, ge=1.0, le=20.0)
-    attack_ms: float = Field(default=10.0, ge=0.1, le=500.0)
-    release_ms: float = Field(default=100.0, ge=1.0, le=5000.0)
-    makeup_gain_db: float = Field(default=0.0, ge=0.0, le=24.0)
-
-
-class ReverbEffect(_Strict):
-    type: Literal["reverb"] = "reverb"
-    room_size: float = Field(default=0.5, ge=0.0, le=1.0)
-    damping: float = Field(default=0.5, ge=0.0, le=1.0)
-    wet_level: float = Field(default=0.25, ge=0.0, le=1.0)
-    dry_level: float = Field(default=1.0, ge=0.0, le=1.0, description="1.0 = unity")
-    width: float = Field(default=1.0, ge=0.0, le=1.0)
-
-
-Effect = Annotated[EqEffect | CompressorEffect | ReverbEffect, Field(discriminator="type")]
-
-
-class TrackMix(_Strict):
-    gain_db: float = Field(default=0.0, ge=-60.0, le=12.0, description="trim before effects")
-    fx: list[Effect] = Field(default_factory=list, max_length=MAX_EFFECTS)
-
-
-class MasterSettings(_Strict):
-    gain_db: float = Field(default=0.0, ge=-24.0, le=12.0)
-    limiter: bool = True
-    ceiling_dbtp: float = Field(default=-1.0, ge=-6.0, le=-0.1)
-
-
-class MixSettings(_Strict):
-    """The mix of one score. `tracks` is keyed by track id; tracks without an entry get
-    `TrackMix()` (no trim, no effects)."""
-
-    master: MasterSettings = Field(default_factory=MasterSettings)
-    tracks: dict[Annotated[str, Field(pattern=ID_PATTERN)], TrackMix] = Field(
-        default_factory=dict)
-
-    @model_validator(mode="after")
-    def _bounded(self) -> MixSettings:
-        if len(self.tracks) > 64:
-            raise ValueError("at most 64 tracks")
-        return self
 
 
 def volume_db(volume: int) -> float:
@@ -136,12 +72,6 @@ def pan_gains(pan: int) -> tuple[float, float]:
     x = pan / 64.0 if pan < 0 else pan / 63.0
     angle = (x + 1.0) * math.pi / 4.0
     return math.sqrt(2.0) * math.cos(angle), math.sqrt(2.0) * math.sin(angle)
-
-
-def audible_tracks(score: Score) -> list[Track]:
-    """Tracks that are heard under the mute/solo rules."""
-    soloed = any(track.solo for track in score.tracks)
-    return [t for t in score.tracks if not t.mute and (t.solo or not soloed)]
 
 
 def _plugin(effect: EqEffect | CompressorEffect | ReverbEffect,
@@ -233,11 +163,6 @@ def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: Mi
     if extended > length:
         processed = _trim_tail(processed, length)
     return processed
-
-
-def streamable(score: Score, settings: MixSettings) -> bool:
-    """Whether `StemMixer` can mix this score: no heard track has effects."""
-    return not any(settings.tracks.get(t.id, TrackMix()).fx for t in audible_tracks(score))
 
 
 class StemMixer:
@@ -347,7 +272,7 @@ def master_chain_with_power(bus: npt.ArrayLike, sample_rate: int, master: Master
                             power_of: Callable[[], Floats] | None = None,
                             in_place: bool = False) -> Mastered:
     """`master_chain`; `power_of()` returns the K-weighted power of the bus after the
-    master gain, when the caller has it (see `loudness.PowerStream`). With `in_place`,
+    master gain, when the caller has it (see `loudness.meter.PowerStream`). With `in_place`,
     a float32 (frames, 2) bus may be overwritten by the result (saving a copy)."""
     data = as_stereo(bus)
     own = in_place and data is bus

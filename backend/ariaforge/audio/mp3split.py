@@ -1,7 +1,8 @@
 """Encoding one MP3 in several LAME processes at once, joined into one stream.
 
-LAME is single-threaded, and on a long mix it is the slowest stage of a render. The
-input is cut into consecutive parts on MP3 frame boundaries (1152 samples); every part
+LAME is single-threaded, and on a long mix it is the slowest stage of a render (why this
+is worth its size, measured against one process per file: ADR 17). The input is cut
+into consecutive parts on MP3 frame boundaries (1152 samples); every part
 but the first starts `PREROLL` frames early, and every part but the last runs on past
 its end, so that around each join both neighbours encode the same frames from the same
 input with an encoder that has settled. Each part is a complete FFmpeg/LAME file; the

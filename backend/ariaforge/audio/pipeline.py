@@ -50,36 +50,24 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ariaforge.audio.encode import (
-    EXTENSIONS,
-    AudioFormat,
-    Quality,
-    check_encoder,
-    encode,
-    ffmpeg_path,
-)
+from ariaforge.audio.encode import EXTENSIONS, check_encoder, encode, ffmpeg_path
 from ariaforge.audio.errors import BadInputError, BadScoreError
-from ariaforge.audio.loudness import Audio, PowerStream, apply_gain, true_peak_dbtp
-from ariaforge.audio.mix import (
+from ariaforge.audio.loudness.gain import Audio, apply_gain
+from ariaforge.audio.loudness.meter import PowerStream
+from ariaforge.audio.loudness.true_peak import true_peak_dbtp
+from ariaforge.audio.mix import StemMixer, master_chain_with_power, process_stems, sum_stems
+from ariaforge.audio.options import (
+    AudioFormat,
     MixSettings,
-    StemMixer,
+    RenderOptions,
     audible_tracks,
-    master_chain_with_power,
-    process_stems,
     streamable,
-    sum_stems,
 )
 from ariaforge.audio.quality import QualityReport, analyze
 from ariaforge.audio.soundfont import SoundFontPath, load_soundfont
-from ariaforge.audio.synth import (
-    DEFAULT_TAIL_SECONDS,
-    body_frames,
-    render_stems,
-    render_stems_stepped,
-    resolve_span,
-)
+from ariaforge.audio.synth import body_frames, render_stems, render_stems_stepped, resolve_span
 from ariaforge.music.score import Score
 
 PIPELINE_VERSION = "1"
@@ -88,35 +76,6 @@ STEP_SECONDS = 30.0  # synth steps between which a mix without effects is mixed
 Progress = Callable[[float, str, str], None]
 
 _SYNTH, _MIX, _LOUDNESS, _ENCODE = (0.0, 60.0), (60.0, 75.0), (75.0, 85.0), (85.0, 100.0)
-
-
-class RenderOptions(BaseModel):
-    """What to render. Bars are 1-based and inclusive: start_bar=3, end_bar=4 renders
-    bars 3 and 4 (plus the release tail). `target_lufs=None` skips loudness
-    normalisation (the master gain and limiter still apply)."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-    format: AudioFormat = "wav"
-    sample_rate: Literal[44100, 48000] = 44100
-    bit_depth: Literal[16, 24] = 16
-    quality: Quality = "high"
-    target_lufs: float | None = Field(default=-14.0, ge=-36.0, le=-6.0)
-    include_stems: bool = False
-    start_bar: int | None = Field(default=None, ge=1)
-    end_bar: int | None = Field(default=None, ge=1)
-    tail_seconds: float = Field(default=DEFAULT_TAIL_SECONDS, ge=0.0, le=10.0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RenderOptions:
-        if self.start_bar is not None and self.end_bar is not None and (
-                self.end_bar < self.start_bar):
-            raise ValueError("end_bar must not come before start_bar")
-        return self
-
-    @property
-    def render_rate(self) -> int:
-        return 48000 if self.format == "opus" else self.sample_rate
 
 
 class RenderedFile(BaseModel):
@@ -309,7 +268,7 @@ def render_score(
 class _Streamer:
     """For a mix without effects: mixes the stems as the synth finishes them (a
     `StemConsumer`) and feeds the bus to a background loudness meter when normalising
-    (the filters run while the synth goes on; see `loudness.PowerStream`). The bus and
+    (the filters run while the synth goes on; see `loudness.meter.PowerStream`). The bus and
     its power are exactly those of mixing and measuring afterwards."""
 
     def __init__(self, score: Score, settings: MixSettings, options: RenderOptions) -> None:

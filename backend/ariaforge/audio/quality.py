@@ -2,8 +2,8 @@
 
 Measures (on float audio, before any lossy encoding):
 
-* integrated_lufs, loudness_range_lu: BS.1770-4 / EBU Tech 3342 (see `loudness`); None
-  when undefined (silence; LRA also for audio under 3 s).
+* integrated_lufs, loudness_range_lu: BS.1770-4 / EBU Tech 3342 (see `loudness.meter`);
+  None when undefined (silence; LRA also for audio under 3 s).
 * true_peak_dbtp (4x oversampled) and sample_peak_dbfs; None for digital silence.
 * clipped_samples: samples beyond full scale (|x| > 1, which integer formats clip) plus
   samples in flat runs of 3 or more consecutive samples at |x| >= 0.999 (a waveform
@@ -34,13 +34,9 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from ariaforge.audio.loudness import (
-    as_stereo,
-    gain_to_db,
-    loudness_of_power,
-    true_peak_dbtp,
-    weighted_power,
-)
+from ariaforge.audio.loudness.gain import as_stereo, gain_to_db
+from ariaforge.audio.loudness.meter import loudness_of_power, weighted_power
+from ariaforge.audio.loudness.true_peak import true_peak_dbtp
 
 SILENT_PEAK_DBFS = -90.0
 SILENCE_THRESHOLD_DBFS = -60.0
@@ -122,7 +118,7 @@ def analyze(audio: npt.ArrayLike, sample_rate: int, *, target_lufs: float | None
             true_peak: float | None = None) -> QualityReport:
     """The quality report of (frames, 2) float audio (see the module notes). Callers
     that already measured this audio may pass its K-weighted `power`
-    (`loudness.weighted_power`) and `true_peak` (dBTP) to save the work."""
+    (`loudness.meter.weighted_power`) and `true_peak` (dBTP) to save the work."""
     data = as_stereo(audio)
     frames = len(data)
     duration = frames / sample_rate

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ariaforge.audio.errors import BadInputError, BadScoreError
+from ariaforge.audio.options import DEFAULT_TAIL_SECONDS, score_end_tick
 from ariaforge.audio.soundfont import DRUM_BANK, LoadedSoundFont, SoundFontPath, load_soundfont
 from ariaforge.music.score import PPQ, Note, Score, Track
 
@@ -44,7 +45,6 @@ SynthProgress = Callable[[float], None]
 DRUM_CHANNEL = 9
 PITCHED_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
 SYNTH_GAIN_DB = -6.0
-DEFAULT_TAIL_SECONDS = 2.0
 MAX_TAIL_SECONDS = 30.0
 SILENCE_PEAK = 1e-5  # -100 dBFS
 TAIL_BLOCK = 1024
@@ -72,11 +72,6 @@ def tick_to_seconds(score: Score) -> Callable[[npt.NDArray[np.int64]], npt.NDArr
         return result
 
     return convert
-
-
-def score_end_tick(score: Score) -> int:
-    """The end of the piece: its last bar or its last note-off, whichever is later."""
-    return max([score.end_tick, *(note.end for _, note in score.all_notes())])
 
 
 def resolve_span(score: Score, start_tick: int = 0, end_tick: int | None = None) -> tuple[int, int]:

@@ -1,4 +1,7 @@
-"""`CurrentUser`: the account behind the request's bearer access token."""
+"""`CurrentUser`: the account behind the request's bearer access token.
+
+`verified_claims` and `active_user` are the token check itself, shared with the session
+WebSocket (`sessions.websocket`), which gets its token another way."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.auth import revocation, tokens
 from ariaforge.auth.repository import UserRepository
@@ -38,21 +43,31 @@ async def get_access_claims(
 ) -> TokenClaims:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("a bearer access token is required")
-    claims = tokens.decode(request.app.state.secret_key, credentials.credentials,
-                           TokenType.ACCESS)
-    if await revocation.is_revoked(redis, claims):
-        raise AuthenticationFailed("token revoked")
-    return claims
+    return await verified_claims(redis, request.app.state.secret_key, credentials.credentials)
 
 
 AccessClaims = Annotated[TokenClaims, Depends(get_access_claims)]
 
 
 async def get_current_user(claims: AccessClaims, session: SessionDep) -> User:
+    return await active_user(session, claims)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def verified_claims(redis: Redis, secret_key: str, token: str) -> TokenClaims:
+    """The claims of an access token that is genuine, unexpired and not revoked; raises
+    AuthenticationFailed (or the token's own error) otherwise."""
+    claims = tokens.decode(secret_key, token, TokenType.ACCESS)
+    if await revocation.is_revoked(redis, claims):
+        raise AuthenticationFailed("token revoked")
+    return claims
+
+
+async def active_user(session: AsyncSession, claims: TokenClaims) -> User:
+    """The account the claims name, if it still exists and is enabled."""
     user = await UserRepository(session).by_id(claims.user_id)
     if user is None or not user.is_active:
         raise AuthenticationFailed("account not found or disabled")
     return user
-
-
-CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -4,9 +4,9 @@ import uuid
 
 from fastapi import APIRouter
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.jobs import service
 from ariaforge.jobs.schemas import JobOut
 

@@ -21,6 +21,7 @@ import os
 import random
 import socket
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,7 +50,6 @@ from ariaforge.queue.stream import (
     send,
     send_later,
 )
-from ariaforge.tasks import all_handlers
 
 logger = logging.getLogger(__name__)
 SWEEP_EVERY_S = 10.0
@@ -77,15 +77,17 @@ def create_worker_redis(url: str, config: WorkerConfig) -> Redis:
 
 
 class Worker:
+    """Runs the `handlers` it is given, by job kind (the entry point passes every kind the
+    product has: `ariaforge.tasks.all_handlers()`); a job of any other kind fails."""
+
     def __init__(self, redis: Redis, sessionmaker: async_sessionmaker[AsyncSession], *,
-                 config: WorkerConfig | None = None, name: str | None = None,
-                 handlers: dict[str, Handler] | None = None,
-                 settings: Settings | None = None) -> None:
+                 handlers: Mapping[str, Handler], config: WorkerConfig | None = None,
+                 name: str | None = None, settings: Settings | None = None) -> None:
         self.redis = redis
         self.sessionmaker = sessionmaker
         self.config = config or WorkerConfig()
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self.handlers = handlers if handlers is not None else all_handlers()
+        self.handlers = dict(handlers)
         self.settings = settings or get_settings()
         self._stopping = asyncio.Event()
         self._last_sweep = 0.0
@@ -249,9 +251,12 @@ class Worker:
 
     async def _run(self, job: Job, entry_id: str) -> None:
         handler = self.handlers.get(job.kind)
+        # The floor is the progress an earlier attempt stored: a retry that starts over
+        # reports nothing lower, whichever handler runs.
         ctx = JobContext(job_id=job.id, kind=job.kind, payload=job.payload,
                          attempt=job.attempts, sessionmaker=self.sessionmaker,
-                         redis=self.redis, settings=self.settings)
+                         redis=self.redis, settings=self.settings,
+                         progress_floor=float(job.progress or 0.0))
         await self._publish(job.id, JobStatus.RUNNING, stage="starting")
         if handler is None:
             await self._finish(job, JobStatus.FAILED, error=f"no handler for {job.kind!r}")

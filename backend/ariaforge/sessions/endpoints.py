@@ -4,10 +4,10 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.redis import RedisDep
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.sessions import service
 from ariaforge.sessions.schemas import SessionCreate, SessionOut
 

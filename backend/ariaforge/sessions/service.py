@@ -7,7 +7,6 @@ import uuid
 from typing import Final
 
 from redis.asyncio import Redis
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.composer.operations import NEEDS_MELODY, Operation, melody_track_index
@@ -18,6 +17,7 @@ from ariaforge.music.score import Score
 from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
+from ariaforge.sessions.repository import CompositionSessionRepository
 from ariaforge.sessions.schemas import SessionCreate, SessionOut
 
 __all__ = ["COMPOSE_JOB", "cancel_session", "create_session", "list_sessions",
@@ -41,8 +41,7 @@ async def create_session(session: AsyncSession, redis: Redis, user: User,
                              operation=body.operation.value, prompt=body.prompt,
                              request=body.model_dump(mode="json", exclude_none=True),
                              base_revision=base_revision)
-    session.add(row)
-    await session.flush()
+    await CompositionSessionRepository(session).add(row)
     job = await submit(session, redis, COMPOSE_JOB, {"session_id": str(row.id)},
                        project_id=project_id, created_by=user.id, max_attempts=max_attempts)
     row.job_id = job.id
@@ -75,25 +74,21 @@ def _check_operation(body: SessionCreate, score: Score) -> None:
 
 async def visible_session(session: AsyncSession, user: User, session_id: uuid.UUID, *,
                           write: bool = False) -> tuple[CompositionSession, Job | None]:
-    row = await session.get(CompositionSession, session_id)
+    sessions = CompositionSessionRepository(session)
+    row = await sessions.get(session_id)
     if row is None:
         raise NotFound("session not found")
     try:
         await authorize(session, row.project_id, user, WRITERS if write else None)
     except NotFound:
         raise NotFound("session not found") from None
-    job = await session.get(Job, row.job_id) if row.job_id else None
-    return row, job
+    return row, await sessions.job(row)
 
 
 async def list_sessions(session: AsyncSession, user: User, project_id: uuid.UUID
                         ) -> list[tuple[CompositionSession, Job | None]]:
     await authorize(session, project_id, user)
-    rows = await session.execute(
-        select(CompositionSession, Job).outerjoin(Job, Job.id == CompositionSession.job_id)
-        .where(CompositionSession.project_id == project_id)
-        .order_by(CompositionSession.created_at.desc()).limit(MAX_LISTED))
-    return [(row, job) for row, job in rows.all()]
+    return await CompositionSessionRepository(session).of_project(project_id, MAX_LISTED)
 
 
 async def cancel_session(session: AsyncSession, user: User,

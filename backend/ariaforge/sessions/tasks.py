@@ -10,9 +10,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ariaforge.auth.repository import UserRepository
 from ariaforge.composer.graph import ComposeContext, ProgressEvent, build_graph
 from ariaforge.composer.llm import brief_reader_from_env
 from ariaforge.composer.operations import OperationError
@@ -22,23 +22,24 @@ from ariaforge.core.db import run_after_commit
 from ariaforge.core.errors import AppError, Conflict
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
 from ariaforge.exports.service import PREVIEW_JOB
-from ariaforge.models import CompositionSession, JobStatus, ScoreVersion, User, VersionReason
+from ariaforge.models import CompositionSession, JobStatus, VersionReason
 from ariaforge.music.score import Score
 from ariaforge.queue import events
 from ariaforge.queue.errors import JobCancelled, PermanentJobError
-from ariaforge.queue.registry import JobContext, handler, payload_id
+from ariaforge.queue.registry import Handler, JobContext, payload_id
 from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
+from ariaforge.scores.repository import ScoreRepository
+from ariaforge.sessions.repository import CompositionSessionRepository
 from ariaforge.sessions.service import COMPOSE_JOB
 
 logger = logging.getLogger(__name__)
 
 
-@handler(COMPOSE_JOB)
 async def run_session(ctx: JobContext) -> dict[str, Any]:
     session_id = payload_id(ctx, "session_id", "session")
     async with ctx.sessionmaker() as db:
-        row = await db.get(CompositionSession, session_id)
+        row = await CompositionSessionRepository(db).get(session_id)
         if row is None:
             raise PermanentJobError("the session was deleted")
         initial = await _initial_state(db, row)
@@ -68,18 +69,11 @@ async def _run(graph: Any, initial: ComposeState, config: Any,
 async def _initial_state(db: AsyncSession, row: CompositionSession) -> ComposeState:
     base = None
     if row.base_revision is not None:
-        version = await db.scalar(select(ScoreVersion).where(
-            ScoreVersion.project_id == row.project_id,
-            ScoreVersion.number == row.base_revision))
-        if version is None:
+        found = await ScoreRepository(db).version(row.project_id, row.base_revision)
+        if found is None:
             raise PermanentJobError("the score version the session started from is gone")
-        base = version.data
-    previous = await db.scalar(
-        select(CompositionSession.brief).where(
-            CompositionSession.project_id == row.project_id,
-            CompositionSession.id != row.id, CompositionSession.brief.is_not(None),
-            CompositionSession.result_version.is_not(None))
-        .order_by(CompositionSession.created_at.desc()).limit(1))
+        base = found[0].data
+    previous = await CompositionSessionRepository(db).previous_brief(row)
     return {"prompt": row.prompt, "request": dict(row.request), "base": base,
             "previous_brief": previous}
 
@@ -101,7 +95,7 @@ def _publisher(ctx: JobContext) -> Any:
 def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
     async def persist(score: Score, state: ComposeState) -> int | None:
         async with ctx.sessionmaker() as db:
-            row = await db.get(CompositionSession, session_id, with_for_update=True)
+            row = await CompositionSessionRepository(db).get(session_id, for_update=True)
             if row is None:
                 raise PermanentJobError("the session was deleted")
             if row.result_version is not None:  # a resumed run: stored before the crash
@@ -116,7 +110,7 @@ def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
 
 async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, score: Score,
                  state: ComposeState) -> int:
-    user = await db.get(User, row.created_by) if row.created_by else None
+    user = await UserRepository(db).by_id(row.created_by) if row.created_by else None
     if user is None or not user.is_active:
         raise PermanentJobError("the account that started the session is gone")
     brief = state.get("brief") or {}
@@ -142,3 +136,6 @@ async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, sco
 def _database_url(maker: async_sessionmaker[AsyncSession]) -> str:
     engine = maker.kw["bind"]
     return str(engine.url.render_as_string(hide_password=False))
+
+
+TASKS: dict[str, Handler] = {COMPOSE_JOB: run_session}

@@ -20,11 +20,9 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ariaforge.api import API_PREFIX
-from ariaforge.auth import revocation, tokens
-from ariaforge.auth.repository import UserRepository
-from ariaforge.auth.tokens import TokenType
+from ariaforge.auth.deps import active_user, verified_claims
 from ariaforge.core.errors import AppError, ErrorCode
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.models import User
 from ariaforge.queue import events
 from ariaforge.sessions import service
@@ -146,17 +144,14 @@ async def _authenticate(websocket: WebSocket,
     if not isinstance(token, str) or not 0 < len(token) <= 4096:
         raise _Refused(ErrorCode.AUTHENTICATION_ERROR,
                        'send {"type": "auth", "token": ...} or an Authorization header first')
+    # The same check as HTTP requests', its refusals sent as the socket's error message.
     try:
-        claims = tokens.decode(websocket.app.state.secret_key, token, TokenType.ACCESS)
-        if await revocation.is_revoked(websocket.app.state.redis, claims):
-            raise _Refused(ErrorCode.AUTHENTICATION_ERROR, "token revoked")
+        claims = await verified_claims(websocket.app.state.redis,
+                                       websocket.app.state.secret_key, token)
         async with maker() as db:
-            user = await UserRepository(db).by_id(claims.user_id)
+            return await active_user(db, claims)
     except AppError as error:
         raise _Refused(error.code, error.message) from None
-    if user is None or not user.is_active:
-        raise _Refused(ErrorCode.AUTHENTICATION_ERROR, "account not found or disabled")
-    return user
 
 
 async def _session(maker: async_sessionmaker[AsyncSession], user: User,

@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from ariaforge.audio import render_stems
+from ariaforge.audio.synth import render_stems
 from ariaforge.music.score import Score
 from tests.audio import scores
 

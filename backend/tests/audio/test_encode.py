@@ -11,16 +11,18 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from ariaforge.audio import EncodeError, decode, encode, probe
 from ariaforge.audio.encode import (
     _MP3_Q,
     ENCODERS,
-    AudioFormat,
-    Quality,
     available_encoders,
+    decode,
     duration_tolerance_s,
+    encode,
     ffmpeg_path,
+    probe,
 )
+from ariaforge.audio.errors import EncodeError
+from ariaforge.audio.options import AudioFormat, Quality
 
 SECONDS = 1.5
 

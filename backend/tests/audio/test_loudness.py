@@ -9,23 +9,19 @@ import pyloudnorm
 import pytest
 from scipy import signal
 
-from ariaforge.audio import (
-    integrated_lufs,
-    normalize,
-    normalize_detailed,
-    render_stems,
-    true_peak_dbtp,
-    true_peak_limit,
-)
-from ariaforge.audio.loudness import (
+from ariaforge.audio.loudness.limiter import true_peak_limit
+from ariaforge.audio.loudness.meter import (
     PowerStream,
+    integrated_lufs,
     loudness_of_power,
     loudness_range_lu,
     loudness_range_of_power,
     lufs_of_power,
-    true_peak_envelope,
     weighted_power,
 )
+from ariaforge.audio.loudness.normalize import normalize, normalize_detailed
+from ariaforge.audio.loudness.true_peak import true_peak_dbtp, true_peak_envelope
+from ariaforge.audio.synth import render_stems
 from ariaforge.music.score import Score
 from tests.audio import scores
 
@@ -153,7 +149,7 @@ def awkward_signals() -> dict[str, Audio]:
 
 
 def test_true_peak_bound_holds_and_skipping_is_exact(loud: Audio) -> None:
-    from ariaforge.audio.loudness import _BLOCK, _peaks_and_bounds
+    from ariaforge.audio.loudness.true_peak import _BLOCK, _peaks_and_bounds
 
     for name, audio in {"loud": loud, **awkward_signals()}.items():
         exact = true_peak_envelope(audio, 0.0)  # every block interpolated
@@ -167,8 +163,11 @@ def test_true_peak_bound_holds_and_skipping_is_exact(loud: Audio) -> None:
             floor = float(exact.max()) * 10 ** (-below_db / 20)
             envelope = true_peak_envelope(audio, floor)
             wanted = exact >= floor
-            assert np.array_equal(envelope[wanted], exact[wanted]), name
-            assert np.all(envelope <= exact)
+            # A block may be interpolated in a run of another length than in `exact`, and
+            # some BLAS kernels (OpenBLAS on AVX-512) then round the last bit differently:
+            # equal up to float32 rounding, never a skipped block's sample peak.
+            assert np.allclose(envelope[wanted], exact[wanted], rtol=1e-6, atol=0), name
+            assert np.all(envelope <= exact * np.float32(1 + 1e-6)), name
         assert true_peak_dbtp(audio) == pytest.approx(20 * np.log10(exact.max()), abs=1e-6)
 
 

@@ -9,19 +9,22 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from ariaforge.audio import MixSettings, mix
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.mix import (
-    MasterSettings,
     StemMixer,
-    TrackMix,
-    audible_tracks,
     master_chain,
+    mix,
     pan_gains,
     process_stems,
-    streamable,
     sum_stems,
     volume_db,
+)
+from ariaforge.audio.options import (
+    MasterSettings,
+    MixSettings,
+    TrackMix,
+    audible_tracks,
+    streamable,
 )
 from ariaforge.music.score import Score
 from tests.audio.conftest import FAST_RATE, Stems, rms
@@ -80,7 +83,7 @@ def test_master_gain_scales_the_sum_exactly_without_limiter(simple_score: Score,
 
 def test_limiter_keeps_the_master_under_its_ceiling(simple_score: Score,
                                                     simple_stems: Stems) -> None:
-    from ariaforge.audio import true_peak_dbtp
+    from ariaforge.audio.loudness.true_peak import true_peak_dbtp
 
     loud = MasterSettings(gain_db=12, ceiling_dbtp=-2.0)
     out = master_chain(sum_stems(process_stems(simple_score, simple_stems, MixSettings(),

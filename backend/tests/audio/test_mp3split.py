@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import itertools
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from ariaforge.audio import decode, encode, mp3split, probe
-from ariaforge.audio.encode import Quality, ffmpeg_path
+from ariaforge.audio import encode as encode_module
+from ariaforge.audio import mp3split
+from ariaforge.audio.encode import decode, encode, ffmpeg_path, probe
+from ariaforge.audio.options import Quality
 
-ENCODE = sys.modules["ariaforge.audio.encode"]  # the package exports `encode` as a function
 SECONDS = 24.0
 Audio = npt.NDArray[np.float32]
 
@@ -37,7 +37,7 @@ def music_like(rate: int, seconds: float = SECONDS) -> Audio:
 
 
 def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ENCODE, "MP3_SPLIT_S", float("inf"))
+    monkeypatch.setattr(encode_module, "MP3_SPLIT_S", float("inf"))
 
 
 @pytest.mark.parametrize(("rate", "quality"), [(44100, "high"), (48000, "low"),

@@ -12,18 +12,10 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from ariaforge.audio import (
-    BadScoreError,
-    MixSettings,
-    RenderOptions,
-    decode,
-    probe,
-    render_cache_key,
-    render_score,
-)
-from ariaforge.audio.encode import ffmpeg_path
-from ariaforge.audio.errors import BadInputError
-from ariaforge.audio.mix import MasterSettings
+from ariaforge.audio.encode import decode, ffmpeg_path, probe
+from ariaforge.audio.errors import BadInputError, BadScoreError
+from ariaforge.audio.options import MasterSettings, MixSettings, RenderOptions
+from ariaforge.audio.pipeline import render_cache_key, render_score
 from ariaforge.music.score import Score, Track
 from tests.audio import scores
 

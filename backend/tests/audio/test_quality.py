@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ariaforge.audio import QualityReport, analyze
+from ariaforge.audio.quality import QualityReport, analyze
 
 RATE = 48000
 

@@ -9,10 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ariaforge.audio import BadScoreError, RenderError, SoundFontError, render_stems
-from ariaforge.audio.errors import BadInputError
+from ariaforge.audio.errors import BadInputError, BadScoreError, RenderError, SoundFontError
 from ariaforge.audio.soundfont import default_soundfont_path, load_soundfont
-from ariaforge.audio.synth import body_frames, render_stems_stepped, tick_to_seconds
+from ariaforge.audio.synth import (
+    body_frames,
+    render_stems,
+    render_stems_stepped,
+    tick_to_seconds,
+)
 from ariaforge.music.score import Note, Score, TempoChange, Track
 from tests.audio import scores
 from tests.audio.conftest import FAST_RATE, Stems, rms

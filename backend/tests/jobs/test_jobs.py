@@ -25,14 +25,17 @@ from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
 from ariaforge.models import Job
 from ariaforge.queue import events
 from ariaforge.queue.errors import PermanentJobError
-from ariaforge.queue.registry import HANDLERS, JobContext, with_progress_floor
+from ariaforge.queue.registry import JobContext
 from ariaforge.queue.stream import DEAD_LETTER_STREAM, JOBS_STREAM, pending_count, submit
 from ariaforge.queue.worker import Worker, WorkerConfig
+from ariaforge.tasks import all_handlers
 from tests.conftest import assert_error, new_user
+from tests.jobs.tasks import DONE_SET, TASKS
 
 FAST = WorkerConfig(visibility_timeout_s=1.0, heartbeat_s=0.2, block_s=0.2, retry_base_s=0.0,
                     progress_every_s=0.05)
 WAIT_LIMIT_S = 60.0
+BACKEND = Path(__file__).resolve().parents[2]  # where `tests` is importable from
 
 
 @pytest.fixture
@@ -106,7 +109,7 @@ async def test_a_job_runs_reports_progress_and_succeeds(
 
     listener = asyncio.create_task(listen())
     await asyncio.sleep(0.1)
-    worker = Worker(redis, sessions, config=FAST)
+    worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     assert await worker.run_once(block_s=1) == 1
     await asyncio.wait_for(listener, WAIT_LIMIT_S)
     job = await load(sessions, job_id)
@@ -126,7 +129,7 @@ async def test_transient_failures_retry_then_go_to_the_dead_letter_stream(
         calls.append(ctx.attempt)
         raise ConnectionResetError("the render farm hung up")
 
-    worker = Worker(redis, sessions, config=FAST, handlers={"flaky": flaky})
+    worker = Worker(redis, sessions, handlers={"flaky": flaky}, config=FAST)
     job_id = await new_job(sessions, redis, "flaky", max_attempts=3)
     await drain(worker)
     job = await load(sessions, job_id)
@@ -168,8 +171,8 @@ async def test_progress_never_goes_backwards_across_retries(
             seen.append(event)
 
     listener = asyncio.create_task(listen())
-    worker = Worker(redis, sessions, config=FAST,
-                    handlers={"regress": with_progress_floor(regress)})
+    # The handler applies no floor of its own: the worker gives it the stored progress.
+    worker = Worker(redis, sessions, handlers={"regress": regress}, config=FAST)
     await until(lambda: _drained(worker, sessions, job_id), "the job to finish")
     await asyncio.wait_for(listener, WAIT_LIMIT_S)
     job = await load(sessions, job_id)
@@ -213,7 +216,7 @@ async def test_published_progress_is_monotonic_whoever_publishes(redis: Redis) -
 
 async def test_permanent_errors_fail_at_once_with_the_message(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
-    worker = Worker(redis, sessions, config=FAST)
+    worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     job_id = await new_job(sessions, redis, "diagnostics.sleep", {"seconds": "forever"})
     await drain(worker, 3)
     job = await load(sessions, job_id)
@@ -229,13 +232,13 @@ async def test_a_worker_recovers_a_job_left_by_a_dead_worker(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
     job_id = await new_job(sessions, redis, "echo", {"n": 1})
     # The first worker reads the entry and takes the lease, then "dies" before finishing.
-    doomed = Worker(redis, sessions, config=FAST, name="doomed")
+    doomed = Worker(redis, sessions, handlers=TASKS, config=FAST, name="doomed")
     from ariaforge.queue.stream import CONSUMER_GROUP, ensure_group
 
     await ensure_group(redis)
     await redis.xreadgroup(CONSUMER_GROUP, doomed.name, {JOBS_STREAM: ">"}, count=1)
     assert await doomed._claim(job_id) is not None
-    survivor = Worker(redis, sessions, config=FAST, name="survivor")
+    survivor = Worker(redis, sessions, handlers=TASKS, config=FAST, name="survivor")
     assert await survivor.reclaim() == 0  # not idle long enough yet: the lease is alive
     await asyncio.sleep(FAST.visibility_timeout_s + 0.3)
     assert await survivor.reclaim() == 1
@@ -246,8 +249,8 @@ async def test_a_worker_recovers_a_job_left_by_a_dead_worker(
 async def test_a_long_job_is_not_taken_from_a_live_worker(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
     job_id = await new_job(sessions, redis, "diagnostics.sleep", {"seconds": 2.5})
-    busy = Worker(redis, sessions, config=FAST, name="busy")
-    other = Worker(redis, sessions, config=FAST, name="other")
+    busy = Worker(redis, sessions, handlers=TASKS, config=FAST, name="busy")
+    other = Worker(redis, sessions, handlers=TASKS, config=FAST, name="other")
     running = asyncio.create_task(busy.run_once(block_s=1))
     await until(lambda: _status_is(sessions, job_id, "running"), "the job to start")
     for _ in range(4):  # well past the 1 s visibility timeout, heartbeats keep it alive
@@ -268,7 +271,8 @@ async def test_a_consumer_survives_idle_periods_longer_than_its_timeouts(
     assert settings.redis_url
     # The trap: a socket timeout shorter than the blocking read.
     fragile = Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=0.3)
-    worker = Worker(fragile, sessions, config=WorkerConfig(block_s=1.0, heartbeat_s=0.2))
+    worker = Worker(fragile, sessions, handlers=TASKS,
+                    config=WorkerConfig(block_s=1.0, heartbeat_s=0.2))
     loop = asyncio.create_task(worker.run())
     try:
         await asyncio.sleep(2.5)  # idle for several socket timeouts
@@ -288,7 +292,7 @@ async def test_jobs_never_sent_are_swept_onto_the_stream(
         job.created_at = job.created_at.replace(year=2020)
         await session.commit()
     assert await redis.xlen(JOBS_STREAM) == 0
-    worker = Worker(redis, sessions, config=FAST)
+    worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     await worker.sweep()
     assert await redis.xlen(JOBS_STREAM) == 1
     await drain(worker, 2)
@@ -298,7 +302,7 @@ async def test_jobs_never_sent_are_swept_onto_the_stream(
 async def test_a_running_job_whose_entry_redis_lost_is_not_stuck_forever(
         sessions: async_sessionmaker[AsyncSession], redis: Redis) -> None:
     job_id = await new_job(sessions, redis, "echo", {})
-    dead = Worker(redis, sessions, config=FAST, name="dead")
+    dead = Worker(redis, sessions, handlers=TASKS, config=FAST, name="dead")
     assert await dead._claim(job_id) is not None  # running, lease held by a dead worker
     await redis.flushdb()  # ...and Redis forgot everything
     async with sessions() as session:
@@ -306,7 +310,7 @@ async def test_a_running_job_whose_entry_redis_lost_is_not_stuck_forever(
         assert job is not None and job.lease_until is not None
         job.lease_until = job.lease_until.replace(year=2020)
         await session.commit()
-    survivor = Worker(redis, sessions, config=FAST, name="survivor")
+    survivor = Worker(redis, sessions, handlers=TASKS, config=FAST, name="survivor")
     await survivor.sweep()
     await drain(survivor, 3)
     job = await load(sessions, job_id)
@@ -327,7 +331,7 @@ async def test_a_queued_job_whose_entry_redis_lost_is_sent_again(
         job.enqueued_at = job.enqueued_at.replace(year=2020)
         await session.commit()
     # A long visibility timeout, so "recent" stays recent on a slow machine.
-    worker = Worker(redis, sessions, config=WorkerConfig(
+    worker = Worker(redis, sessions, handlers=TASKS, config=WorkerConfig(
         visibility_timeout_s=60.0, heartbeat_s=0.2, block_s=0.2, progress_every_s=0.05))
     await worker.sweep()
     assert await redis.xlen(JOBS_STREAM) == 1
@@ -341,7 +345,7 @@ async def test_queue_size_metric_counts_pending_work(
     for _ in range(3):
         await new_job(sessions, redis, "echo")
     assert await pending_count(redis) == 3
-    worker = Worker(redis, sessions, config=FAST)
+    worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     await worker.run_once(block_s=0.1)
     assert AUDIO_QUEUE_SIZE._value.get() == 3  # measured before the turn's job ran
     await drain(worker, 4)
@@ -369,7 +373,7 @@ async def test_cancel_queued_and_running_jobs_through_the_api(
                  "NOT_FOUND")
     cancelled = await client.post(f"/api/v1/jobs/{queued.id}/cancel", headers=headers)
     assert cancelled.json()["status"] == "cancelled"
-    worker = Worker(redis, sessions, config=FAST)
+    worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     await worker.run_once(block_s=0.5)  # takes the cancelled one off the stream, skips it
     assert (await load(sessions, queued.id)).attempts == 0
 
@@ -396,7 +400,11 @@ async def test_sigkill_mid_job_then_another_worker_finishes_it_once(
     env = {**os.environ, "DATABASE_URL": settings.database_url,
            "REDIS_URL": settings.redis_url, "SECRET_KEY": "x" * 40,
            "ARIAFORGE_HOME": str(tmp_path), "JOB_VISIBILITY_TIMEOUT_S": "2",
-           "JOB_HEARTBEAT_S": "0.3", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+           "JOB_HEARTBEAT_S": "0.3", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+           # The diagnostic jobs are no product kind: the worker loads them by name.
+           "JOB_EXTRA_TASK_MODULES": "tests.jobs.tasks",
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(BACKEND),
+                                                       os.environ.get("PYTHONPATH"))))}
     workers = [_worker_process(env), _worker_process(env)]
     try:
         job_id = await new_job(sessions, redis, "diagnostics.sleep", {"seconds": 4})
@@ -409,7 +417,7 @@ async def test_sigkill_mid_job_then_another_worker_finishes_it_once(
         job = await load(sessions, job_id)
         assert job.attempts == 2
         assert job.worker != first.worker
-        assert await redis.smembers("ariaforge:diagnostics:done") == {str(job_id)}
+        assert await redis.smembers(DONE_SET) == {str(job_id)}
     finally:
         for process in workers:
             if process.poll() is None:
@@ -417,9 +425,18 @@ async def test_sigkill_mid_job_then_another_worker_finishes_it_once(
                 process.wait(timeout=30)
 
 
-def test_builtin_handlers_are_registered() -> None:
-    assert {"echo", "diagnostics.sleep"} <= HANDLERS.keys()
+def test_the_worker_entry_point_runs_product_kinds_and_named_extras_only() -> None:
+    product = {"export.render", "preview.render", "exports.expire", "compose.run"}
+    assert all_handlers().keys() == product
+    assert all_handlers(["tests.jobs.tasks"]).keys() == product | TASKS.keys()
+    with pytest.raises(ValueError, match="two handlers for the job kind 'echo'"):
+        all_handlers(["tests.jobs.tasks", "tests.jobs.tasks"])
+    with pytest.raises(ModuleNotFoundError):
+        all_handlers(["tests.jobs.no_such_tasks"])
+
+
+def test_the_sleep_job_refuses_bad_input() -> None:
     with pytest.raises(PermanentJobError):
-        asyncio.run(HANDLERS["diagnostics.sleep"](JobContext(
+        asyncio.run(TASKS["diagnostics.sleep"](JobContext(
             job_id=uuid.uuid4(), kind="diagnostics.sleep", payload={"seconds": -1}, attempt=1,
             sessionmaker=cast(Any, None), redis=cast(Any, None))))
