@@ -61,9 +61,11 @@ $(WEB_INDEX): $(NODE_STAMP) $(WEB_SOURCES)
 	cd $(WEB) && $(NPM) run build
 	@touch $@
 
-# Type-check, unit tests, and the generated API client must match the API as it is now.
+# Type-check, lint (ESLint with the React hooks rules), unit and component tests, and the
+# generated API client must match the API as it is now.
 frontend-check: $(NODE_STAMP) api-client-check
 	cd $(WEB) && $(NPM) run typecheck
+	cd $(WEB) && $(NPM) run lint
 	cd $(WEB) && $(NPM) test
 
 api-client: install $(NODE_STAMP)

@@ -1,9 +1,8 @@
 /** Pure geometry for the piano roll, drum grid and arrangement lanes: ticks ↔ pixels,
  * pitches ↔ rows, meter-aware bars, grid snapping, note hit-testing and edit clamping.
  * Ticks are at PPQ 480, so a whole note is 1920 ticks and a bar of n/d is n*1920/d. */
+import { PPQ, WHOLE_NOTE } from "./ticks";
 
-export const PPQ = 480;
-export const WHOLE_NOTE = PPQ * 4;
 export const MIN_PITCH = 0;
 export const MAX_PITCH = 127;
 

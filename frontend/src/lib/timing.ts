@@ -2,7 +2,7 @@
  * bar starts, tempo changes at ticks (bpm in quarter notes per minute). Pure functions. */
 import type { Score } from "@/api/types";
 
-export const PPQ = 480;
+import { PPQ } from "./ticks";
 
 type Meter = { numerator?: number; denominator?: number };
 

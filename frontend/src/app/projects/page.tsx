@@ -1,5 +1,5 @@
 "use client";
-import { ProjectsPage } from "@/components/shell/ProjectsPage";
+import { ProjectsPage } from "@/features/projects/ProjectsPage";
 
 export default function Projects() {
   return <ProjectsPage />;

@@ -1,4 +1,4 @@
-import { AuthForm } from "@/components/shell/AuthForm";
+import { AuthForm } from "@/features/auth/AuthForm";
 
 export default function SignupPage() {
   return <AuthForm mode="signup" />;

@@ -3,8 +3,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
-import { WorkspaceRoute } from "./WorkspaceRoute";
-import styles from "./workspace.module.css";
+import { WorkspaceRoute } from "@/features/workspace/WorkspaceRoute";
+import styles from "@/features/workspace/workspace.module.css";
 
 export const metadata: Metadata = { title: "Workspace · AriaForge" };
 

@@ -2,62 +2,29 @@
 /** The arrangement: every track as a lane of small note blocks over a bar ruler with the
  * score's sections and chord symbols, and the playhead. Select a lane (click, or Enter on
  * it), rename a track, change its instrument, add and delete tracks. */
-import { useEffect, useMemo, useRef, useState, type FormEvent,
-         type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
-import { Modal } from "@/components/ui/Modal";
-import { barAt, barLayout, clamp, PPQ, scoreEnd, type Bar } from "@/lib/geometry";
-import { GM_FAMILIES, GM_PROGRAMS, programName } from "@/lib/gm";
-import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
+import { usePlayhead, useProject, useScore, useScoreEdits,
+         useSelection } from "@/features/workspace/state";
+import { barLayout, clamp, scoreEnd } from "@/lib/geometry";
+import { PPQ } from "@/lib/ticks";
+import { Modal } from "@/ui/Modal";
 
+import { AddTrackDialog } from "./AddTrackDialog";
+import { ArrangementRuler } from "./ArrangementRuler";
 import styles from "./ArrangementView.module.css";
-import { trackColour } from "./useNoteEditing";
+import { Lane } from "./Lane";
 
-type Role = NonNullable<Track["role"]>;
-const ROLES: { value: Role; label: string; program: number }[] = [
-  { value: "melody", label: "Melody", program: 73 },
-  { value: "chords", label: "Chords", program: 0 },
-  { value: "bass", label: "Bass", program: 33 },
-  { value: "drums", label: "Drums", program: 0 },
-  { value: "pad", label: "Pad", program: 89 },
-  { value: "other", label: "Other", program: 0 },
-];
 /** Zoom levels in pixels per quarter note. */
 const ZOOMS = [4, 6, 9, 12, 16, 22, 30];
 const DEFAULT_ZOOM = 3;
-const LANE = 46;
-const SECTION_ROW = 18;
-const BAR_ROW = 16;
-const CHORD_ROW = 18;
-const RULER = SECTION_ROW + BAR_ROW + CHORD_ROW;
-
-function roleLabel(role: Track["role"]): string {
-  return ROLES.find((r) => r.value === role)?.label ?? "Other";
-}
-
-export function instrumentLabel(track: Pick<Track, "is_drum" | "program">): string {
-  return track.is_drum ? "Drum kit" : programName(track.program ?? 0);
-}
-
-/** GM programs grouped by family, for a <select>. */
-export function ProgramOptions() {
-  return (
-    <>
-      {GM_FAMILIES.map((family, f) => (
-        <optgroup key={family} label={family}>
-          {GM_PROGRAMS.slice(f * 8, f * 8 + 8).map((name, i) => (
-            <option key={name} value={f * 8 + i}>{`${f * 8 + i + 1}. ${name}`}</option>
-          ))}
-        </optgroup>
-      ))}
-    </>
-  );
-}
 
 export function ArrangementView() {
-  const { score, canEdit, selectedTrackId, selectTrack, updateTrack, addTrack,
-          deleteTrack } = useWorkspace();
+  const { canEdit } = useProject();
+  const { score } = useScore();
+  const { updateTrack, addTrack, deleteTrack } = useScoreEdits();
+  const { selectedTrackId, selectTrack } = useSelection();
   const { playheadTick, setPlayheadTick } = usePlayhead();
   const [zoom, setZoom] = useState(DEFAULT_ZOOM);
   const [adding, setAdding] = useState(false);
@@ -114,7 +81,7 @@ export function ArrangementView() {
         <div className={styles.canvas} style={{ minWidth: `calc(var(--lane-head) + ${width}px)` }}>
           <div className={styles.rulerRow}>
             <div className={styles.corner} data-lane-head aria-hidden />
-            <Ruler bars={bars} ppt={ppt} width={width} score={score}
+            <ArrangementRuler bars={bars} ppt={ppt} width={width} score={score}
                    onSeek={(tick) => setPlayheadTick(tick)} />
           </div>
           {tracks.length === 0 ? (
@@ -167,219 +134,5 @@ export function ArrangementView() {
         ) : null}
       </Modal>
     </section>
-  );
-}
-
-function Ruler({ bars, ppt, width, score, onSeek }: {
-  bars: Bar[]; ppt: number; width: number; score: NonNullable<ReturnType<typeof useWorkspace>["score"]>;
-  onSeek(tick: number): void;
-}) {
-  const sections = score.sections ?? [];
-  const chords = score.chord_symbols ?? [];
-  const barStart = (n: number) => bars[n - 1]?.start ?? barAt(bars, scoreEnd(bars)).start;
-  const every = Math.max(1, Math.ceil(28 / ((bars[0]?.length ?? 1920) * ppt)));
-  return (
-    <svg className={styles.ruler} width={width} height={RULER} role="img"
-         aria-label={`Bars 1 to ${bars.length}${sections.length ? `; sections: ${
-           sections.map((s) => `${s.name} from bar ${s.start_bar}`).join(", ")}` : ""}`}
-         onClick={(e) => {
-           const rect = e.currentTarget.getBoundingClientRect();
-           const tick = (e.clientX - rect.left) / ppt;
-           onSeek(barAt(bars, clamp(tick, 0, Math.max(0, scoreEnd(bars) - 1))).start);
-         }}>
-      {sections.map((section, i) => {
-        const x = barStart(section.start_bar) * ppt;
-        const x2 = barStart(section.start_bar + section.bars) * ppt;
-        return (
-          <g key={`${section.name}-${section.start_bar}`}>
-            <rect x={x + 1} y={1} width={Math.max(0, x2 - x - 2)} height={SECTION_ROW - 2} rx={3}
-                  className={i % 2 ? styles.sectionAlt : styles.section} />
-            <text x={x + 5} y={SECTION_ROW - 5} className={styles.sectionText}>
-              {x2 - x > 30 ? section.name : section.name.slice(0, 1)}
-            </text>
-          </g>
-        );
-      })}
-      {bars.map((bar) => (
-        <g key={bar.number} transform={`translate(${bar.start * ppt},${SECTION_ROW})`}>
-          <line x1={0.5} x2={0.5} y1={(bar.number - 1) % every ? 10 : 2} y2={BAR_ROW}
-                className={styles.rulerTick} />
-          {(bar.number - 1) % every === 0
-            ? <text x={3} y={11} className={styles.barText}>{bar.number}</text> : null}
-        </g>
-      ))}
-      {chords.map((chord, i) => (
-        <text key={`${chord.tick}-${i}`} x={chord.tick * ppt + 2}
-              y={SECTION_ROW + BAR_ROW + CHORD_ROW - 5} className={styles.chordText}>
-          {chord.symbol}
-        </text>
-      ))}
-    </svg>
-  );
-}
-
-function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelect, onRename,
-                onProgram, onDelete }: {
-  track: Track; ppt: number; width: number; bars: Bar[]; selected: boolean; canEdit: boolean;
-  busy: boolean; onSelect(): void; onRename(name: string): void; onProgram(program: number): void;
-  onDelete(): void;
-}) {
-  const [renaming, setRenaming] = useState(false);
-  const [draft, setDraft] = useState(track.name ?? "");
-  const renameButton = useRef<HTMLButtonElement>(null);
-  const name = track.name ?? "Track";
-  const notes = track.notes ?? [];
-  const colour = trackColour(track);
-  const { low, high } = useMemo(() => {
-    let lo = 127;
-    let hi = 0;
-    for (const n of notes) { lo = Math.min(lo, n.pitch); hi = Math.max(hi, n.pitch); }
-    return lo > hi ? { low: 48, high: 72 } : { low: lo, high: Math.max(hi, lo + 11) };
-  }, [notes]);
-  const rowH = (LANE - 8) / (high - low + 1);
-  const id = track.id ?? "";
-
-  const commit = () => {
-    const value = draft.trim();
-    setRenaming(false);
-    if (value && value !== name) onRename(value.slice(0, 100));
-    requestAnimationFrame(() => renameButton.current?.focus());
-  };
-  const onLaneKey = (event: ReactKeyboardEvent) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      onSelect();
-    }
-  };
-
-  return (
-    <div className={`${styles.lane} ${selected ? styles.selectedLane : ""}`}
-         data-track-id={id} data-testid="arrangement-lane">
-      <div className={styles.head} data-lane-head onClick={onSelect}
-           style={{ borderLeftColor: colour }}>
-        {renaming ? (
-          <form className={styles.renameForm}
-                onSubmit={(e: FormEvent) => { e.preventDefault(); commit(); }}>
-            <input aria-label={`New name for ${name}`} value={draft} maxLength={100} autoFocus
-                   onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-                   onClick={(e) => e.stopPropagation()}
-                   onKeyDown={(e) => {
-                     if (e.key === "Escape") {
-                       e.preventDefault();
-                       e.stopPropagation();
-                       setDraft(name);
-                       setRenaming(false);
-                       requestAnimationFrame(() => renameButton.current?.focus());
-                     }
-                   }} />
-          </form>
-        ) : (
-          <div className={styles.nameRow}>
-            <span className={styles.name} title={name}>{name}</span>
-            <span className={styles.role}>{roleLabel(track.role)}</span>
-            {canEdit ? (
-              <>
-                <button type="button" ref={renameButton} className={styles.iconButton}
-                        aria-label={`Rename ${name}`} title="Rename" disabled={busy}
-                        onClick={(e) => { e.stopPropagation(); setDraft(name); setRenaming(true); }}>
-                  ✎
-                </button>
-                <button type="button" className={styles.iconButton} aria-label={`Delete ${name}`}
-                        title="Delete track" disabled={busy}
-                        onClick={(e) => { e.stopPropagation(); onDelete(); }}>
-                  ✕
-                </button>
-              </>
-            ) : null}
-          </div>
-        )}
-        {track.is_drum ? (
-          <select className={styles.instrument} aria-label={`Instrument of ${name}`} disabled
-                  aria-disabled value="drums" onClick={(e) => e.stopPropagation()}>
-            <option value="drums">Drum kit (GM)</option>
-          </select>
-        ) : (
-          <select className={styles.instrument} aria-label={`Instrument of ${name}`}
-                  value={track.program ?? 0} disabled={!canEdit || busy}
-                  aria-disabled={!canEdit || undefined}
-                  onClick={(e) => e.stopPropagation()}
-                  onChange={(e) => onProgram(Number(e.target.value))}>
-            <ProgramOptions />
-          </select>
-        )}
-      </div>
-      <div className={styles.timeline} role="button" tabIndex={0} aria-pressed={selected}
-           aria-label={`${name}: ${roleLabel(track.role)}, ${instrumentLabel(track)}, ${
-             notes.length} notes${track.mute ? ", muted" : ""}${selected ? ", selected" : ""}`}
-           onClick={onSelect} onKeyDown={onLaneKey}>
-        <svg width={width} height={LANE} aria-hidden className={styles.laneSvg}>
-          {bars.map((bar) => (
-            <line key={bar.number} x1={bar.start * ppt + 0.5} x2={bar.start * ppt + 0.5}
-                  y1={0} y2={LANE} className={styles.laneBar} />
-          ))}
-          {notes.map((note, i) => (
-            <rect key={note.id ?? i} x={note.start * ppt}
-                  y={4 + (high - note.pitch) * rowH} width={Math.max(1.5, note.duration * ppt - 0.5)}
-                  height={Math.max(1.5, Math.min(rowH, 4))} fill={colour}
-                  fillOpacity={track.mute ? 0.3 : 0.45 + 0.55 * ((note.velocity ?? 90) / 127)} />
-          ))}
-        </svg>
-      </div>
-    </div>
-  );
-}
-
-function AddTrackDialog({ open, onClose, onAdd, busy, count }: {
-  open: boolean; onClose(): void; busy: boolean; count: number;
-  onAdd(track: Partial<Track>): void;
-}) {
-  const [role, setRole] = useState<Role>("melody");
-  const [program, setProgram] = useState(73);
-  const [name, setName] = useState("");
-  useEffect(() => {
-    if (open) { setRole("melody"); setProgram(73); setName(""); }
-  }, [open]);
-  const isDrum = role === "drums";
-  const fallbackName = `${roleLabel(role)} ${count + 1}`;
-  return (
-    <Modal title="Add a track" open={open} onClose={onClose}>
-      <form className="stack" onSubmit={(e) => {
-        e.preventDefault();
-        onAdd({ name: name.trim() || fallbackName, role, is_drum: isDrum,
-                program: isDrum ? 0 : program });
-      }}>
-        <label>
-          Role
-          <select value={role} onChange={(e) => {
-            const next = e.target.value as Role;
-            setRole(next);
-            setProgram(ROLES.find((r) => r.value === next)?.program ?? 0);
-          }}>
-            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
-          </select>
-        </label>
-        <label>
-          Instrument
-          {isDrum ? (
-            <select disabled aria-disabled value="drums">
-              <option value="drums">Drum kit (GM, channel 10)</option>
-            </select>
-          ) : (
-            <select value={program} onChange={(e) => setProgram(Number(e.target.value))}>
-              <ProgramOptions />
-            </select>
-          )}
-        </label>
-        <label>
-          Name
-          <input value={name} maxLength={100} placeholder={fallbackName}
-                 onChange={(e) => setName(e.target.value)} />
-        </label>
-        <div className="row">
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" disabled={busy}>Add track</button>
-        </div>
-      </form>
-    </Modal>
   );
 }

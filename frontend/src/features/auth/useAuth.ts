@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { api } from "@/api/client";
-import { loadTokens, onTokensChange, saveTokens } from "@/api/tokens";
 import type { components } from "@/api/schema";
+import { loadTokens, onTokensChange, saveTokens } from "@/api/tokens";
 
 export type Me = components["schemas"]["UserOut"];
 

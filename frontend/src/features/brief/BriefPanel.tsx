@@ -4,13 +4,12 @@
  * reharmonize, restyle), which follow the same session flow. */
 import { useId, useMemo, useState, type FormEvent } from "react";
 
-import { Progress } from "@/components/ui/Progress";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { useProject, useScore } from "@/features/workspace/state";
 
 import styles from "./BriefPanel.module.css";
-import { MOODS, STYLES, STYLE_LABELS, type Mood, type Style } from "./shared";
-import { label, STEPS, useComposeSession, type SessionRequest,
-         type SessionState } from "./useComposeSession";
+import { MOODS, STYLES, STYLE_LABELS, type Mood, type Style } from "./choices";
+import { SessionProgress } from "./SessionProgress";
+import { useComposeSession, type SessionRequest } from "./useComposeSession";
 
 const METERS = ["4/4", "3/4", "2/4", "6/8", "12/8", "5/4", "7/8"] as const;
 const MAX_PROMPT = 2000;
@@ -24,7 +23,8 @@ function intOrNull(value: string, min: number, max: number): number | null | "in
 }
 
 export function BriefPanel() {
-  const { score, canEdit } = useWorkspace();
+  const { canEdit } = useProject();
+  const { score } = useScore();
   const { state, start, cancel } = useComposeSession();
   const id = useId();
 
@@ -237,104 +237,5 @@ export function BriefPanel() {
         </div>
       </section>
     </section>
-  );
-}
-
-function SessionProgress({ state }: { state: SessionState }) {
-  const { phase, stage, percent, message, error, session, operation, via } = state;
-  const step = stage === "repair" ? "validate" : stage;
-  const current = STEPS.indexOf(step as (typeof STEPS)[number]);
-  const name = label(operation);
-  const status = phase === "idle" ? "Ready"
-    : phase === "starting" ? `${name}: starting`
-    : phase === "running" ? `${name}: ${stage || "queued"} ${Math.round(percent ?? 0)}%`
-    : phase === "done" ? `${name} done`
-    : `${name} failed`;
-
-  return (
-    <div className={styles.session}>
-      <p className={styles.status} role="status" data-testid="session-status" data-phase={phase}>{status}</p>
-      {(phase === "starting" || phase === "running") && (
-        <>
-          <Progress label={stage === "repair" ? "Repairing bars the validator flagged"
-                           : message || "Composing"}
-                    percent={phase === "starting" ? null : percent} />
-          <ol className={styles.steps} aria-label="Steps">
-            {STEPS.map((s, index) => {
-              const done = index < current;
-              const now = index === current;
-              return (
-                <li key={s} className={done ? styles.done : now ? styles.now : undefined}
-                    aria-current={now ? "step" : undefined}>
-                  <span aria-hidden="true">{done ? "✓" : now ? "▶" : "○"}</span> {s}
-                  <span className="sr-only">{done ? " (done)" : now ? " (running)" : ""}</span>
-                </li>
-              );
-            })}
-          </ol>
-          {via === "polling" && <p className={styles.hint}>Live updates unavailable; checking
-            every second.</p>}
-        </>
-      )}
-      {phase === "failed" && error && <p className="error" role="alert">{error}</p>}
-      {phase === "done" && session && <SessionResult session={session} />}
-    </div>
-  );
-}
-
-function SessionResult({ session }: { session: NonNullable<SessionState["session"]> }) {
-  const brief = (session.brief ?? {}) as {
-    style?: string; mood?: string; key?: { tonic?: string; mode?: string }; tempo?: number;
-    meter?: { numerator?: number; denominator?: number }; bars?: number;
-    instruments?: ({ name?: string } | string)[]; seed?: number;
-    understood?: Record<string, string>; form?: { name?: string; bars?: number }[];
-  };
-  const validation = (session.validation ?? null) as {
-    score?: number; errors?: number; warnings?: number; style?: string;
-  } | null;
-  const instruments = (brief.instruments ?? [])
-    .map((i) => typeof i === "string" ? i : i.name ?? "").filter(Boolean);
-  const rows: [string, string][] = [];
-  if (brief.style) rows.push(["Style", brief.style]);
-  if (brief.mood) rows.push(["Mood", brief.mood]);
-  if (brief.key) rows.push(["Key", `${brief.key.tonic ?? ""} ${brief.key.mode ?? ""}`.trim()]);
-  if (brief.tempo) rows.push(["Tempo", `${brief.tempo} bpm`]);
-  if (brief.meter) rows.push(["Meter", `${brief.meter.numerator ?? 4}/${brief.meter.denominator ?? 4}`]);
-  if (brief.bars) rows.push(["Bars", String(brief.bars)]);
-  if (brief.form?.length) rows.push(["Form", brief.form.map((f) => `${f.name ?? "?"} ${f.bars ?? ""}`)
-    .join(", ")]);
-  if (instruments.length) rows.push(["Instruments", instruments.join(", ")]);
-  if (typeof brief.seed === "number") rows.push(["Seed", String(brief.seed)]);
-
-  return (
-    <div className={styles.result}>
-      {session.version != null && <p className="muted">Saved as version {session.version}.</p>}
-      {rows.length > 0 && (
-        <>
-          <h3 className={styles.subtitle}>Brief as understood</h3>
-          <dl className={styles.facts}>
-            {rows.map(([term, value]) => (
-              <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
-            ))}
-          </dl>
-        </>
-      )}
-      {session.warnings.length > 0 && (
-        <>
-          <h3 className={styles.subtitle}>Warnings</h3>
-          <ul className={styles.warnings}>
-            {session.warnings.map((w, index) => <li key={index}>{w}</li>)}
-          </ul>
-        </>
-      )}
-      {validation && (
-        <p>
-          Validator: <strong>{validation.score ?? "?"}/100</strong>
-          {typeof validation.errors === "number" && `, ${validation.errors} errors`}
-          {typeof validation.warnings === "number" && `, ${validation.warnings} warnings`}
-          {validation.style && ` (${validation.style} rules)`}
-        </p>
-      )}
-    </div>
   );
 }

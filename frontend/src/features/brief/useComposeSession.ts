@@ -5,11 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { accessToken, api, errorOf, websocketUrl } from "@/api/client";
+import { describeError } from "@/api/errors";
 import type { components } from "@/api/schema";
 import type { Session } from "@/api/types";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
-
-import { describeError } from "./shared";
+import { useNotify, useProject } from "@/features/workspace/state";
 
 export type SessionRequest = components["schemas"]["SessionCreate"];
 
@@ -36,7 +35,8 @@ const IDLE: SessionState = { phase: "idle", operation: "compose", session: null,
 const TERMINAL = new Set(["succeeded", "failed", "dead", "cancelled"]);
 
 export function useComposeSession() {
-  const { projectId, reload, notify } = useWorkspace();
+  const { projectId, reload } = useProject();
+  const notify = useNotify();
   const [state, setState] = useState<SessionState>(IDLE);
   // Everything the running session holds, so a new run or unmount stops the old one.
   const run = useRef<{ id: number; socket: WebSocket | null; timer: number | null } | null>(null);

@@ -4,18 +4,20 @@
  * The workspace page places this and `ArrangementView`. */
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "react";
 
+import { useProject, useScore, useSelection } from "@/features/workspace/state";
 import { programName } from "@/lib/gm";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { trackColour } from "@/lib/trackColour";
 
-import { DrumGrid } from "./DrumGrid";
+import { DrumGrid } from "./drum-grid/DrumGrid";
 import styles from "./Editor.module.css";
-import { PianoRoll } from "./PianoRoll";
-import { historyShortcut, isTextTarget, trackColour, useNoteEditing } from "./useNoteEditing";
-
-export { ArrangementView } from "./ArrangementView";
+import { PianoRoll } from "./piano-roll/PianoRoll";
+import { historyShortcut, isTextTarget } from "./shortcuts";
+import { useNoteEditing } from "./useNoteEditing";
 
 export function Editor() {
-  const { score, canEdit, selectedTrackId, loading } = useWorkspace();
+  const { canEdit, loading } = useProject();
+  const { score } = useScore();
+  const { selectedTrackId } = useSelection();
   const editing = useNoteEditing();
   const root = useRef<HTMLDivElement>(null);
   const track = score?.tracks?.find((t) => t.id === selectedTrackId) ?? null;

@@ -5,8 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { NoteOperation } from "@/api/types";
-import { inverseOperations, UndoStack, withNoteIds } from "@/lib/undo";
-import { useWorkspace, type EditResult } from "@/workspace/WorkspaceContext";
+import { useNotify, useProject, useScore, useScoreEdits,
+         type EditResult } from "@/features/workspace/state";
+
+import { inverseOperations, UndoStack, withNoteIds } from "./undo";
 
 export interface NoteEditing {
   /** Queues one batch for saving (recorded for undo once saved); false when refused or
@@ -31,9 +33,13 @@ const REFUSED = new Set(["VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "AUTHORIZA
                          "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE"]);
 
 export function useNoteEditing(): NoteEditing {
-  const workspace = useWorkspace();
-  const latest = useRef(workspace);
-  latest.current = workspace;
+  const { projectId, canEdit } = useProject();
+  const { score, scoreVersion, outsideChanges } = useScore();
+  const { editNotes } = useScoreEdits();
+  const notify = useNotify();
+  // The newest of each, for saves queued before the latest render.
+  const latest = useRef({ canEdit, score, editNotes, notify });
+  latest.current = { canEdit, score, editNotes, notify };
   const stack = useRef(new UndoStack(200));
   const [, setTick] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -44,7 +50,7 @@ export function useNoteEditing(): NoteEditing {
   useEffect(() => {
     stack.current.clear();
     setTick((t) => t + 1);
-  }, [workspace.projectId]);
+  }, [projectId]);
 
   // The score was replaced from outside this workspace's own edits (a composition, an
   // import, a restore, a conflict reload): the inverses on the stack may name notes that no
@@ -52,14 +58,14 @@ export function useNoteEditing(): NoteEditing {
   useEffect(() => {
     stack.current.clear();
     setTick((t) => t + 1);
-  }, [workspace.outsideChanges]);
+  }, [outsideChanges]);
 
   // Resolve whoever waits for the score (and revision) to be re-rendered after a save.
   useEffect(() => {
     const pending = waiters.current;
     waiters.current = [];
     for (const resolve of pending) resolve();
-  }, [workspace.scoreVersion]);
+  }, [scoreVersion]);
 
   /** Runs `editNotes` and waits until the reloaded score has rendered (so the next edit
    * carries the new revision and computes its inverse from the new score). "refused" for a
@@ -133,39 +139,8 @@ export function useNoteEditing(): NoteEditing {
   const s = stack.current;
   return {
     apply, undo, redo, busy, status,
-    canUndo: s.canUndo && !busy && workspace.canEdit,
-    canRedo: s.canRedo && !busy && workspace.canEdit,
+    canUndo: s.canUndo && !busy && canEdit,
+    canRedo: s.canRedo && !busy && canEdit,
     undoLabel: s.undoLabel, redoLabel: s.redoLabel,
   };
-}
-
-/** True for a key event aimed at a text field (where Ctrl+Z belongs to the field). */
-export function isTextTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
-  if (target instanceof HTMLInputElement) {
-    return !["range", "checkbox", "radio", "button", "submit"].includes(target.type);
-  }
-  return false;
-}
-
-/** "undo" | "redo" for Ctrl/⌘+Z, Ctrl/⌘+Shift+Z and Ctrl+Y. */
-export function historyShortcut(event: { key: string; ctrlKey: boolean; metaKey: boolean;
-                                         shiftKey: boolean; altKey: boolean }):
-    "undo" | "redo" | null {
-  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
-  const key = event.key.toLowerCase();
-  if (key === "z") return event.shiftKey ? "redo" : "undo";
-  if (key === "y" && !event.shiftKey) return "redo";
-  return null;
-}
-
-const ROLE_COLOURS: Record<string, string> = {
-  melody: "#6cb4ff", chords: "#b48cff", bass: "#7ee2a8", drums: "#f5c06b",
-  pad: "#ff9ecf", other: "#9fb3c8",
-};
-
-/** The colour a track is drawn in: its own, else one for its role. */
-export function trackColour(track: { colour?: string | null; role?: string }): string {
-  return track.colour ?? ROLE_COLOURS[track.role ?? "other"] ?? "#9fb3c8";
 }

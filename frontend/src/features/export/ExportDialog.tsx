@@ -5,14 +5,15 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent } from "react";
 
 import { API_BASE, api, authorizedFetch, errorOf } from "@/api/client";
+import { describeError, errorFromResponse } from "@/api/errors";
 import type { components } from "@/api/schema";
 import type { ExportOut } from "@/api/types";
-import { Modal } from "@/components/ui/Modal";
-import { Progress } from "@/components/ui/Progress";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
-
-import styles from "./Dialogs.module.css";
-import { describeError, errorFromResponse, formatBytes, saveBlob } from "./shared";
+import { useProject, useScore } from "@/features/workspace/state";
+import { saveBlob } from "@/lib/download";
+import { formatBytes } from "@/lib/format";
+import styles from "@/ui/Dialogs.module.css";
+import { Modal } from "@/ui/Modal";
+import { Progress } from "@/ui/Progress";
 
 type ExportRequest = components["schemas"]["ExportRequest"];
 type Format = NonNullable<ExportRequest["format"]>;
@@ -33,7 +34,8 @@ export function ExportDialog({ open, onClose }: { open: boolean; onClose(): void
 }
 
 function ExportBody() {
-  const { projectId, score } = useWorkspace();
+  const { projectId } = useProject();
+  const { score } = useScore();
   const id = useId();
   const totalBars = score?.bars ?? 1;
   const [format, setFormat] = useState<Format>("mp3");

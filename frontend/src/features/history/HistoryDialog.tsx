@@ -4,12 +4,12 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
+import { describeError } from "@/api/errors";
 import type { Version } from "@/api/types";
-import { Modal } from "@/components/ui/Modal";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
-
-import styles from "./Dialogs.module.css";
-import { describeError, formatDate } from "./shared";
+import { useNotify, useProject, useScore } from "@/features/workspace/state";
+import { formatDate } from "@/lib/format";
+import styles from "@/ui/Dialogs.module.css";
+import { Modal } from "@/ui/Modal";
 
 const LIMIT = 20;
 const REASONS: Record<string, string> = {
@@ -26,7 +26,9 @@ export function HistoryDialog({ open, onClose }: { open: boolean; onClose(): voi
 }
 
 function HistoryBody({ onClose }: { onClose(): void }) {
-  const { projectId, revision, canEdit, reload, notify } = useWorkspace();
+  const { projectId, canEdit, reload } = useProject();
+  const { revision } = useScore();
+  const notify = useNotify();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Version[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);

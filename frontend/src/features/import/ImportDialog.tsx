@@ -4,11 +4,11 @@
 import { useId, useRef, useState, type DragEvent } from "react";
 
 import { api, errorOf } from "@/api/client";
-import { Modal } from "@/components/ui/Modal";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
-
-import styles from "./Dialogs.module.css";
-import { describeError, formatBytes } from "./shared";
+import { describeError } from "@/api/errors";
+import { useNotify, useProject, useScore } from "@/features/workspace/state";
+import { formatBytes } from "@/lib/format";
+import styles from "@/ui/Dialogs.module.css";
+import { Modal } from "@/ui/Modal";
 
 const EXTENSIONS = [".mid", ".midi", ".musicxml", ".xml", ".mxl", ".abc"];
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -33,7 +33,9 @@ function problemWith(file: File): string | null {
 }
 
 function ImportBody({ onClose }: { onClose(): void }) {
-  const { projectId, score, canEdit, reload, notify } = useWorkspace();
+  const { projectId, canEdit, reload } = useProject();
+  const { score } = useScore();
+  const notify = useNotify();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);

@@ -4,10 +4,10 @@
 import { useEffect, useId, useState } from "react";
 
 import { authorizedFetch } from "@/api/client";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { describeError, errorFromResponse } from "@/api/errors";
+import { useProject, useScore, useSelection } from "@/features/workspace/state";
 
 import styles from "./NotationView.module.css";
-import { describeError, errorFromResponse } from "./shared";
 
 type State =
   | { kind: "idle" }
@@ -24,7 +24,9 @@ function pageCount(headers: Headers): number | null {
 }
 
 export function NotationView() {
-  const { projectId, score, scoreVersion, selectedTrackId } = useWorkspace();
+  const { projectId } = useProject();
+  const { score, scoreVersion } = useScore();
+  const { selectedTrackId } = useSelection();
   const id = useId();
   const tracks = score?.tracks ?? [];
   const [trackId, setTrackId] = useState<string | null>(null);

@@ -6,10 +6,10 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { api, errorOf } from "@/api/client";
 import { loadTokens } from "@/api/tokens";
 import type { Project } from "@/api/types";
-import { Modal } from "@/components/ui/Modal";
+import { TopBar } from "@/features/auth/TopBar";
+import { Modal } from "@/ui/Modal";
 
 import styles from "./ProjectsPage.module.css";
-import { TopBar } from "./TopBar";
 
 type Status = "" | "draft" | "active" | "archived";
 const PAGE_SIZE = 20;

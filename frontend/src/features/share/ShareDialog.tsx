@@ -4,12 +4,11 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 
 import { api, errorOf } from "@/api/client";
+import { describeError } from "@/api/errors";
 import type { Member, ProjectRole } from "@/api/types";
-import { Modal } from "@/components/ui/Modal";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
-
-import styles from "./Dialogs.module.css";
-import { describeError } from "./shared";
+import { useNotify, useProject } from "@/features/workspace/state";
+import styles from "@/ui/Dialogs.module.css";
+import { Modal } from "@/ui/Modal";
 
 export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   return (
@@ -20,7 +19,8 @@ export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void 
 }
 
 function ShareBody() {
-  const { projectId, project, notify, reload } = useWorkspace();
+  const { projectId, project, reload } = useProject();
+  const notify = useNotify();
   const id = useId();
   const isOwner = project?.role === "owner";
   const [members, setMembers] = useState<Member[] | null>(null);

@@ -4,12 +4,12 @@
 import { useEffect, useId, useMemo, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
+import { describeError } from "@/api/errors";
 import type { ValidationReport, Violation } from "@/api/types";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { useProject, useScore, useSelection } from "@/features/workspace/state";
+import { barBeatToTick } from "@/lib/timing";
 
-import { describeError } from "./shared";
 import styles from "./TheoryPanel.module.css";
-import { barBeatToTick } from "./timing";
 
 const VALIDATION_STYLES = ["common-practice", "chorale", "classical", "pop", "rock", "folk",
                            "jazz", "blues", "electronic"] as const;
@@ -21,7 +21,9 @@ function plural(count: number, word: string): string {
 }
 
 export function TheoryPanel() {
-  const { projectId, score, scoreVersion, highlight } = useWorkspace();
+  const { projectId } = useProject();
+  const { score, scoreVersion } = useScore();
+  const { highlight } = useSelection();
   const id = useId();
   const [style, setStyle] = useState<ValidationStyle>("common-practice");
   const [report, setReport] = useState<ValidationReport | null>(null);

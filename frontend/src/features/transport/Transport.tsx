@@ -4,53 +4,32 @@
  * score's tempo map, loops a section, and toggles with the space bar. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-import { authorizedFetch } from "@/api/client";
-import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
-
-import { describeError, errorFromResponse, MIX_CHANGED_EVENT } from "./shared";
+import { usePlayhead, useProject, useScore } from "@/features/workspace/state";
 import { barToTick, formatTime, secondsToTick, tempoAt, tempoMap, tickToBar,
-         tickToSeconds } from "./timing";
+         tickToSeconds } from "@/lib/timing";
+
+import { spaceBelongsTo } from "./space";
 import styles from "./Transport.module.css";
-
-type PreviewState = "idle" | "loading" | "ready" | "empty" | "error";
-
-/** Keys whose space press belongs to the focused element, not to the transport. */
-function spaceBelongsTo(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  if (target.closest("dialog[open]")) return true;
-  const tag = target.tagName;
-  if (tag === "TEXTAREA" || tag === "SELECT" || tag === "BUTTON" || tag === "A"
-      || tag === "SUMMARY") return true;
-  if (tag === "INPUT") return true;  // text fields, and checkboxes/ranges use space too
-  const role = target.getAttribute("role");
-  return role === "button" || role === "tab" || role === "checkbox" || role === "switch"
-    || role === "slider" || role === "option" || role === "menuitem" || role === "textbox";
-}
+import { usePreview } from "./usePreview";
 
 export function Transport() {
-  const { projectId, score, scoreVersion } = useWorkspace();
+  const { projectId } = useProject();
+  const { score, scoreVersion } = useScore();
   const { playheadTick, setPlayheadTick } = usePlayhead();
   // Read inside the preview effect, which runs on scoreVersion, not on every score object.
   const hasNotes = useRef(false);
   hasNotes.current = (score?.tracks ?? []).some((track) => (track.notes ?? []).length > 0);
   const audioRef = useRef<HTMLAudioElement>(null);
-  const [src, setSrc] = useState<string | null>(null);
-  const [preview, setPreview] = useState<PreviewState>("idle");
-  const [previewError, setPreviewError] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
   const [duration, setDuration] = useState(0);
   const [loopIndex, setLoopIndex] = useState(-1);
-  const [mixVersion, setMixVersion] = useState(0);
-  const [retry, setRetry] = useState(0);
 
-  const etag = useRef<string | null>(null);
   const resume = useRef<{ time: number; play: boolean } | null>(null);
   const wantPlay = useRef(false);
   const sent = useRef<number[]>([]);  // the playhead ticks this component set lately
-  const srcRef = useRef<string | null>(null);
-  useEffect(() => { srcRef.current = src; }, [src]);
+  const { src, preview, previewError, retry } = usePreview({ projectId, scoreVersion, hasNotes,
+                                                          audioRef, resume });
 
   const map = useMemo(() => (score ? tempoMap(score) : null), [score]);
   const sections = score?.sections ?? [];
@@ -68,73 +47,6 @@ export function Transport() {
   useEffect(() => { live.current = { map, loopRange, setPlayheadTick }; },
             [map, loopRange, setPlayheadTick]);
 
-  useEffect(() => {
-    const onMix = () => setMixVersion((v) => v + 1);
-    window.addEventListener(MIX_CHANGED_EVENT, onMix);
-    return () => window.removeEventListener(MIX_CHANGED_EVENT, onMix);
-  }, []);
-
-  // Fetch the preview whenever the score (or the mix) changes.
-  useEffect(() => {
-    if (scoreVersion === 0) return;
-    if (!hasNotes.current) {  // nothing to render: say so without asking the server
-      setPreview("empty");
-      setPreviewError("Nothing to play yet: generate or import some music.");
-      // The ETag belongs to the audio dropped here: kept, a later identical score would
-      // answer 304 and show "ready" with nothing to play.
-      etag.current = null;
-      setSrc((old) => { if (old) URL.revokeObjectURL(old); return null; });
-      return;
-    }
-    const controller = new AbortController();
-    setPreview("loading");
-    setPreviewError(null);
-    (async () => {
-      try {
-        const headers: Record<string, string> = {};
-        // A 304 only helps when there is audio to keep playing.
-        if (etag.current && srcRef.current) headers["If-None-Match"] = etag.current;
-        const response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
-                                               { headers, signal: controller.signal });
-        if (controller.signal.aborted) return;
-        if (response.status === 304) {
-          setPreview("ready");
-          return;
-        }
-        if (!response.ok) {
-          const error = await errorFromResponse(response);
-          if (controller.signal.aborted) return;
-          etag.current = null;
-          setPreview(response.status === 422 ? "empty" : "error");
-          setPreviewError(response.status === 422
-            ? "Nothing to play yet: generate or import some music."
-            : describeError(error));
-          setSrc((old) => { if (old) URL.revokeObjectURL(old); return null; });
-          return;
-        }
-        const blob = await response.blob();
-        if (controller.signal.aborted) return;
-        etag.current = response.headers.get("ETag");
-        const audio = audioRef.current;
-        resume.current = audio && audio.src ? { time: audio.currentTime, play: !audio.paused }
-                                            : null;
-        setSrc((old) => {
-          if (old) URL.revokeObjectURL(old);
-          return URL.createObjectURL(blob);
-        });
-        setPreview("ready");
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        setPreview("error");
-        setPreviewError(error instanceof Error ? `The preview could not be loaded: ${error.message}`
-                        : "The preview could not be loaded.");
-      }
-    })();
-    return () => controller.abort();
-  }, [projectId, scoreVersion, mixVersion, retry]);
-
-  // Revoke the last object URL on unmount.
-  useEffect(() => () => { if (srcRef.current) URL.revokeObjectURL(srcRef.current); }, []);
 
   const report = useCallback((seconds: number) => {
     const { map: tempo, setPlayheadTick: set } = live.current;
@@ -329,7 +241,7 @@ export function Transport() {
         ) : preview === "error" ? (
           <span className="error">
             {previewError}{" "}
-            <button type="button" onClick={() => setRetry((r) => r + 1)}>Retry</button>
+            <button type="button" onClick={retry}>Retry</button>
           </span>
         ) : null}
       </span>

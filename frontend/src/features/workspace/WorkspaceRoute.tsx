@@ -5,7 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 
 import { loadTokens, onTokensChange } from "@/api/tokens";
-import { WorkspaceProvider } from "@/workspace/WorkspaceContext";
+import { WorkspaceProvider } from "@/features/workspace/state";
 
 import styles from "./workspace.module.css";
 import { WorkspaceShell } from "./WorkspaceShell";

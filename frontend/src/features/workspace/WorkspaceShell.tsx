@@ -3,36 +3,29 @@
  * left, arrangement and editor in the centre, Mixer | Theory | Notation on the right, the
  * transport at the bottom, toasts, and a read-only banner for viewers. */
 import Link from "next/link";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useState } from "react";
 
-import { ArrangementView } from "@/components/editor/ArrangementView";
-import { Editor } from "@/components/editor/Editor";
-import { useAuth } from "@/components/shell/useAuth";
-import { BriefPanel } from "@/components/panels/BriefPanel";
-import { ExportDialog } from "@/components/panels/ExportDialog";
-import { HistoryDialog } from "@/components/panels/HistoryDialog";
-import { ImportDialog } from "@/components/panels/ImportDialog";
-import { Mixer } from "@/components/panels/Mixer";
-import { NotationView } from "@/components/panels/NotationView";
-import { ShareDialog } from "@/components/panels/ShareDialog";
-import { TheoryPanel } from "@/components/panels/TheoryPanel";
-import { Transport } from "@/components/panels/Transport";
-import { useWorkspace } from "@/workspace/WorkspaceContext";
+import { ArrangementView } from "@/features/arrangement/ArrangementView";
+import { useAuth } from "@/features/auth/useAuth";
+import { BriefPanel } from "@/features/brief/BriefPanel";
+import { Editor } from "@/features/editor/Editor";
+import { ExportDialog } from "@/features/export/ExportDialog";
+import { HistoryDialog } from "@/features/history/HistoryDialog";
+import { ImportDialog } from "@/features/import/ImportDialog";
+import { ShareDialog } from "@/features/share/ShareDialog";
+import { Transport } from "@/features/transport/Transport";
+import { useProject } from "@/features/workspace/state";
 
+import { SideTabs } from "./SideTabs";
+import { Toasts } from "./Toasts";
 import styles from "./workspace.module.css";
 
 type DialogName = "import" | "export" | "share" | "history" | null;
-const TABS = [
-  { id: "mixer", label: "Mixer" },
-  { id: "theory", label: "Theory" },
-  { id: "notation", label: "Notation" },
-] as const;
-type TabId = (typeof TABS)[number]["id"];
 
 const ROLE_TEXT = { owner: "Owner", editor: "Editor", viewer: "Viewer" } as const;
 
 export function WorkspaceShell() {
-  const { project, loading, loadError, canEdit, reload } = useWorkspace();
+  const { project, loading, loadError, canEdit, reload } = useProject();
   const [dialog, setDialog] = useState<DialogName>(null);
   const { me, signOut } = useAuth();
 
@@ -117,70 +110,6 @@ export function WorkspaceShell() {
       <ExportDialog open={dialog === "export"} onClose={close} />
       <ShareDialog open={dialog === "share"} onClose={close} />
       <HistoryDialog open={dialog === "history"} onClose={close} />
-    </div>
-  );
-}
-
-function SideTabs() {
-  const [active, setActive] = useState<TabId>("mixer");
-  // Panels stay mounted once opened (a validation report survives a tab switch).
-  const [opened, setOpened] = useState<ReadonlySet<TabId>>(new Set(["mixer"]));
-  const buttons = useRef<Record<string, HTMLButtonElement | null>>({});
-
-  const open = (id: TabId, focus = false) => {
-    setActive(id);
-    setOpened((all) => (all.has(id) ? all : new Set([...all, id])));
-    if (focus) buttons.current[id]?.focus();
-  };
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const index = TABS.findIndex((t) => t.id === active);
-    let next: number | null = null;
-    if (event.key === "ArrowRight") next = (index + 1) % TABS.length;
-    else if (event.key === "ArrowLeft") next = (index - 1 + TABS.length) % TABS.length;
-    else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = TABS.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    open(TABS[next]!.id, true);
-  };
-
-  return (
-    <div className={styles.tabs}>
-      <div role="tablist" aria-label="Panels" className={styles.tablist} onKeyDown={onKeyDown}>
-        {TABS.map((tab) => (
-          <button key={tab.id} type="button" role="tab" id={`tab-${tab.id}`}
-                  ref={(el) => { buttons.current[tab.id] = el; }}
-                  aria-selected={active === tab.id} aria-controls={`panel-${tab.id}`}
-                  tabIndex={active === tab.id ? 0 : -1} className={styles.tab}
-                  data-testid={`tab-${tab.id}`} onClick={() => open(tab.id)}>
-            {tab.label}
-          </button>
-        ))}
-      </div>
-      {TABS.map((tab) => (
-        <div key={tab.id} role="tabpanel" id={`panel-${tab.id}`} aria-labelledby={`tab-${tab.id}`}
-             hidden={active !== tab.id} className={styles.tabpanel} tabIndex={0}>
-          {opened.has(tab.id) && (tab.id === "mixer" ? <Mixer />
-            : tab.id === "theory" ? <TheoryPanel /> : <NotationView />)}
-        </div>
-      ))}
-    </div>
-  );
-}
-
-function Toasts() {
-  const { toasts, dismiss } = useWorkspace();
-  return (
-    <div className={styles.toasts}>
-      {toasts.map((toast) => (
-        <div key={toast.id} role={toast.kind === "error" ? "alert" : "status"}
-             className={`${styles.toast} ${toast.kind === "error" ? styles.toastError : ""}`}>
-          <span>{toast.message}</span>
-          <button type="button" onClick={() => dismiss(toast.id)}
-                  aria-label="Dismiss notification">✕</button>
-        </div>
-      ))}
     </div>
   );
 }

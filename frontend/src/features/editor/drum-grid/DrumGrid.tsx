@@ -3,92 +3,33 @@
  * drum the track plays), a column per 1/16 step over the score's bars. A cell toggles a hit
  * (add/delete); its shade is the hit's velocity. Cells are buttons with one tab stop: the
  * arrow keys move between them (roving tabindex). */
-import { useCallback, useEffect, useMemo, useRef, useState,
+import { useEffect, useMemo, useRef, useState,
          type KeyboardEvent as ReactKeyboardEvent } from "react";
 
-import type { NoteOperation, Track } from "@/api/types";
-import { barLayout, clamp, PPQ, scoreEnd } from "@/lib/geometry";
-import { COMMON_DRUMS, drumName } from "@/lib/gm";
-import { newNoteId } from "@/lib/undo";
-import { usePlayhead, useWorkspace } from "@/workspace/WorkspaceContext";
+import type { Track } from "@/api/types";
+import type { NoteEditing } from "@/features/editor/useNoteEditing";
+import { usePlayhead, useProject, useScore, useSelection } from "@/features/workspace/state";
+import { barLayout, clamp, scoreEnd } from "@/lib/geometry";
+import { drumName } from "@/lib/gm";
+import { trackColour } from "@/lib/trackColour";
 
 import styles from "./DrumGrid.module.css";
-import { trackColour, type NoteEditing } from "./useNoteEditing";
-
-const STEP = PPQ / 4;
-const VELOCITIES = [
-  { value: 60, label: "Soft" },
-  { value: 95, label: "Normal" },
-  { value: 120, label: "Accent" },
-];
-
-interface Hit {
-  id: string;
-  pitch: number;
-  start: number;
-  duration: number;
-  velocity: number;
-}
-
-export interface Step {
-  bar: number;
-  /** 1-based within the bar. */
-  step: number;
-  start: number;
-  length: number;
-  barStart: boolean;
-}
-
-/** The 1/16 steps of every bar (a bar's last step is shorter when 1/16 does not divide it). */
-export function drumSteps(bars: ReturnType<typeof barLayout>): Step[] {
-  const steps: Step[] = [];
-  for (const bar of bars) {
-    for (let i = 0; i * STEP < bar.length; i++) {
-      steps.push({ bar: bar.number, step: i + 1, start: bar.start + i * STEP,
-                   length: Math.min(STEP, bar.length - i * STEP), barStart: i === 0 });
-    }
-  }
-  return steps;
-}
-
-/** The drum rows: the common kit in its order, then any other drum present, low to high. */
-export function drumRows(pitches: Iterable<number>): number[] {
-  const extra = [...new Set(pitches)].filter((p) => !COMMON_DRUMS.includes(p))
-    .sort((a, b) => a - b);
-  return [...COMMON_DRUMS, ...extra];
-}
+import { DrumToolbar } from "./DrumToolbar";
+import { drumSteps, STEP, stepIndex } from "./steps";
+import { useDrumHits } from "./useDrumHits";
 
 export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditing }) {
-  const { score, canEdit, highlightedNoteIds, focusTick } = useWorkspace();
+  const { canEdit } = useProject();
+  const { score } = useScore();
+  const { highlightedNoteIds, focusTick } = useSelection();
   const { playheadTick } = usePlayhead();
-  const trackId = track.id ?? "";
   const bars = useMemo(() => (score ? barLayout(score) : []), [score]);
   const steps = useMemo(() => drumSteps(bars), [bars]);
   const end = scoreEnd(bars);
   const [velocity, setVelocity] = useState(95);
   const [active, setActive] = useState({ row: 0, col: 0 });
-  /** Cells toggled but not saved yet: "pitch:col" → the hit added, or null when removed. */
-  const [pending, setPending] = useState<ReadonlyMap<string, Hit | null>>(new Map());
   const grid = useRef<HTMLDivElement>(null);
   const colour = trackColour(track);
-
-  const hits: Hit[] = useMemo(() => (track.notes ?? [])
-    .filter((n): n is typeof n & { id: string } => Boolean(n.id))
-    .map((n) => ({ id: n.id, pitch: n.pitch, start: n.start, duration: n.duration,
-                   velocity: n.velocity ?? 90 })), [track.notes]);
-  const rows = useMemo(() => drumRows(hits.map((h) => h.pitch)), [hits]);
-
-  // Hits by "pitch:step index" (a hit belongs to the step its start falls in).
-  const cells = useMemo(() => {
-    const map = new Map<string, Hit[]>();
-    for (const hit of hits) {
-      const col = stepIndex(steps, hit.start);
-      if (col < 0) continue;
-      const key = `${hit.pitch}:${col}`;
-      map.set(key, [...(map.get(key) ?? []), hit]);
-    }
-    return map;
-  }, [hits, steps]);
 
   // Scroll the steps the theory panel points at into view.
   useEffect(() => {
@@ -114,34 +55,8 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
     }
   }, [playCol]);
 
-  const toggle = useCallback((pitch: number, col: number) => {
-    const step = steps[col];
-    if (!canEdit || !step) return;
-    const key = `${pitch}:${col}`;
-    const current = pending.has(key) ? (pending.get(key) ? [pending.get(key)!] : [])
-      : (cells.get(key) ?? []);
-    let operations: NoteOperation[];
-    let shown: Hit | null;
-    if (current.length) {
-      operations = current.map((hit) => ({ op: "delete", note_id: hit.id }));
-      shown = null;
-    } else {
-      const hit: Hit = { id: newNoteId(), pitch, start: step.start,
-                         duration: Math.min(step.length, end - step.start), velocity };
-      operations = [{ op: "add", track_id: trackId, ...hit }];
-      shown = hit;
-    }
-    setPending((all) => new Map(all).set(key, shown));
-    const label = `${shown ? "Add" : "Remove"} ${drumName(pitch)} at bar ${step.bar} step ${step.step}`;
-    void editing.apply(operations, label).finally(() => {
-      setPending((all) => {
-        if (all.get(key) !== shown) return all;
-        const next = new Map(all);
-        next.delete(key);
-        return next;
-      });
-    });
-  }, [steps, canEdit, pending, cells, end, velocity, trackId, editing]);
+  const { rows, cells, pending, toggle } = useDrumHits({ track, steps, end, velocity, canEdit,
+                                                       editing });
 
   const moveFocus = (row: number, col: number) => {
     const next = { row: clamp(row, 0, rows.length - 1), col: clamp(col, 0, steps.length - 1) };
@@ -172,21 +87,7 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
 
   return (
     <section className={styles.drums} aria-label={`Drum grid: ${track.name ?? "Drums"}`}>
-      <div className={styles.toolbar} role="toolbar" aria-label="Drum grid tools">
-        <div className={styles.velocities} role="radiogroup" aria-label="Velocity of new hits">
-          {VELOCITIES.map((v) => (
-            <button key={v.value} type="button" role="radio" aria-checked={velocity === v.value}
-                    aria-disabled={!canEdit || undefined}
-                    className={velocity === v.value ? styles.on : ""}
-                    onClick={() => { if (canEdit) setVelocity(v.value); }}>
-              {v.label}
-            </button>
-          ))}
-        </div>
-        <span className="muted">
-          {canEdit ? "Click a cell to add or remove a hit; arrow keys move." : "Read-only."}
-        </span>
-      </div>
+      <DrumToolbar velocity={velocity} onVelocity={setVelocity} canEdit={canEdit} />
       <div className={styles.scroller} ref={grid} onKeyDown={onKeyDown}
            data-testid="drum-grid" role="group" aria-label="Steps">
         <div className={styles.headerRow} aria-hidden>
@@ -239,19 +140,4 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
       </div>
     </section>
   );
-}
-
-/** The index of the step containing `tick`, or -1 outside the score. */
-function stepIndex(steps: readonly Step[], tick: number): number {
-  let lo = 0;
-  let hi = steps.length - 1;
-  if (hi < 0 || tick < 0) return -1;
-  const last = steps[hi]!;
-  if (tick >= last.start + last.length) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (steps[mid]!.start <= tick) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
