@@ -31,8 +31,8 @@ def write_audio(score: Score, output: Path, *, sample_rate: int = 44100, lufs: f
                 stems: bool = False, soundfont: Path | None = None) -> int:
     """Render `score` to `output` (format from its extension) with a progress bar."""
     from ariaforge.audio.errors import RenderError
-    from ariaforge.audio.mix import MixSettings
-    from ariaforge.audio.pipeline import RenderOptions, render_score
+    from ariaforge.audio.options import MixSettings, RenderOptions
+    from ariaforge.audio.pipeline import render_score
     from ariaforge.config import get_settings
 
     audio_format = FORMATS.get(output.suffix.lower())

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Annotated
@@ -8,34 +7,32 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import RedirectResponse, StreamingResponse
 
-from ariaforge.api import API_PREFIX
-from ariaforge.audio.errors import RenderError
 from ariaforge.auth.deps import CurrentUser
-from ariaforge.core.db import SessionDep
+from ariaforge.core.db import SessionDep, commit
 from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFailed
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.revisions import IfMatch, expected_revision
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.core.storage import ObjectNotFoundError
-from ariaforge.exports import service
-from ariaforge.exports import tasks as render
-from ariaforge.exports.schemas import ExportOut, ExportRequest, MixOut, MixPut
-from ariaforge.models import Job
-from ariaforge.queue.errors import PermanentJobError
+from ariaforge.exports import limits, previews, service
+from ariaforge.exports.schemas import CONTENT_TYPES, ExportOut, ExportRequest, MixOut, MixPut
 from ariaforge.scores import service as scores
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix=API_PREFIX, tags=["mix and export"])
 FileName = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
 SIGNED_URL_SECONDS = 300
-_preview_locks: dict[str, asyncio.Lock] = {}
+# A failed render is retried later; a preview still rendering, shortly.
+FAILED_RETRY_AFTER_S = 30
+RENDERING_RETRY_AFTER_S = 2
 
 
 class RenderUnavailable(AppError):
     status_code = 503
     code = ErrorCode.SERVICE_UNAVAILABLE
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, None, headers={"Retry-After": "30"})
+    def __init__(self, message: str, retry_after_s: int = FAILED_RETRY_AFTER_S) -> None:
+        super().__init__(message, None, headers={"Retry-After": str(retry_after_s)})
 
 
 @router.get("/projects/{project_id}/mix", response_model=MixOut)
@@ -63,9 +60,8 @@ async def create_export(project_id: uuid.UUID, user: CurrentUser, session: Sessi
     """Render the score to audio in the background. Poll `GET /exports/{id}` (or follow
     the job's events) for progress, the quality report and the files."""
     settings = request.app.state.settings
-    export = await service.create_export(session, redis, user, project_id,
-                                         body or ExportRequest(), settings)
-    job = await session.get(Job, export.job_id) if export.job_id else None
+    export, job = await service.create_export(session, redis, user, project_id,
+                                              body or ExportRequest(), settings)
     return service.export_out(export, job, API_PREFIX, settings)
 
 
@@ -93,7 +89,7 @@ async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
     export, _ = await service.visible_export(session, user, export_id)
     if service.is_expired(export, request.app.state.settings):
         raise NotFound("this export has expired; its files were deleted")
-    entry = next((f for f in export.files if f["name"] == name), None)
+    entry = next((f for f in service.stored_files(export) if f.name == name), None)
     if entry is None:
         raise NotFound("no such file in this export")
     storage = request.app.state.storage
@@ -104,39 +100,48 @@ async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
     if await storage.size(key) is None:
         raise NotFound("the file is no longer stored")
     return StreamingResponse(storage.stream(key),
-                             media_type=render.CONTENT_TYPES.get(entry["format"]),
+                             media_type=CONTENT_TYPES.get(entry.format),
                              headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                      "Content-Length": str(entry["bytes"])})
+                                      "Content-Length": str(entry.bytes)})
 
 
 @router.get("/projects/{project_id}/preview", response_class=Response,
             responses={200: {"content": {"audio/mpeg": {}}}, 304: {"description": "cached"}})
 async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                  request: Request, if_none_match: Annotated[
+                  redis: RedisDep, request: Request, if_none_match: Annotated[
                       str | None, Header(max_length=128)] = None) -> Response:
     """The current score as MP3, rendered once per distinct score and mix: from the start
     to the last note (plus its release), at most PREVIEW_MAX_SECONDS (10 minutes by
-    default; less for many tracks with effects). 422 when the score has no notes."""
+    default; less for many tracks with effects). 422 when the score has no notes.
+    Rendered by a job: when it takes longer than PREVIEW_WAIT_SECONDS, 503 with a short
+    Retry-After (the job carries on; asking again joins it or finds its file)."""
     loaded = await scores.get_score(session, user, project_id)
     _, mix = await service.current_mix(session, project_id)
+    # Committed now, as the edge would: no transaction (or pooled connection) idles
+    # through the wait for the render job.
+    await commit(session)
     settings = request.app.state.settings
-    key = render.preview_key(project_id, loaded.score, mix, settings)
+    key = previews.preview_key(project_id, loaded.score, mix, settings)
     etag = f'"{key.rsplit("/", 1)[1].removesuffix(".mp3")}"'
     if if_none_match == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     storage = request.app.state.storage
-    lock = _preview_locks.setdefault(key, asyncio.Lock())
-    async with lock:  # one render per distinct preview at a time in this process
-        if await storage.size(key) is None:
-            try:
-                await render.render_preview(loaded.score, mix, key, settings)
-            except PermanentJobError as error:
-                raise ValidationFailed(f"nothing to preview: {error}", [{
-                    "loc": ["path", "project_id"], "msg": str(error),
-                    "type": "empty_score"}]) from None
-            except RenderError as error:  # SoundFont or FFmpeg trouble: not the client's
-                logger.warning("preview of %s failed: %s", project_id, error)
-                raise RenderUnavailable("the preview cannot be rendered right now") from None
+    if await storage.size(key) is None:
+        if not limits.has_notes(loaded.score):
+            message = "the score has no notes to render"
+            raise ValidationFailed(f"nothing to preview: {message}", [{
+                "loc": ["path", "project_id"], "msg": message, "type": "empty_score"}])
+        sessionmaker = request.app.state.sessionmaker
+        job_id = await service.preview_job(sessionmaker, redis, user, project_id, key)
+        waited = await previews.wait_for_preview(storage, redis, sessionmaker, job_id, key,
+                                                 settings.preview_wait_seconds)
+        if waited.failed is not None:
+            logger.warning("preview job %s of %s ended %s without the preview", job_id,
+                           project_id, waited.failed)
+            raise RenderUnavailable("the preview cannot be rendered right now")
+        if not waited.stored:
+            raise RenderUnavailable("the preview is still rendering; ask again shortly",
+                                    RENDERING_RETRY_AFTER_S)
     try:
         size = await storage.size(key)
         return StreamingResponse(storage.stream(key), media_type="audio/mpeg",

@@ -12,8 +12,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ariaforge.audio.mix import MixSettings, audible_tracks, streamable
-from ariaforge.audio.synth import DEFAULT_TAIL_SECONDS, score_end_tick
+from ariaforge.audio.options import (
+    DEFAULT_TAIL_SECONDS,
+    MixSettings,
+    audible_tracks,
+    score_end_tick,
+    streamable,
+)
 from ariaforge.exports.schemas import ExportRequest
 from ariaforge.music.score import PPQ, Note, Score, TempoChange
 

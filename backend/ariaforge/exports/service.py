@@ -1,4 +1,5 @@
-"""Mix settings and export requests. Exports run as `export.render` jobs (see render.py)."""
+"""Mix settings, export requests and preview jobs. Exports and previews render as jobs
+(see tasks.py), never in the API process."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from redis.asyncio import Redis
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ariaforge.audio.mix import MixSettings
+from ariaforge.audio.options import MixSettings
 from ariaforge.config import Settings
 from ariaforge.core import quotas
+from ariaforge.core.db import commit, run_after_commit
 from ariaforge.core.errors import NotFound, RateLimited, ValidationFailed
 from ariaforge.core.revisions import check_revision
 from ariaforge.exports import limits
-from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest
+from ariaforge.exports.repository import ExportRepository, MixRepository, PreviewRepository
+from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest, StoredFile
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
 from ariaforge.music.score import Score
 from ariaforge.projects.access import WRITERS, authorize
@@ -33,16 +34,8 @@ ESTIMATE_KEY = "estimated_bytes"  # in the job's payload: what the quota counts 
 # --- mix ----------------------------------------------------------------------------
 
 
-async def _mix_row(session: AsyncSession, project_id: uuid.UUID, *,
-                   for_update: bool = False) -> ProjectMix | None:
-    query = select(ProjectMix).where(ProjectMix.project_id == project_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
-
-
 async def current_mix(session: AsyncSession, project_id: uuid.UUID) -> tuple[int, MixSettings]:
-    row = await _mix_row(session, project_id)
+    row = await MixRepository(session).get(project_id)
     if row is None:
         return 0, MixSettings()
     return row.revision, MixSettings.model_validate(row.settings)
@@ -64,12 +57,12 @@ async def put_mix(session: AsyncSession, user: User, project_id: uuid.UUID,
         raise ValidationFailed("mix settings name tracks that are not in the score", [
             {"loc": ["body", "settings", "tracks", track_id], "msg": "no such track",
              "type": "unknown_track"} for track_id in unknown[:20]])
-    row = await _mix_row(session, project_id, for_update=True)
+    mixes = MixRepository(session)
+    row = await mixes.get(project_id, for_update=True)
     data = settings.model_dump(mode="json")
     if row is None:
         check_revision(0, expected, "mix")
-        session.add(ProjectMix(project_id=project_id, settings=data, revision=1))
-        await session.flush()
+        await mixes.add(ProjectMix(project_id=project_id, settings=data, revision=1))
         return 1
     check_revision(row.revision, expected, "mix")
     row.settings = data
@@ -144,14 +137,11 @@ async def _check_quota(session: AsyncSession, redis: Redis, user: User, cost_byt
 
     The user's row is locked first, so parallel requests of one user are counted one
     after the other (each sees the exports the previous ones committed)."""
-    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    exports = ExportRepository(session)
+    await exports.lock_requester(user)
     since = datetime.now(UTC) - timedelta(days=settings.export_retention_days)
-    rows = await session.execute(
-        select(Job.status, Job.payload, Export.files, Export.created_at)
-        .select_from(Export).outerjoin(Job, Job.id == Export.job_id)
-        .where(Export.requested_by == user.id, Export.created_at > since))
     running, stored, oldest = 0, 0, None
-    for status, payload, files, created_at in rows:
+    for status, payload, files, created_at in await exports.requested_since(user, since):
         size = _counted_bytes(status, payload, files)
         running += status in _ACTIVE
         stored += size
@@ -174,7 +164,7 @@ async def _check_quota(session: AsyncSession, redis: Redis, user: User, cost_byt
 
 async def create_export(session: AsyncSession, redis: Redis, user: User,
                         project_id: uuid.UUID, request: ExportRequest,
-                        settings: Settings) -> Export:
+                        settings: Settings) -> tuple[Export, Job]:
     """Anyone who may see the project may export it (viewers included), within their own
     quota (see `_check_quota`): listening to and downloading a piece is what a viewer
     is for, and the quota bounds what any account can cost."""
@@ -185,12 +175,10 @@ async def create_export(session: AsyncSession, redis: Redis, user: User,
     cost = limits.export_cost(loaded.score, mix, request)
     _check_cost(cost, settings)
     await _check_quota(session, redis, user, cost.bytes, settings)
-    export = Export(project_id=project_id, requested_by=user.id,
-                    options=request.model_dump(mode="json"),
-                    score=loaded.score.model_dump(mode="json"),
-                    mix=mix.model_dump(mode="json"), score_revision=loaded.row.revision)
-    session.add(export)
-    await session.flush()
+    export = await ExportRepository(session).add(Export(
+        project_id=project_id, requested_by=user.id, options=request.model_dump(mode="json"),
+        score=loaded.score.model_dump(mode="json"), mix=mix.model_dump(mode="json"),
+        score_revision=loaded.row.revision))
     job = await submit(session, redis, EXPORT_JOB,
                        {"export_id": str(export.id), ESTIMATE_KEY: cost.bytes},
                        project_id=project_id, created_by=user.id,
@@ -198,7 +186,7 @@ async def create_export(session: AsyncSession, redis: Redis, user: User,
     export.job_id = job.id
     await session.flush()
     await _schedule_expiry(session, redis, user, settings)
-    return export
+    return export, job
 
 
 EXPIRE_JOB = "exports.expire"
@@ -222,15 +210,15 @@ def expires_at(export: Export, settings: Settings) -> datetime:
 
 async def visible_export(session: AsyncSession, user: User,
                          export_id: uuid.UUID) -> tuple[Export, Job | None]:
-    export = await session.get(Export, export_id)
+    exports = ExportRepository(session)
+    export = await exports.get(export_id)
     if export is None:
         raise NotFound("export not found")
     try:
         await authorize(session, export.project_id, user)
     except NotFound:
         raise NotFound("export not found") from None
-    job = await session.get(Job, export.job_id) if export.job_id else None
-    return export, job
+    return export, await exports.job(export)
 
 
 def is_expired(export: Export, settings: Settings) -> bool:
@@ -239,12 +227,10 @@ def is_expired(export: Export, settings: Settings) -> bool:
 
 def export_out(export: Export, job: Job | None, url_base: str,
                settings: Settings) -> ExportOut:
-    try:
-        files = [] if is_expired(export, settings) else [
-            ExportFile(**{**f, "url": f"{url_base}/exports/{export.id}/files/{f['name']}"})
-            for f in export.files]
-    except ValidationError:  # pragma: no cover - rows are written by our own job only
-        files = []
+    files = [] if is_expired(export, settings) else [
+        ExportFile(**stored.model_dump(),
+                   url=f"{url_base}/exports/{export.id}/files/{stored.name}")
+        for stored in stored_files(export)]
     return ExportOut(
         id=export.id, project_id=export.project_id, job_id=export.job_id,
         status=JobStatus(job.status) if job else JobStatus.FAILED,
@@ -255,10 +241,38 @@ def export_out(export: Export, job: Job | None, url_base: str,
         expires_at=expires_at(export, settings))
 
 
+LISTED_EXPORTS = 50  # the newest; older ones are still downloadable by id
+
+
 async def list_exports(session: AsyncSession, user: User,
                        project_id: uuid.UUID) -> list[tuple[Export, Job | None]]:
     await authorize(session, project_id, user)
-    rows = await session.execute(
-        select(Export, Job).outerjoin(Job, Job.id == Export.job_id)
-        .where(Export.project_id == project_id).order_by(Export.created_at.desc()).limit(50))
-    return [(export, job) for export, job in rows]
+    return await ExportRepository(session).of_project(project_id, LISTED_EXPORTS)
+
+
+def stored_files(export: Export) -> list[StoredFile]:
+    """The files its job recorded (none before it finished)."""
+    return [StoredFile.model_validate(item) for item in export.files]
+
+
+# --- previews -----------------------------------------------------------------------
+
+
+async def preview_job(sessionmaker: async_sessionmaker[AsyncSession], redis: Redis,
+                      user: User, project_id: uuid.UUID, key: str) -> uuid.UUID:
+    """The job that renders the preview stored at `key`: one already waiting or running,
+    else a new one. Decided under a lock on the key, so concurrent requests (in any API
+    process) join one job. Committed and enqueued before returning, in a transaction of
+    its own: the caller waits for a worker to run it."""
+    async with sessionmaker() as session:
+        previews = PreviewRepository(session)
+        await previews.lock_key(key)
+        job = await previews.active_job(PREVIEW_JOB, key)
+        if job is None:
+            job = await submit(session, redis, PREVIEW_JOB,
+                               {"project_id": str(project_id), "key": key},
+                               project_id=project_id, created_by=user.id)
+        job_id = job.id
+        await commit(session)
+        await run_after_commit(session)
+    return job_id

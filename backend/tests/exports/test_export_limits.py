@@ -24,8 +24,9 @@ from ariaforge.exports.service import EXPIRE_DUE_KEY
 from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Meter, Note, Score, Track
 from ariaforge.queue.worker import Worker
+from ariaforge.tasks import all_handlers
 from tests.conftest import api_process, assert_error, new_user
-from tests.exports.test_exports_api import FAST, share, song
+from tests.exports.test_exports_api import FAST, background_worker, share, song
 
 API = "/api/v1"
 WAIT_LIMIT_S = 120.0
@@ -132,21 +133,22 @@ async def test_an_export_too_large_to_store_is_refused(live_client: httpx.AsyncC
 
 
 async def test_many_tracks_with_effects_over_a_long_score(
-        live_client: httpx.AsyncClient, tmp_path: Path) -> None:
+        app: FastAPI, client: httpx.AsyncClient, tmp_path: Path) -> None:
     """64 tracks with reverb over 28 minutes: the export would hold ~38 GB of audio while
-    rendering (refused at once); the preview renders only what sounds (one beat)."""
+    rendering (refused at once); the preview renders only what sounds (one beat). Over
+    the in-process API, whose storage its worker shares."""
     tracks = [Track(id=f"t{t}", program=t, notes=[Note(pitch=40 + t, start=0, duration=480)])
               for t in range(64)]
-    project, owner = await project_with(live_client, Score(tempo=140, bars=1000,
+    project, owner = await project_with(client, Score(tempo=140, bars=1000,
                                                            tracks=tracks))
     reverb = {"fx": [{"type": "reverb", "room_size": 0.5, "wet_level": 0.3}]}
-    mixed = await live_client.put(f"{API}/projects/{project}/mix", headers=owner, json={
+    mixed = await client.put(f"{API}/projects/{project}/mix", headers=owner, json={
         "settings": {"tracks": {t.id: reverb for t in tracks}}, "revision": 0})
     assert mixed.status_code == 200, mixed.text
-    error = assert_error(await export(live_client, project, owner, format="mp3"), 422,
+    error = assert_error(await export(client, project, owner, format="mp3"), 422,
                          "VALIDATION_ERROR")
     assert error["details"][0]["type"] == "render_too_large"
-    assert await preview_seconds(live_client, project, owner, tmp_path) < 10
+    assert await preview_seconds(app, client, project, owner, tmp_path) < 10
 
 
 # --- quotas -------------------------------------------------------------------------
@@ -195,8 +197,8 @@ async def test_a_burst_of_parallel_exports_gets_exactly_the_quota(
 
 async def work_until(app: FastAPI, condition: Any, what: str) -> None:
     """Run a worker in this process until `condition()` holds (a hang detector bounds it)."""
-    worker = Worker(app.state.redis, app.state.sessionmaker, config=FAST,
-                    settings=app.state.settings)
+    worker = Worker(app.state.redis, app.state.sessionmaker, handlers=all_handlers(),
+                    config=FAST, settings=app.state.settings)
     deadline = time.monotonic() + WAIT_LIMIT_S
     while time.monotonic() < deadline:
         await worker.run_once(block_s=0.2)
@@ -268,9 +270,16 @@ async def test_take_counts_parallel_requests_exactly(settings: Settings) -> None
 # --- previews -----------------------------------------------------------------------
 
 
-async def preview_seconds(client: httpx.AsyncClient, project: str,
-                          headers: dict[str, str], tmp_path: Path) -> float:
-    answer = await client.get(f"{API}/projects/{project}/preview", headers=headers)
+async def preview_seconds(app: FastAPI, client: httpx.AsyncClient, project: str,
+                          headers: dict[str, str], tmp_path: Path,
+                          preview_max_seconds: int | None = None) -> float:
+    """The length of the preview, rendered by a worker in this process with the API's
+    PREVIEW_MAX_SECONDS (which shapes the preview and names it)."""
+    settings = app.state.settings
+    if preview_max_seconds is not None:
+        settings = settings.model_copy(update={"preview_max_seconds": preview_max_seconds})
+    async with background_worker(app, settings):
+        answer = await client.get(f"{API}/projects/{project}/preview", headers=headers)
     assert answer.status_code == 200, answer.text
     path = tmp_path / f"{uuid.uuid4().hex}.mp3"
     path.write_bytes(answer.content)
@@ -278,21 +287,22 @@ async def preview_seconds(client: httpx.AsyncClient, project: str,
 
 
 async def test_previews_follow_the_music_not_the_nominal_length(
-        http: httpx.AsyncClient, tmp_path: Path) -> None:
+        app: FastAPI, http: httpx.AsyncClient, tmp_path: Path) -> None:
     one_note = [Track(id="t", notes=[Note(pitch=60, start=0, duration=480)])]
     # 1000 bars (28 minutes) holding one note; a 32/1 bar that lasts 12.8 minutes.
     long_and_empty = Score(tempo=140, bars=1000, tracks=one_note)
     huge_bar = Score(tempo=10, meter=Meter(numerator=32, denominator=1), bars=2,
                      tracks=one_note)
     project, owner = await project_with(http, long_and_empty)
-    assert await preview_seconds(http, project, owner, tmp_path) < 5
+    assert await preview_seconds(app, http, project, owner, tmp_path, PREVIEW_SECONDS) < 5
     project, owner = await project_with(http, huge_bar, owner)
     # The note lasts 6 s at 10 bpm; the rest of its bar passes fast.
-    assert 6 <= await preview_seconds(http, project, owner, tmp_path) < 20
+    assert 6 <= await preview_seconds(app, http, project, owner, tmp_path,
+                                      PREVIEW_SECONDS) < 20
     # Music all the way: the preview stops at PREVIEW_MAX_SECONDS (plus the release).
     project, owner = await project_with(http, song(bars=32), owner)
     assert PREVIEW_SECONDS - 0.5 <= await preview_seconds(
-        http, project, owner, tmp_path) <= PREVIEW_SECONDS + 3
+        app, http, project, owner, tmp_path, PREVIEW_SECONDS) <= PREVIEW_SECONDS + 3
 
 
 async def test_imports_per_hour_are_limited_per_user(http: httpx.AsyncClient) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,15 +21,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from moto.server import ThreadedMotoServer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ariaforge.audio.options import MixSettings
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
+from ariaforge.exports.previews import preview_key
+from ariaforge.exports.service import PREVIEW_JOB
 from ariaforge.main import create_app
-from ariaforge.models import Export, Job
+from ariaforge.models import Export, Job, ProjectScore
 from ariaforge.music.interchange import read_midi, write_midi
 from ariaforge.music.score import Key, Mode, Note, Role, Score, Track
 from ariaforge.queue.worker import Worker, WorkerConfig
+from ariaforge.tasks import all_handlers
 from tests.conftest import BASE_URL, assert_error, new_user
 from tests.ops.test_ops import metric_value
 
@@ -77,8 +84,8 @@ async def work_until_finished(app: FastAPI, client: httpx.AsyncClient, url: str,
                               headers: dict[str, str]) -> dict[str, Any]:
     """Run a worker in this process until the resource at `url` (an export, a session)
     reports a final status."""
-    worker = Worker(app.state.redis, app.state.sessionmaker, config=FAST,
-                    settings=app.state.settings)
+    worker = Worker(app.state.redis, app.state.sessionmaker, handlers=all_handlers(),
+                    config=FAST, settings=app.state.settings)
     deadline = time.monotonic() + WAIT_LIMIT_S
     while time.monotonic() < deadline:
         await worker.run_once(block_s=0.2)
@@ -188,10 +195,38 @@ async def test_bad_export_requests_and_bad_scores(app: FastAPI,
     assert (await client.get(f"{API}/projects/{empty}/exports", headers=owner)).json() == []
 
 
-async def test_preview_is_cached_by_content(client: httpx.AsyncClient) -> None:
+@contextlib.asynccontextmanager
+async def background_worker(app: FastAPI,
+                            settings: Settings | None = None) -> AsyncIterator[None]:
+    """A worker in this process for as long as the block runs (previews are jobs). Its
+    `settings` must be the API's where they shape a preview (PREVIEW_MAX_SECONDS)."""
+    worker = Worker(app.state.redis, app.state.sessionmaker, handlers=all_handlers(),
+                    config=FAST, settings=settings or app.state.settings)
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        while not stop.is_set():
+            await worker.run_once(block_s=0.2)
+
+    task = asyncio.create_task(run())
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def preview_jobs(sessions: async_sessionmaker[AsyncSession]) -> list[Job]:
+    async with sessions() as session:
+        return list((await session.execute(
+            select(Job).where(Job.kind == PREVIEW_JOB))).scalars())
+
+
+async def test_preview_is_cached_by_content(app: FastAPI, client: httpx.AsyncClient) -> None:
     project, owner = await project_with_song(client)
-    first = await client.get(f"{API}/projects/{project}/preview", headers=owner)
-    assert first.status_code == 200
+    async with background_worker(app):
+        first = await client.get(f"{API}/projects/{project}/preview", headers=owner)
+    assert first.status_code == 200, first.text
     assert first.headers["content-type"] == "audio/mpeg"
     assert len(first.content) > 1000
     etag = first.headers["etag"]
@@ -203,12 +238,70 @@ async def test_preview_is_cached_by_content(client: httpx.AsyncClient) -> None:
     tracks = (await client.get(f"{API}/projects/{project}/tracks", headers=owner)).json()
     await client.patch(f"{API}/projects/{project}/tracks/{tracks[0]['id']}", headers=owner,
                        json={"mute": True})
-    changed = await client.get(f"{API}/projects/{project}/preview", headers=owner)
+    async with background_worker(app):
+        changed = await client.get(f"{API}/projects/{project}/preview", headers=owner)
+    assert changed.status_code == 200, changed.text
     assert changed.headers["etag"] != etag
     silent = (await client.post(f"{API}/projects", headers=owner,
                                 json={"name": "Empty"})).json()["id"]
     assert_error(await client.get(f"{API}/projects/{silent}/preview", headers=owner), 422,
                  "VALIDATION_ERROR")
+
+
+async def test_a_stored_preview_is_served_without_a_job(
+        app: FastAPI, client: httpx.AsyncClient,
+        sessions: async_sessionmaker[AsyncSession], tmp_path: Path) -> None:
+    project, owner = await project_with_song(client)
+    async with sessions() as session:
+        row = await session.get(ProjectScore, uuid.UUID(project))
+        assert row is not None
+        score = Score.model_validate(row.data)
+    key = preview_key(uuid.UUID(project), score, MixSettings(), app.state.settings)
+    stored = tmp_path / "preview.mp3"
+    stored.write_bytes(b"ID3 stored preview")
+    await app.state.storage.put_file(key, stored, "audio/mpeg")
+    answer = await client.get(f"{API}/projects/{project}/preview", headers=owner)
+    assert answer.status_code == 200, answer.text
+    assert answer.content == b"ID3 stored preview"
+    assert await preview_jobs(sessions) == []
+
+
+@pytest.fixture
+async def impatient_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The API with a short preview wait, and no worker anywhere."""
+    application = create_app(settings.model_copy(update={"preview_wait_seconds": 1.0}))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def test_a_cold_preview_is_one_job_and_without_a_worker_the_answer_is_retry(
+        impatient_app: FastAPI, client: httpx.AsyncClient,
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    project, owner = await project_with_song(client)
+    transport = httpx.ASGITransport(app=impatient_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as impatient:
+        answers = await asyncio.gather(*(
+            impatient.get(f"{API}/projects/{project}/preview", headers=owner)
+            for _ in range(6)))
+    for answer in answers:
+        error = assert_error(answer, 503, "SERVICE_UNAVAILABLE")
+        assert "rendering" in error["message"]
+        assert int(answer.headers["retry-after"]) > 0
+    jobs = await preview_jobs(sessions)
+    assert len(jobs) == 1
+    assert jobs[0].status == "queued" and jobs[0].project_id == uuid.UUID(project)
+    # Asked again, the request joins the job rather than adding one; a worker then
+    # renders it and the waiting request gets the audio.
+    async with background_worker(impatient_app), httpx.AsyncClient(
+            transport=transport, base_url=BASE_URL) as impatient:
+        for _ in range(20):
+            answer = await impatient.get(f"{API}/projects/{project}/preview", headers=owner)
+            if answer.status_code == 200:
+                break
+            assert_error(answer, 503, "SERVICE_UNAVAILABLE")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "audio/mpeg"
+    assert [job.status for job in await preview_jobs(sessions)] == ["succeeded"]
 
 
 # --- S3 -----------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Previews in the API process: where a preview is stored, and waiting for the job that
+renders it. The rendering itself is the `preview.render` job (tasks.py), in a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ariaforge.audio.options import MixSettings, RenderOptions
+from ariaforge.config import Settings
+from ariaforge.core.storage import Storage
+from ariaforge.exports.repository import PreviewRepository
+from ariaforge.models import JobStatus
+from ariaforge.music.score import Score
+from ariaforge.queue import events
+
+PREVIEW_OPTIONS = RenderOptions(format="mp3", quality="medium", sample_rate=44100)
+# How often a waiting request looks for the finished file besides the job's events
+# (an event can be missed; the file is what counts).
+CHECK_EVERY_S = 1.0
+
+
+def preview_key(project_id: uuid.UUID, score: Score, mix: MixSettings,
+                settings: Settings) -> str:
+    """Content-addressed: the same score, mix and sound produce the same key."""
+    material = json.dumps({"score": score.model_dump(mode="json"),
+                           "mix": mix.model_dump(mode="json"),
+                           "options": PREVIEW_OPTIONS.model_dump(mode="json"),
+                           "max_seconds": settings.preview_max_seconds,
+                           "soundfont": str(settings.soundfont_path or "")}, sort_keys=True)
+    digest = hashlib.sha256(material.encode()).hexdigest()[:32]
+    return f"previews/{project_id}/{digest}.mp3"
+
+
+@dataclass(frozen=True)
+class Waited:
+    """How a wait for a preview ended: `stored` (the file is there to serve), or not,
+    with the job's final status when it finished without storing it."""
+
+    stored: bool
+    failed: str | None = None
+
+
+async def wait_for_preview(storage: Storage, redis: Redis,
+                           sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.UUID,
+                           key: str, wait_s: float) -> Waited:
+    """Until the file at `key` exists, the job ends without it, or `wait_s` runs out."""
+    try:
+        async with asyncio.timeout(wait_s), events.subscription(redis, job_id) as job_events:
+            while True:
+                if await storage.size(key) is not None:
+                    return Waited(stored=True)
+                event = await job_events.next(CHECK_EVERY_S)
+                if job_events.finished or (event is None and await _finished(
+                        sessionmaker, job_id)):
+                    if await storage.size(key) is not None:
+                        return Waited(stored=True)
+                    status = (event or {}).get("status") or await _status(sessionmaker, job_id)
+                    # Succeeded without this file: the score changed while it waited.
+                    return Waited(stored=False, failed=None if status == JobStatus.SUCCEEDED.value
+                                  else str(status))
+    except TimeoutError:
+        return Waited(stored=await storage.size(key) is not None)
+
+
+async def _status(sessionmaker: async_sessionmaker[AsyncSession],
+                  job_id: uuid.UUID) -> str | None:
+    async with sessionmaker() as session:
+        job = await PreviewRepository(session).job(job_id)
+        return job.status if job else None
+
+
+async def _finished(sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> bool:
+    """The job row's word when no event came: events can be missed, the row cannot."""
+    status = await _status(sessionmaker, job_id)
+    return status is None or status not in (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
