@@ -181,8 +181,7 @@ async def create_export(session: AsyncSession, redis: Redis, user: User,
         score_revision=loaded.row.revision))
     job = await submit(session, redis, EXPORT_JOB,
                        {"export_id": str(export.id), ESTIMATE_KEY: cost.bytes},
-                       project_id=project_id, created_by=user.id,
-                       max_attempts=settings.job_max_attempts)
+                       project_id=project_id, created_by=user.id)
     export.job_id = job.id
     await session.flush()
     await _schedule_expiry(session, redis, user, settings)
@@ -200,8 +199,7 @@ async def _schedule_expiry(session: AsyncSession, redis: Redis, user: User,
     It rides on export requests: until the next one, expired files merely wait on disk,
     where they count against no quota and cannot be downloaded."""
     if await redis.set(EXPIRE_DUE_KEY, "1", nx=True, ex=EXPIRE_EVERY_S):
-        await submit(session, redis, EXPIRE_JOB, {}, created_by=user.id,
-                     max_attempts=settings.job_max_attempts)
+        await submit(session, redis, EXPIRE_JOB, {}, created_by=user.id)
 
 
 def expires_at(export: Export, settings: Settings) -> datetime:

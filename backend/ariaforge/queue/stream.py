@@ -17,6 +17,7 @@ from redis.exceptions import ResponseError
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ariaforge.config import get_settings
 from ariaforge.models import Job, JobStatus
 
 JOBS_STREAM = "ariaforge:jobs"
@@ -47,9 +48,11 @@ async def send(redis: Redis, job_id: uuid.UUID | str) -> str:
 
 async def submit(session: AsyncSession, redis: Redis, kind: str, payload: dict[str, Any], *,
                  project_id: uuid.UUID | None = None, created_by: uuid.UUID | None = None,
-                 max_attempts: int = 3) -> Job:
+                 max_attempts: int | None = None) -> Job:
     """Record a job in the request's transaction; it reaches Redis only after the commit,
-    so a rolled-back request enqueues nothing."""
+    so a rolled-back request enqueues nothing. Attempts default to JOB_MAX_ATTEMPTS."""
+    if max_attempts is None:
+        max_attempts = get_settings().job_max_attempts
     job = Job(kind=kind, payload=payload, project_id=project_id, created_by=created_by,
               max_attempts=max_attempts, status=JobStatus.QUEUED.value)
     session.add(job)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
@@ -17,13 +17,11 @@ router = APIRouter(prefix=API_PREFIX, tags=["composition sessions"])
 @router.post("/projects/{project_id}/sessions", status_code=status.HTTP_202_ACCEPTED,
              response_model=SessionOut)
 async def create_session(project_id: uuid.UUID, body: SessionCreate, user: CurrentUser,
-                         session: SessionDep, redis: RedisDep, request: Request) -> SessionOut:
+                         session: SessionDep, redis: RedisDep) -> SessionOut:
     """Compose from a brief, or run an operation on the current score (regenerate or vary a
     section, continue, reharmonize, restyle). Follow `/sessions/{id}/ws` for live progress,
     or poll `GET /sessions/{id}`; the result is a new project version."""
-    row, job = await service.create_session(
-        session, redis, user, project_id, body,
-        max_attempts=request.app.state.settings.job_max_attempts)
+    row, job = await service.create_session(session, redis, user, project_id, body)
     return service.session_out(row, job)
 
 

@@ -29,7 +29,7 @@ MAX_LISTED: Final = 200
 
 async def create_session(session: AsyncSession, redis: Redis, user: User,
                          project_id: uuid.UUID, body: SessionCreate,
-                         max_attempts: int = 3) -> tuple[CompositionSession, Job]:
+                         ) -> tuple[CompositionSession, Job]:
     """Writers compose; the job is enqueued after the request commits."""
     await authorize(session, project_id, user, WRITERS)
     base_revision = None
@@ -43,7 +43,7 @@ async def create_session(session: AsyncSession, redis: Redis, user: User,
                              base_revision=base_revision)
     await CompositionSessionRepository(session).add(row)
     job = await submit(session, redis, COMPOSE_JOB, {"session_id": str(row.id)},
-                       project_id=project_id, created_by=user.id, max_attempts=max_attempts)
+                       project_id=project_id, created_by=user.id)
     row.job_id = job.id
     await session.flush()
     return row, job

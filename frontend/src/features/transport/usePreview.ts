@@ -7,6 +7,26 @@ import { authorizedFetch } from "@/api/client";
 import { describeError, errorFromResponse } from "@/api/errors";
 import { MIX_CHANGED_EVENT } from "@/features/mixer/events";
 
+/** How many times a "still rendering" answer is waited out before it is shown. */
+const MAX_RENDER_WAITS = 30;
+/** A longer Retry-After means the render failed and is retried later: shown, not waited. */
+const LONGEST_RENDER_WAIT_S = 10;
+
+/** Milliseconds to wait before asking again, if the answer says the preview is rendering. */
+export function renderingDelay(response: Response): number | null {
+  if (response.status !== 503) return null;
+  const seconds = Number(response.headers.get("Retry-After"));
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > LONGEST_RENDER_WAIT_S) return null;
+  return seconds * 1000;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
 export type PreviewState = "idle" | "loading" | "ready" | "empty" | "error";
 
 export interface PreviewInput {
@@ -56,8 +76,18 @@ export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
         const headers: Record<string, string> = {};
         // A 304 only helps when there is audio to keep playing.
         if (etag.current && srcRef.current) headers["If-None-Match"] = etag.current;
-        const response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
-                                               { headers, signal: controller.signal });
+        let response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
+                                             { headers, signal: controller.signal });
+        // The preview renders as a job; while it is still rendering the server answers 503
+        // with a short Retry-After. Keep showing "loading" and ask again, for a while.
+        for (let waits = 0; waits < MAX_RENDER_WAITS; waits++) {
+          const delay = renderingDelay(response);
+          if (delay === null || controller.signal.aborted) break;
+          await pause(delay, controller.signal);
+          if (controller.signal.aborted) return;
+          response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
+                                           { headers, signal: controller.signal });
+        }
         if (controller.signal.aborted) return;
         if (response.status === 304) {
           setPreview("ready");
