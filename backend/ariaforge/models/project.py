@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ariaforge.models.base import Base, Timestamps, UUIDPrimaryKey
@@ -29,24 +29,23 @@ def _string_enum(enum: type[StrEnum], name: str) -> Enum:
 
 
 class Project(UUIDPrimaryKey, Timestamps, Base):
+    """What belongs to the project itself. Its tempo, key, mode and meter belong to its
+    score (`ProjectScore.data`), the one place they are stored."""
+
     __tablename__ = "projects"
     __table_args__ = (
-        CheckConstraint("tempo BETWEEN 20 AND 400", name="tempo_range"),
         Index("ix_projects_name_trgm", "name", postgresql_using="gin",
               postgresql_ops={"name": "gin_trgm_ops"}),
     )
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
-    tempo: Mapped[int] = mapped_column(Integer, nullable=False, server_default="120")
-    key: Mapped[str] = mapped_column(String(2), nullable=False, server_default="C")
-    mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="major")
-    meter: Mapped[str] = mapped_column(String(8), nullable=False, server_default="4/4")
     genre: Mapped[str] = mapped_column(String(50), nullable=False, server_default="")
     status: Mapped[ProjectStatus] = mapped_column(
         _string_enum(ProjectStatus, "project_status"), nullable=False,
         server_default=ProjectStatus.DRAFT.value)
-    # Bumped on every update; clients send it back (body or If-Match) to avoid lost updates.
+    # Bumped when the project's own fields change (never by score edits); clients send it
+    # back (body or If-Match) to avoid lost updates.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
 

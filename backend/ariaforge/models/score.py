@@ -5,7 +5,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    Computed,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +42,21 @@ class ProjectScore(Base):
     revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False)
+    # The score's opening tempo, key and meter, extracted from `data` by PostgreSQL on
+    # every write and never written by us. Project lists read these instead of the score
+    # documents, which PostgreSQL would decompress whole: listing 20 projects of 40,000
+    # notes took ~450 ms extracting from `data`, ~5 ms from these columns (~4 ms with no
+    # settings at all). NULL where a stored score lacks the field (the app then reads
+    # the Score model's default).
+    tempo: Mapped[float | None] = mapped_column(
+        Float, Computed("(data ->> 'tempo')::double precision", persisted=True))
+    tonic: Mapped[str | None] = mapped_column(
+        Text, Computed("data -> 'key' ->> 'tonic'", persisted=True))
+    mode: Mapped[str | None] = mapped_column(
+        Text, Computed("data -> 'key' ->> 'mode'", persisted=True))
+    meter: Mapped[str | None] = mapped_column(
+        Text, Computed("(data -> 'meter' ->> 'numerator') || '/' || "
+                       "(data -> 'meter' ->> 'denominator')", persisted=True))
 
 
 class ScoreVersion(UUIDPrimaryKey, Base):

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.revisions import IfMatch
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.projects import service
 from ariaforge.projects.schemas import (
     MemberAdd,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,8 +13,9 @@ from ariaforge.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
 from ariaforge.core.revisions import check_revision, expected_revision
 from ariaforge.models import Project, ProjectMember, ProjectRole, User
+from ariaforge.music.score import Meter
 from ariaforge.projects.access import OWNERS, WRITERS, authorize
-from ariaforge.projects.repository import MemberRepository, ProjectRepository
+from ariaforge.projects.repository import MemberRepository, ProjectRepository, ProjectView
 from ariaforge.projects.schemas import (
     MemberAdd,
     MemberOut,
@@ -25,38 +27,58 @@ from ariaforge.projects.schemas import (
     ProjectUpdate,
 )
 from ariaforge.scores import service as scores
+from ariaforge.scores.schemas import SettingsChange
 
-# Fields that also live in the score: editing them in the project edits the music.
+# The score's, not the project's: the project form edits them, the score stores them.
 MUSICAL_SETTINGS = frozenset({"tempo", "key", "mode", "meter"})
 
 
-def _out(project: Project, role: ProjectRole) -> ProjectOut:
-    return ProjectOut.model_validate({**project.__dict__, "role": role})
+def _settings(fields: dict[str, Any]) -> SettingsChange:
+    meter = fields.get("meter")
+    return SettingsChange(tempo=fields.get("tempo"), tonic=fields.get("key"),
+                          mode=fields.get("mode"),
+                          meter=Meter.parse(meter) if meter is not None else None)
+
+
+def _out(view: ProjectView) -> ProjectOut:
+    return ProjectOut.model_validate({
+        **view.project.__dict__, "role": view.role, "tempo": view.tempo, "key": view.key,
+        "mode": view.mode, "meter": view.meter, "updated_at": view.updated_at})
+
+
+async def _view(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectOut:
+    view = await ProjectRepository(session).view(project_id, user.id)
+    if view is None:
+        raise NotFound("project not found")
+    return _out(view)
 
 
 async def create(session: AsyncSession, user: User, body: ProjectCreate) -> ProjectOut:
-    project = await ProjectRepository(session).add(Project(**body.model_dump()), user.id)
-    await session.refresh(project)
-    await scores.create_initial(session, project, user)
+    fields = body.model_dump()
+    own = {field: value for field, value in fields.items() if field not in MUSICAL_SETTINGS}
+    project = await ProjectRepository(session).add(Project(**own), user.id)
+    await scores.create_initial(session, project.id, user, _settings(fields))
     COMPOSITIONS_CREATED.inc()
-    return _out(project, ProjectRole.OWNER)
+    return await _view(session, user, project.id)
 
 
 async def list_page(session: AsyncSession, user: User, query: ProjectListQuery) -> ProjectPage:
-    rows, total = await ProjectRepository(session).page(
+    views, total = await ProjectRepository(session).page(
         user.id, search=query.search, status=query.status, page=query.page, limit=query.limit)
-    return ProjectPage(items=[_out(project, role) for project, role in rows], total=total,
-                       page=query.page, limit=query.limit)
+    return ProjectPage(items=[_out(view) for view in views], total=total, page=query.page,
+                       limit=query.limit)
 
 
 async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectOut:
-    return _out(*await authorize(session, project_id, user))
+    return await _view(session, user, project_id)
 
 
 async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
                  body: ProjectUpdate, if_match: str | None) -> ProjectOut:
+    """The project's own fields change here and bump its revision; tempo, key, mode and
+    meter go to the score as a score edit and leave the project's revision alone."""
     expected = expected_revision(body.revision, if_match)
-    project, role = await authorize(session, project_id, user, WRITERS, for_update=True)
+    project, _ = await authorize(session, project_id, user, WRITERS, for_update=True)
     check_revision(project.revision, expected)
     changes = body.model_dump(exclude_unset=True, exclude={"revision"})
     for field, value in changes.items():
@@ -64,13 +86,16 @@ async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
             raise ValidationFailed(f"{field} may not be null",
                                    [{"loc": ["body", field], "msg": "may not be null",
                                      "type": "null_not_allowed"}])
-        setattr(project, field, value)
-    project.revision += 1
-    project.updated_at = datetime.now(UTC)
-    await session.flush()
+    own = {field: value for field, value in changes.items() if field not in MUSICAL_SETTINGS}
+    if own:
+        for field, value in own.items():
+            setattr(project, field, value)
+        project.revision += 1
+        project.updated_at = datetime.now(UTC)
+        await session.flush()
     if changes.keys() & MUSICAL_SETTINGS:
-        await scores.apply_project_settings(session, user, project)
-    return _out(project, role)
+        await scores.change_settings(session, user, project_id, _settings(changes))
+    return await _view(session, user, project_id)
 
 
 async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> None:

@@ -4,10 +4,24 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.models import ProjectScore, ScoreVersion, User
+from ariaforge.music.score import Score
+
+_DEFAULT = Score()
+
+# The score's tempo (whole bpm, rounded half to even as Python rounds), tonic, mode and
+# meter ("3/4"), for queries that join ProjectScore: read from the columns PostgreSQL
+# extracts from the score, never from the score document itself. A score stored without
+# one (written past the API) shows the default the Score model reads it with.
+SETTINGS_COLUMNS = (
+    cast(func.round(func.coalesce(ProjectScore.tempo, _DEFAULT.tempo)), Integer).label("tempo"),
+    func.coalesce(ProjectScore.tonic, _DEFAULT.key.tonic).label("key"),
+    func.coalesce(ProjectScore.mode, _DEFAULT.key.mode.value).label("mode"),
+    func.coalesce(ProjectScore.meter, str(_DEFAULT.meter)).label("meter"),
+)
 
 
 class ScoreRepository:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -12,6 +13,8 @@ from ariaforge.models import VersionReason
 from ariaforge.music.score import (
     ID_PATTERN,
     MAX_TICK,
+    Meter,
+    Mode,
     Note,
     Role,
     Score,
@@ -23,6 +26,17 @@ MAX_OPERATIONS = 10_000
 Message = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 NoteId = Annotated[str, Field(pattern=ID_PATTERN)]
 
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """New opening tempo, key or meter for a score (what the project form edits); a
+    field left None keeps the score's own."""
+
+    tempo: float | None = None
+    tonic: str | None = None
+    mode: Mode | None = None
+    meter: Meter | None = None
 
 
 class ScoreOut(BaseModel):

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound, ValidationFailed
 from ariaforge.core.revisions import check_revision
 from ariaforge.models import Project, ProjectScore, ScoreVersion, User, VersionReason
-from ariaforge.music.score import Key, Meter, Mode, Note, Score, Track
+from ariaforge.music.score import Key, Note, Score, Track
 from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.scores.repository import ScoreRepository
 from ariaforge.scores.schemas import (
@@ -26,6 +25,7 @@ from ariaforge.scores.schemas import (
     NoteBatch,
     NoteBatchResult,
     NoteOperation,
+    SettingsChange,
     TrackCreate,
     TrackSummary,
     TrackUpdate,
@@ -33,9 +33,6 @@ from ariaforge.scores.schemas import (
     VersionPage,
     VersionSummary,
 )
-
-PROJECT_TONICS = frozenset({"C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#",
-                            "Ab", "A", "A#", "Bb", "B", "Cb"})
 
 
 @dataclass
@@ -45,17 +42,27 @@ class Loaded:
     score: Score
 
 
-def initial_score(project: Project) -> Score:
-    """An empty score in the project's tempo, key and meter."""
-    return Score(tempo=float(project.tempo), key=Key(tonic=project.key, mode=Mode(project.mode)),
-                 meter=Meter.parse(project.meter))
+def _with_settings(score: Score, change: SettingsChange) -> Score:
+    """`score` in the changed tempo, key and meter, validated, not copied: a slower tempo
+    or a longer meter can make the piece too long."""
+    key = Key(tonic=change.tonic or score.key.tonic, mode=change.mode or score.key.mode)
+    settings = {"tempo": score.tempo if change.tempo is None else change.tempo, "key": key,
+                "meter": change.meter or score.meter}
+    try:
+        return Score.model_validate({**score.model_dump(), **settings})
+    except ValidationError as error:
+        raise ValidationFailed(f"the score cannot take these settings: "
+                               f"{_first_problem(error)}",
+                               _details(error, ["body"])) from None
 
 
-async def create_initial(session: AsyncSession, project: Project, author: User | None) -> None:
-    data = initial_score(project).model_dump(mode="json")
-    await ScoreRepository(session).create(project.id, data)
+async def create_initial(session: AsyncSession, project_id: uuid.UUID, author: User | None,
+                         settings: SettingsChange) -> None:
+    """A new project's score: empty, in the tempo, key and meter it was created with."""
+    data = _with_settings(Score(), settings).model_dump(mode="json")
+    await ScoreRepository(session).create(project_id, data)
     await ScoreRepository(session).add_version(ScoreVersion(
-        project_id=project.id, number=1, data=data, reason=VersionReason.CREATED,
+        project_id=project_id, number=1, data=data, reason=VersionReason.CREATED,
         summary="new project", author_id=author.id if author else None))
 
 
@@ -89,22 +96,15 @@ def _details(error: ValidationError, prefix: Sequence[str | int]) -> list[dict[s
 async def _load_row(session: AsyncSession, user: User, project_id: uuid.UUID, *,
                     write: bool) -> tuple[Project, ProjectScore]:
     """The project and its score row, authorized (and locked for a write); the row's data
-    is not validated, so replacing a score that breaks a limit stays possible."""
+    is not validated, so replacing a score that breaks a limit stays possible. Reading
+    writes nothing."""
     project, _ = await authorize(session, project_id, user, WRITERS if write else None,
                                  for_update=write)
-    repository = ScoreRepository(session)
-    row = await repository.current(project.id, for_update=write)
-    if row is None:  # projects from before scores existed get one on first use
-        data = initial_score(project).model_dump(mode="json")
-        created = await session.execute(
-            insert(ProjectScore).values(project_id=project.id, data=data, revision=1)
-            .on_conflict_do_nothing().returning(ProjectScore.project_id))
-        if created.first() is not None:  # we won the race: start the history too
-            await repository.add_version(ScoreVersion(
-                project_id=project.id, number=1, data=data, reason=VersionReason.CREATED,
-                summary="score created"))
-        row = await repository.current(project.id, for_update=write)
-        assert row is not None
+    row = await ScoreRepository(session).current(project.id, for_update=write)
+    if row is None:
+        # Every project has a score from its creation (migration 0007 gave older ones
+        # theirs); none here means the project was deleted after it was authorized.
+        raise NotFound("project not found")
     return project, row
 
 
@@ -136,22 +136,6 @@ async def _store_replacement(session: AsyncSession, user: User, loaded: Loaded,
     return loaded
 
 
-def _sync_project(project: Project, score: Score) -> None:
-    """Keep the project's summary fields (shown in lists) in step with its score."""
-    changes: dict[str, Any] = {
-        "tempo": min(400, max(20, round(score.tempo))),
-        "mode": score.key.mode.value,
-        "meter": str(score.meter),
-    }
-    if score.key.tonic in PROJECT_TONICS:
-        changes["key"] = score.key.tonic
-    changed = {k: v for k, v in changes.items() if getattr(project, k) != v}
-    for field, value in changed.items():
-        setattr(project, field, value)
-    if changed:
-        project.revision += 1
-
-
 async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
                 reason: VersionReason, summary: str) -> int:
     data = new.model_dump(mode="json")
@@ -160,8 +144,6 @@ async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
     await repository.add_version(ScoreVersion(
         project_id=loaded.project.id, number=loaded.row.revision, data=data, reason=reason,
         summary=summary[:500], author_id=user.id))
-    _sync_project(loaded.project, new)
-    loaded.project.updated_at = loaded.row.updated_at
     loaded.score = new
     return loaded.row.revision
 
@@ -204,21 +186,15 @@ async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID
     return await _replace(session, user, project_id, score, expected, reason, summary)
 
 
-async def apply_project_settings(session: AsyncSession, user: User, project: Project) -> None:
-    """The project's tempo, key and meter were edited: carry them into the score."""
-    loaded = await _load(session, user, project.id, write=True)
-    settings = {"tempo": float(project.tempo), "key": Key(tonic=project.key,
-                                                          mode=Mode(project.mode)),
-                "meter": Meter.parse(project.meter)}
-    if all(getattr(loaded.score, field) == value for field, value in settings.items()):
+async def change_settings(session: AsyncSession, user: User, project_id: uuid.UUID,
+                          change: SettingsChange) -> None:
+    """Tempo, key or meter edited in the project form: a score edit like any other (a new
+    revision and version), unless the score already has them."""
+    loaded = await _load(session, user, project_id, write=True)
+    new = _with_settings(loaded.score, change)
+    if (new.tempo, new.key, new.meter) == (loaded.score.tempo, loaded.score.key,
+                                           loaded.score.meter):
         return
-    # Validated, not copied: a slower tempo or a longer meter can make the piece too long.
-    try:
-        new = Score.model_validate({**loaded.score.model_dump(), **settings})
-    except ValidationError as error:
-        raise ValidationFailed(f"the score cannot take these settings: "
-                               f"{_first_problem(error)}",
-                               _details(error, ["body"])) from None
     await _save(session, user, loaded, new, VersionReason.EDITED, "project settings")
 
 

@@ -1,4 +1,5 @@
-"""The score editing API: whole score, tracks, note batches, versions, project sync."""
+"""The score editing API: whole score, tracks, note batches, versions, and the tempo, key,
+mode and meter that projects show from it."""
 
 from __future__ import annotations
 
@@ -100,16 +101,25 @@ async def test_invalid_scores_are_refused_and_nothing_changes(
     assert (await get_score(client, project, owner))["revision"] == 1
 
 
-async def test_score_and_project_settings_stay_in_step(client: httpx.AsyncClient) -> None:
+async def test_projects_show_the_score_settings_and_edit_them_in_the_score(
+        client: httpx.AsyncClient) -> None:
     project, owner = await project_with_owner(client)
+    await get_score(client, project, owner)
+    assert (await client.get(f"{API}/{project}", headers=owner)).json()["revision"] == 1
+
     await client.put(f"{API}/{project}/score", headers=owner,
                      json={"score": two_note_score(tempo=96.5), "revision": 1})
     settings = (await client.get(f"{API}/{project}", headers=owner)).json()
     assert (settings["tempo"], settings["key"], settings["mode"], settings["meter"]) == (
         96, "D", "minor", "3/4")
+    listed = (await client.get(API, headers=owner)).json()["items"][0]
+    assert (listed["tempo"], listed["revision"]) == (96, 1)  # the project did not change
 
-    await client.patch(f"{API}/{project}", headers=owner, json={"tempo": 140, "mode": "dorian"})
+    patched = await client.patch(f"{API}/{project}", headers=owner,
+                                 json={"tempo": 140, "mode": "dorian"})
+    assert patched.json()["revision"] == 1
     score = await get_score(client, project, owner)
+    assert score["revision"] == 3
     assert score["score"]["tempo"] == 140
     assert score["score"]["key"] == {"tonic": "D", "mode": "dorian"}
     assert len(score["score"]["tracks"][0]["notes"]) == 2  # the music is kept
