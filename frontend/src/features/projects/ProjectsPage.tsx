@@ -70,19 +70,12 @@ export function ProjectsPage() {
   }
 
   async function update(project: Project, body: { name?: string; status?: Status }) {
-    const send = (revision: number) => api.PATCH("/api/v1/projects/{project_id}", {
+    // A 409 means someone changed the project since this list was loaded (opening or
+    // editing its music does not count): the message says so and the reload shows theirs.
+    const answer = await api.PATCH("/api/v1/projects/{project_id}", {
       params: { path: { project_id: project.id } },
-      body: { ...body, status: body.status || undefined, revision },
+      body: { ...body, status: body.status || undefined, revision: project.revision },
     });
-    let answer = await send(project.revision);
-    if (answer.response.status === 409) {
-      // The list was older than the project (opening a workspace keeps the project's key
-      // and tempo in step with its score, which counts as a change). A rename or archive
-      // touches only its own field, so it is applied to the current project once.
-      const current = await api.GET("/api/v1/projects/{project_id}", {
-        params: { path: { project_id: project.id } } });
-      if (current.data) answer = await send(current.data.revision);
-    }
     setError(answer.data ? null : errorOf(answer.error, answer.response.status).message);
     await latestLoad.current();
   }
