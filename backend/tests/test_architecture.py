@@ -29,8 +29,9 @@ PURE = frozenset({"ariaforge.music", "ariaforge.audio", "ariaforge.composer"})
 # imports every domain, so nothing below the edge may.
 ROOTS = frozenset({"ariaforge.main", "ariaforge.api", "ariaforge.tasks", "ariaforge.cli",
                    "ariaforge.cli_compose", "ariaforge.cli_render", "ariaforge.__main__"})
-# Neither layer nor domain: settings, the operational endpoints, the package itself.
-SHARED = frozenset({"ariaforge", "ariaforge.config", "ariaforge.ops"})
+# Neither layer nor domain: settings, the text types of request bodies (pure pydantic,
+# used by the composer's requests too), the operational endpoints, the package itself.
+SHARED = frozenset({"ariaforge", "ariaforge.config", "ariaforge.text", "ariaforge.ops"})
 
 # What pure code must not load (module-name prefixes): servers, databases, Redis.
 WEB_AND_DB_LIBRARIES = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic",
@@ -45,7 +46,7 @@ KNOWN_MUTUAL_DOMAINS: frozenset[frozenset[str]] = frozenset({
 })
 KNOWN_IMPURE: frozenset[tuple[str, str]] = frozenset({
     # Text validation types that live in core but load nothing of the web or the database.
-    ("ariaforge.composer.operations", "ariaforge.core.text"),
+    ("ariaforge.composer.operations", "ariaforge.text"),
 })
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ariaforge.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from ariaforge.core.schemas import StrictModel
-from ariaforge.core.text import DisplayName, Email
+from ariaforge.text import DisplayName, Email
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
 # A new password: its lengths are in the schema; the rest of the policy (common and

@@ -33,9 +33,9 @@ from ariaforge.composer.brief import (
 )
 from ariaforge.composer.plan import ChordEvent, rng_for
 from ariaforge.composer.vocabulary import Mood, Style, lookup_instrument
-from ariaforge.core.text import SPACE, BriefText, any_case
 from ariaforge.music.score import Meter, Mode, Note, Role, Score
 from ariaforge.music.theory.pitch import join_name, split_name
+from ariaforge.text import SPACE, BriefText, any_case
 
 __all__ = ["MAX_CONTINUE_BARS", "ComposeRequest", "Operation", "OperationError",
            "brief_for", "section_index", "splice_chords", "splice_notes"]

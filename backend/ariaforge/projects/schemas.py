@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from ariaforge.core.schemas import StrictModel
-from ariaforge.core.text import Description, Email, Name, SearchText, ShortLabel
 from ariaforge.models import ProjectRole, ProjectStatus
 from ariaforge.music.score import Mode
+from ariaforge.text import Description, Email, Name, SearchText, ShortLabel
 
 Tonic = Literal["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A",
                 "A#", "Bb", "B", "Cb"]
