@@ -1,4 +1,27 @@
-"""Where the versioned API lives. Routers carry the full prefix themselves so that the
-route template seen by metrics and logs is the real path (`/api/v1/projects/{project_id}`)."""
+"""The whole HTTP API: every domain's router, included by `create_app` in one place.
 
-API_PREFIX = "/api/v1"
+The order is the order of the OpenAPI document (and so of the generated web client), and
+of matching: the web app and the start page come after all of these (`ariaforge.main`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from ariaforge.auth.endpoints import router as auth
+from ariaforge.exports.endpoints import router as exports
+from ariaforge.jobs.endpoints import router as jobs
+from ariaforge.ops.endpoints import router as ops
+from ariaforge.projects.endpoints import router as projects
+from ariaforge.scores.endpoints import router as scores
+from ariaforge.sessions.endpoints import router as sessions
+from ariaforge.sessions.websocket import router as session_events
+
+# Sessions still expose two routers (REST and its WebSocket); the others one each.
+ROUTERS: tuple[APIRouter, ...] = (
+    ops, auth, projects, scores, jobs, exports, sessions, session_events)
+
+
+def include_api(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)

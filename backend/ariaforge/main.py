@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ariaforge import __version__
-from ariaforge.auth.endpoints import router as auth_router
+from ariaforge.api import include_api
 from ariaforge.config import ConfigurationError, Settings, get_settings, load_or_create_secret_key
 from ariaforge.core.db import create_engine, create_sessionmaker
 from ariaforge.core.errors import install_error_handlers
@@ -17,18 +17,9 @@ from ariaforge.core.openapi import install_openapi
 from ariaforge.core.redis import create_redis
 from ariaforge.core.security import configure_cors
 from ariaforge.core.storage import create_storage
-from ariaforge.exports.endpoints import router as exports_router
-from ariaforge.jobs.endpoints import router as jobs_router
 from ariaforge.ops.docs import install_offline_docs
-from ariaforge.ops.endpoints import router as ops_router
-from ariaforge.ops.endpoints import start_page_router
-from ariaforge.projects.endpoints import router as projects_router
-from ariaforge.scores.endpoints import router as scores_router
-from ariaforge.scores.files import router as score_files_router
+from ariaforge.ops.start_page import install_start_page
 from ariaforge.scores.notation import engravers
-from ariaforge.scores.notation import router as notation_router
-from ariaforge.sessions.endpoints import router as sessions_router
-from ariaforge.sessions.websocket import router as session_events_router
 from ariaforge.web import install_web_app
 
 
@@ -75,20 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_offline_docs(app)
     install_openapi(app)
-    app.include_router(ops_router)
-    app.include_router(auth_router)
-    app.include_router(projects_router)
-    app.include_router(scores_router)
-    app.include_router(score_files_router)
-    app.include_router(notation_router)
-    app.include_router(jobs_router)
-    app.include_router(exports_router)
-    app.include_router(sessions_router)
-    app.include_router(session_events_router)
+    include_api(app)
     # The web app answers only what no route above matched; without one, `/` is the
     # start page.
     if not install_web_app(app, settings):
-        app.include_router(start_page_router)
+        install_start_page(app)
     configure_cors(app, settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.tokens import ALGORITHM, ISSUER
+from ariaforge.core.routing import API_PREFIX
 
 DEVICE_TOKEN_DAYS = 90
 COOKIE_PREFIX = "ariaforge_device_"

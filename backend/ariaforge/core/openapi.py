@@ -34,10 +34,10 @@ from fastapi.security.base import SecurityBase
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from ariaforge.api import API_PREFIX
 from ariaforge.core.db import get_session
 from ariaforge.core.errors import ErrorCode, error_response
 from ariaforge.core.redis import get_redis
+from ariaforge.core.routing import API_PREFIX
 
 ERROR_SCHEMA = "ErrorResponse"
 ERROR_REF = f"#/components/schemas/{ERROR_SCHEMA}"

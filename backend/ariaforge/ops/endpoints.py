@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from ariaforge import __version__
@@ -16,8 +16,6 @@ from ariaforge.core.metrics import JOB_WORKERS_ALIVE, render_latest
 from ariaforge.core.supervisor import RuntimeSettings, read_state
 
 router = APIRouter(tags=["operations"])
-# Only mounted when no web app is built: then `/` says the server runs and where to look.
-start_page_router = APIRouter(include_in_schema=False)
 READY_TIMEOUT_S = 2.0
 # Asked only of a Redis that has just answered: short, so /ready stays within 5 s.
 WORKERS_TIMEOUT_S = 1.0
@@ -118,19 +116,3 @@ async def metrics(request: Request) -> Response:
     body, content_type = render_latest()
     return Response(body, media_type=content_type)
 
-
-_START_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>AriaForge</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto;">
-<h1>AriaForge is running</h1>
-<p>Version {version}. The API lives under <code>/api/v1</code>;
-its interactive documentation is at <a href="/docs">/docs</a>.</p>
-<p>Health: <a href="/health">/health</a> · Readiness: <a href="/ready">/ready</a> ·
-Metrics: <a href="/metrics">/metrics</a></p>
-</body></html>"""
-
-
-@start_page_router.get("/")
-async def start_page() -> HTMLResponse:
-    return HTMLResponse(_START_PAGE.format(version=__version__))

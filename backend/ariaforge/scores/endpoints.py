@@ -1,3 +1,11 @@
+"""The scores domain's HTTP API: `router`, one for the whole domain.
+
+Its operations live in three modules: the score, its tracks, notes, validation and
+history here; file import and export in `files`; engraved notation in `notation`. Each
+keeps the full path prefix on its own routes, so the route template that metrics and logs
+see is the real path.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -6,15 +14,15 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import ValidationFailed
 from ariaforge.core.metrics import MUSIC_THEORY_VALIDATIONS
 from ariaforge.core.revisions import IfMatch, expected_revision
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.music.score import ID_PATTERN
 from ariaforge.music.validation import Report, UnknownRuleError, validate
-from ariaforge.scores import service
+from ariaforge.scores import files, notation, service
 from ariaforge.scores.schemas import (
     NoteBatch,
     NoteBatchResult,
@@ -30,7 +38,7 @@ from ariaforge.scores.schemas import (
     VersionQuery,
 )
 
-router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
+routes = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
 TrackId = Annotated[str, Path(pattern=ID_PATTERN)]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -44,7 +52,7 @@ def _score_out(loaded: service.Loaded) -> ScoreOut:
                     updated_at=loaded.row.updated_at, score=loaded.score)
 
 
-@router.get("/score", response_model=ScoreOut)
+@routes.get("/score", response_model=ScoreOut)
 async def get_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                     response: Response) -> ScoreOut:
     """The project's current score; its revision is also the ETag."""
@@ -53,7 +61,7 @@ async def get_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDe
     return _score_out(loaded)
 
 
-@router.put("/score", response_model=ScoreOut)
+@routes.put("/score", response_model=ScoreOut)
 async def put_score(project_id: uuid.UUID, body: ScorePut, user: CurrentUser,
                     session: SessionDep, response: Response,
                     if_match: IfMatch = None) -> ScoreOut:
@@ -65,13 +73,13 @@ async def put_score(project_id: uuid.UUID, body: ScorePut, user: CurrentUser,
     return _score_out(loaded)
 
 
-@router.get("/tracks", response_model=list[TrackSummary])
+@routes.get("/tracks", response_model=list[TrackSummary])
 async def list_tracks(project_id: uuid.UUID, user: CurrentUser,
                       session: SessionDep) -> list[TrackSummary]:
     return await service.list_tracks(session, user, project_id)
 
 
-@router.post("/tracks", status_code=status.HTTP_201_CREATED, response_model=TrackSummary)
+@routes.post("/tracks", status_code=status.HTTP_201_CREATED, response_model=TrackSummary)
 async def add_track(project_id: uuid.UUID, body: TrackCreate, user: CurrentUser,
                     session: SessionDep, response: Response,
                     if_match: IfMatch = None) -> TrackSummary:
@@ -81,7 +89,7 @@ async def add_track(project_id: uuid.UUID, body: TrackCreate, user: CurrentUser,
     return track
 
 
-@router.patch("/tracks/{track_id}", response_model=TrackSummary)
+@routes.patch("/tracks/{track_id}", response_model=TrackSummary)
 async def update_track(project_id: uuid.UUID, track_id: TrackId, body: TrackUpdate,
                        user: CurrentUser, session: SessionDep, response: Response,
                        if_match: IfMatch = None) -> TrackSummary:
@@ -92,7 +100,7 @@ async def update_track(project_id: uuid.UUID, track_id: TrackId, body: TrackUpda
     return track
 
 
-@router.delete("/tracks/{track_id}", status_code=status.HTTP_204_NO_CONTENT)
+@routes.delete("/tracks/{track_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_track(project_id: uuid.UUID, track_id: TrackId, user: CurrentUser,
                        session: SessionDep, response: Response,
                        if_match: IfMatch = None) -> None:
@@ -101,7 +109,7 @@ async def delete_track(project_id: uuid.UUID, track_id: TrackId, user: CurrentUs
     _etag(response, revision)
 
 
-@router.post("/notes/batch", response_model=NoteBatchResult)
+@routes.post("/notes/batch", response_model=NoteBatchResult)
 async def edit_notes(project_id: uuid.UUID, body: NoteBatch, user: CurrentUser,
                      session: SessionDep, response: Response,
                      if_match: IfMatch = None) -> NoteBatchResult:
@@ -117,7 +125,7 @@ async def edit_notes(project_id: uuid.UUID, body: NoteBatch, user: CurrentUser,
     return result
 
 
-@router.post("/validate", response_model=Report)
+@routes.post("/validate", response_model=Report)
 async def validate_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                          body: ValidationRequest | None = None) -> Report:
     """Check the score against music theory: violations with their place (track, bar,
@@ -134,20 +142,20 @@ async def validate_score(project_id: uuid.UUID, user: CurrentUser, session: Sess
     return report
 
 
-@router.get("/versions", response_model=VersionPage)
+@routes.get("/versions", response_model=VersionPage)
 async def list_versions(project_id: uuid.UUID, query: Annotated[VersionQuery, Query()],
                         user: CurrentUser, session: SessionDep) -> VersionPage:
     """Every change to the score, newest first: who, when and why."""
     return await service.list_versions(session, user, project_id, query.page, query.limit)
 
 
-@router.get("/versions/{number}", response_model=VersionOut)
+@routes.get("/versions/{number}", response_model=VersionOut)
 async def get_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
                       session: SessionDep) -> VersionOut:
     return await service.get_version(session, user, project_id, number)
 
 
-@router.post("/versions/{number}/restore", response_model=ScoreOut)
+@routes.post("/versions/{number}/restore", response_model=ScoreOut)
 async def restore_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
                           session: SessionDep, response: Response,
                           body: RestoreRequest | None = None,
@@ -160,3 +168,10 @@ async def restore_version(project_id: uuid.UUID, number: VersionNumber, user: Cu
     loaded = await service.restore_version(session, user, project_id, number, expected)
     _etag(response, loaded.row.revision)
     return _score_out(loaded)
+
+
+# In this order in the OpenAPI document, and so in the generated web client.
+router = APIRouter()
+router.include_router(routes)
+router.include_router(files.routes)
+router.include_router(notation.routes)

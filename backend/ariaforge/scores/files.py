@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import PayloadTooLargeError, ValidationFailed
@@ -29,6 +28,7 @@ from ariaforge.core.isolation import (
 )
 from ariaforge.core.quotas import count_import
 from ariaforge.core.redis import RedisDep
+from ariaforge.core.routing import API_PREFIX
 from ariaforge.models import VersionReason
 from ariaforge.music.interchange import (
     InterchangeError,
@@ -44,7 +44,7 @@ from ariaforge.scores.notation import ServerBusy
 from ariaforge.scores.schemas import ScoreOut
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["import and export"])
+routes = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["import and export"])
 MAX_IMPORT_BYTES = 16 * 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9 _.-]+")
 MIDI_TYPE = "audio/midi"
@@ -73,7 +73,7 @@ _BUSY: dict[int | str, dict[str, Any]] = {
     503: {"description": "the server is busy or shutting down; try again shortly"}}
 
 
-@router.post("/import", response_model=ScoreOut, responses={
+@routes.post("/import", response_model=ScoreOut, responses={
     422: {"description": "the file could not be read (or not within the time limit)"},
     **_BUSY})
 async def import_file(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
@@ -147,7 +147,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/export.mid", response_class=Response,
+@routes.get("/export.mid", response_class=Response,
             responses={200: {"content": {MIDI_TYPE: {}}},
                        422: {"description": "the score could not be written"}, **_BUSY})
 async def export_midi(project_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Response:
@@ -157,7 +157,7 @@ async def export_midi(project_id: uuid.UUID, user: CurrentUser, session: Session
     return _download(body, MIDI_TYPE, _filename(loaded.project.name, "mid"))
 
 
-@router.get("/export.musicxml", response_class=Response,
+@routes.get("/export.musicxml", response_class=Response,
             responses={200: {"content": {MUSICXML_TYPE: {}}},
                        422: {"description": "the score could not be written"}, **_BUSY})
 async def export_musicxml(project_id: uuid.UUID, user: CurrentUser,

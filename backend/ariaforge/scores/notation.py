@@ -1,28 +1,22 @@
-"""The score (or one track) engraved as SVG by Verovio, a page of bars at a time.
+"""GET notation.svg: the score (or one track) engraved as SVG, a page of bars at a time.
 
-The input is checked here first (a score without tracks, an unknown track, a page past
-the end: answered at once, nothing engraved). A page is a run of bars
-(`interchange.engraving`), so engraving costs what the page holds, not the piece.
-Verovio runs in a worker process of a `WorkPool` with a time limit (ENGRAVE_TIMEOUT_S,
-20 s by default): a page that takes longer is stopped (422), the API keeps answering
-meanwhile, and a shutdown kills the engraving instead of waiting for it. Pages are cached
-by the hash of the page's own content, so an edit re-engraves only the pages it touched.
+This module checks the request (a score without tracks, an unknown track, a page past the
+end: answered at once, nothing engraved) and runs the engraving (`ariaforge.music.engraving`)
+in a worker process of a `WorkPool` with a time limit (ENGRAVE_TIMEOUT_S, 20 s by
+default): a page that takes longer is stopped (422), the API keeps answering meanwhile,
+and a shutdown kills the engraving instead of waiting for it. Engraved pages are cached by
+their own content, so an edit re-engraves only the pages it touched.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 import uuid
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Annotated
 
 from anyio import to_thread
 from fastapi import APIRouter, Query, Response
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth.deps import CurrentUser
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import AppError, ErrorCode, NotFound, ValidationFailed
@@ -34,13 +28,16 @@ from ariaforge.core.isolation import (
     WorkUnavailable,
     seconds_from_env,
 )
-from ariaforge.music.interchange import write_musicxml
-from ariaforge.music.interchange.engraving import (
-    OPTIONS_KEY,
+from ariaforge.core.routing import API_PREFIX
+from ariaforge.music.engraving import (
     EngravingFailed,
+    Page,
+    PageCache,
     PageSpan,
     engrave_svg,
     page_count,
+    page_key,
+    page_musicxml,
     page_span,
     slice_bars,
 )
@@ -48,14 +45,13 @@ from ariaforge.music.score import ID_PATTERN, Score
 from ariaforge.scores import service
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
+routes = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
 
 SVG_TYPE = "image/svg+xml"
 PAGE_COUNT_HEADER = "X-Page-Count"
-CACHE_BYTES = 32 * 1024 * 1024  # an A4 page of dense music is about 300 kB
 DEFAULT_ENGRAVE_LIMIT_S = 20.0
 # Workers import Verovio (and our score model) once; a cold start costs about 0.3 s.
-engravers = WorkPool("engraving", preload=("ariaforge.music.interchange.engraving",))
+engravers = WorkPool("engraving", preload=("ariaforge.music.engraving.svg",))
 
 
 class NotationError(ValidationFailed):
@@ -75,44 +71,6 @@ class ServerBusy(AppError):
     def __init__(self, message: str, retry_after: int = WorkUnavailable.retry_after) -> None:
         super().__init__(message, {"retry_after": retry_after},
                          headers={"Retry-After": str(retry_after)})
-
-
-@dataclass(frozen=True)
-class Page:
-    svg: bytes
-    page_count: int
-
-
-class PageCache:
-    """A least-recently-used map of (score hash, page) to Page, bounded in bytes."""
-
-    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple[str, int], Page] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int]) -> Page | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple[str, int], page: Page) -> None:
-        if len(page.svg) > self.max_bytes:
-            return
-        with self._lock:
-            old = self._pages.pop(key, None)
-            self._size -= len(old.svg) if old else 0
-            self._pages[key] = page
-            self._size += len(page.svg)
-            while self._size > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
-                self._size -= len(dropped.svg)
-
-    def __len__(self) -> int:
-        return len(self._pages)
 
 
 cache = PageCache()
@@ -138,26 +96,16 @@ def page_of(score: Score, page: int) -> tuple[PageSpan, Score]:
 
 
 async def render_page(score: Score, page: int) -> Page:
-    """One page as SVG, from the cache or engraved in a worker under the time limit.
-
-    Keyed by the page's own JSON rather than its MusicXML: a cache hit then skips
-    writing MusicXML too.
-    """
+    """One page as SVG, from the cache or engraved in a worker under the time limit."""
     span, part = await to_thread.run_sync(page_of, score, page)
-    digest = hashlib.sha256(b"%s\0%d\0%s" % (
-        OPTIONS_KEY, span.first, part.model_dump_json().encode())).hexdigest()
-    cached = cache.get((digest, span.count))
+    key = page_key(span, part)
+    cached = cache.get(key)
     if cached is not None:
         return cached
-    musicxml = await to_thread.run_sync(_page_musicxml, part, span)
-    svg = await _engrave(musicxml)
-    result = Page(svg, span.count)
-    cache.put((digest, span.count), result)
+    musicxml = await to_thread.run_sync(page_musicxml, part, span)
+    result = Page(await _engrave(musicxml), span.count)
+    cache.put(key, result)
     return result
-
-
-def _page_musicxml(part: Score, span: PageSpan) -> bytes:
-    return write_musicxml(part, first_bar=span.first, ends_piece=span.page == span.count)
 
 
 async def _engrave(musicxml: bytes) -> bytes:
@@ -190,7 +138,7 @@ def score_to_engrave(score: Score, track_id: str | None) -> Score:
     return score.model_copy(update={"tracks": [track]})
 
 
-@router.get("/notation.svg", response_class=Response, responses={
+@routes.get("/notation.svg", response_class=Response, responses={
     200: {"content": {SVG_TYPE: {}},
           "headers": {PAGE_COUNT_HEADER: {"description": "pages in the engraving",
                                           "schema": {"type": "integer"}}}},

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from defusedxml import ElementTree
 
-from ariaforge.music.interchange import engraving
+from ariaforge.music import engraving
 from ariaforge.music.score import Note, Role, Score, Track
 from ariaforge.scores import notation
 from tests.conftest import assert_error, new_user
@@ -47,14 +47,14 @@ async def engrave(client: httpx.AsyncClient, project: str, headers: dict[str, st
 
 
 @pytest.fixture
-def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> notation.PageCache:
-    cache = notation.PageCache()
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> engraving.PageCache:
+    cache = engraving.PageCache()
     monkeypatch.setattr(notation, "cache", cache)
     return cache
 
 
 async def test_whole_score_is_valid_svg_with_every_note(
-        client: httpx.AsyncClient, fresh_cache: notation.PageCache) -> None:
+        client: httpx.AsyncClient, fresh_cache: engraving.PageCache) -> None:
     project, owner = await new_project(client)
     await put_score(client, project, owner, little_piece())
     response = await engrave(client, project, owner)
@@ -66,7 +66,7 @@ async def test_whole_score_is_valid_svg_with_every_note(
     assert note_count(response.content) == 10  # 8 flute + 2 cello notes
 
 
-async def test_one_track(client: httpx.AsyncClient, fresh_cache: notation.PageCache) -> None:
+async def test_one_track(client: httpx.AsyncClient, fresh_cache: engraving.PageCache) -> None:
     project, owner = await new_project(client)
     await put_score(client, project, owner, little_piece())
     flute = await engrave(client, project, owner, track="m")
@@ -79,7 +79,7 @@ async def test_one_track(client: httpx.AsyncClient, fresh_cache: notation.PageCa
                  "VALIDATION_ERROR")
 
 
-async def test_pages(client: httpx.AsyncClient, fresh_cache: notation.PageCache) -> None:
+async def test_pages(client: httpx.AsyncClient, fresh_cache: engraving.PageCache) -> None:
     project, owner = await new_project(client)
     score = long_piece()
     await put_score(client, project, owner, score)
@@ -104,7 +104,7 @@ async def test_pages(client: httpx.AsyncClient, fresh_cache: notation.PageCache)
 
 
 async def test_empty_score_is_refused_not_an_error(
-        client: httpx.AsyncClient, fresh_cache: notation.PageCache) -> None:
+        client: httpx.AsyncClient, fresh_cache: engraving.PageCache) -> None:
     project, owner = await new_project(client)  # a new project's score has no tracks
     error = assert_error(await engrave(client, project, owner), 422, "VALIDATION_ERROR")
     assert error["details"][0]["type"] == "empty_score"
@@ -114,7 +114,7 @@ async def test_empty_score_is_refused_not_an_error(
     assert silent.status_code == 200 and note_count(silent.content) == 0
 
 
-async def test_roles(client: httpx.AsyncClient, fresh_cache: notation.PageCache) -> None:
+async def test_roles(client: httpx.AsyncClient, fresh_cache: engraving.PageCache) -> None:
     project, owner = await new_project(client)
     await put_score(client, project, owner, little_piece())
     viewer_email, viewer = await new_user(client, "viewer")
@@ -128,7 +128,7 @@ async def test_roles(client: httpx.AsyncClient, fresh_cache: notation.PageCache)
 
 
 async def test_pages_are_cached_by_content(client: httpx.AsyncClient,
-                                           fresh_cache: notation.PageCache) -> None:
+                                           fresh_cache: engraving.PageCache) -> None:
     def engraved() -> int:
         return notation.engravers.calls - before
 
@@ -157,23 +157,11 @@ async def test_pages_are_cached_by_content(client: httpx.AsyncClient,
 
 
 async def test_verovio_failure_is_a_clean_error(client: httpx.AsyncClient,
-                                                fresh_cache: notation.PageCache,
+                                                fresh_cache: engraving.PageCache,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # Verovio only prints about bad input; the endpoint must notice and say so.
-    monkeypatch.setattr(notation, "write_musicxml", lambda score, **_: b"<not-music/>")
+    monkeypatch.setattr(notation, "page_musicxml", lambda part, span: b"<not-music/>")
     project, owner = await new_project(client)
     await put_score(client, project, owner, little_piece())
     assert_error(await engrave(client, project, owner), 422, "VALIDATION_ERROR")
 
-
-def test_cache_is_bounded_in_bytes() -> None:
-    cache = notation.PageCache(max_bytes=100)
-    for number in range(5):
-        cache.put(("digest", number), notation.Page(b"x" * 40, 5))
-    assert len(cache) == 2
-    assert cache.get(("digest", 0)) is None and cache.get(("digest", 4)) is not None
-    cache.get(("digest", 3))  # now most recently used
-    cache.put(("digest", 9), notation.Page(b"y" * 40, 5))
-    assert cache.get(("digest", 3)) is not None and cache.get(("digest", 4)) is None
-    cache.put(("huge", 1), notation.Page(b"z" * 101, 1))  # larger than the whole cache
-    assert cache.get(("huge", 1)) is None

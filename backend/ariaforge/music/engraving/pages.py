@@ -1,44 +1,22 @@
-"""Score → engraved SVG pages (Verovio), one page of bars at a time.
+"""A score cut into notation pages: runs of bars, each written as its own MusicXML.
 
 A page is ours, not Verovio's: a run of bars (fewer when there are more staves), so the
 page count is known without engraving anything, a page past the end is refused at once,
 and engraving a page costs what the page holds rather than the whole piece (page 1 of a
-10,000-bar score took 50 s when Verovio laid out every bar to find it). Each page is
-engraved as a single tall Verovio page.
-
-`engrave_svg` is the only function that calls Verovio. It is meant to run in a worker
-process (see `ariaforge.core.isolation`): Verovio's C++ cannot be interrupted, and its
-package sets its font folder only for the thread that imported it, so the folder is set
-on every toolkit. Verovio never raises on bad input; it prints to stderr and returns
-False or an empty page, so its return values are checked instead.
+10,000-bar score took 50 s when Verovio laid out every bar to find it).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib.resources import files
 
+from ariaforge.music.interchange import write_musicxml
 from ariaforge.music.score import ChordSymbol, MeterChange, Note, Score, TempoChange
 
 # Staff-bars on one page: 32 bars of a single staff, 13 of a three-track score, one bar
-# of a 40-staff score. Part of the cache key (through `OPTIONS`).
+# of a 40-staff score. Part of the cache key (through `svg.OPTIONS`).
 STAFF_BARS_PER_PAGE = 40
 MAX_BARS_PER_PAGE = 32
-OPTIONS: dict[str, object] = {
-    "svgViewBox": True,  # scales to its container in the browser
-    "pageHeight": 60_000,  # Verovio's largest: a page of bars stays one Verovio page
-    "adjustPageHeight": True,  # ... cut to its content
-    "footer": "none",
-    "xmlIdSeed": 1,  # element ids derive from the input, so equal scores give equal SVG
-    "staffBarsPerPage": STAFF_BARS_PER_PAGE,  # ignored by Verovio; keys the cache
-}
-OPTIONS_KEY = json.dumps(OPTIONS, sort_keys=True).encode()
-_VEROVIO_OPTIONS = {k: v for k, v in OPTIONS.items() if k != "staffBarsPerPage"}
-
-
-class EngravingFailed(ValueError):
-    """Verovio could not engrave the MusicXML (ours should never cause it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +58,8 @@ def slice_bars(score: Score, first: int, last: int) -> Score:
     """Bars `first`..`last` as a score of their own, starting at tick 0.
 
     Notes sounding across the edges are cut to the page (the page shows what sounds
-    there); meter, tempo and key in force at `first` carry over.
+    there, unlike `transform.slice_bars`, which drops notes begun before the cut); meter,
+    tempo and key in force at `first` carry over.
     """
     start, end = score.bar_start(first), score.bar_start(last + 1)
     tracks = [track.model_copy(update={"notes": _notes_between(track.notes, start, end)})
@@ -110,17 +89,7 @@ def _notes_between(notes: list[Note], start: int, end: int) -> list[Note]:
     return kept
 
 
-def engrave_svg(musicxml: bytes) -> bytes:
-    """The MusicXML engraved as one SVG page. Blocking, native: run it in a worker."""
-    import verovio
-
-    verovio.enableLog(verovio.LOG_OFF)
-    toolkit = verovio.toolkit()
-    toolkit.setResourcePath(str(files("verovio") / "data"))
-    toolkit.setOptions(_VEROVIO_OPTIONS)
-    if not toolkit.loadData(musicxml.decode()) or int(toolkit.getPageCount()) < 1:
-        raise EngravingFailed(f"verovio could not load the score ({len(musicxml)} bytes)")
-    svg = str(toolkit.renderToSVG(1))
-    if not svg.lstrip().startswith("<svg"):
-        raise EngravingFailed("verovio rendered no SVG")
-    return svg.encode()
+def page_musicxml(part: Score, span: PageSpan) -> bytes:
+    """The page's bars (`part`, from `slice_bars`) as MusicXML, its measures numbered as
+    in the whole piece and a final barline only on the last page."""
+    return write_musicxml(part, first_bar=span.first, ends_piece=span.page == span.count)
