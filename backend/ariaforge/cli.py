@@ -276,14 +276,18 @@ async def _run_worker(redis_url: str, database_url: str) -> None:
     from ariaforge.config import get_settings
     from ariaforge.core.db import create_engine, create_sessionmaker
     from ariaforge.queue.worker import Worker, WorkerConfig, create_worker_redis
+    from ariaforge.tasks import all_handlers
 
     settings = get_settings()
+    # A misnamed extra task module fails the start before Redis or the database is opened.
+    handlers = all_handlers(settings.job_extra_task_modules)
     config = WorkerConfig(visibility_timeout_s=settings.job_visibility_timeout_s,
                           heartbeat_s=settings.job_heartbeat_s,
                           retry_base_s=settings.job_retry_base_s)
     redis = create_worker_redis(redis_url, config)
     engine = create_engine(database_url, pool_size=2)
-    job_worker = Worker(redis, create_sessionmaker(engine), config=config, settings=settings)
+    job_worker = Worker(redis, create_sessionmaker(engine), handlers=handlers, config=config,
+                        settings=settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, job_worker.stop)

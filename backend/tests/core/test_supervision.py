@@ -182,7 +182,9 @@ async def test_ready_reports_workers_and_needs_one_only_when_asked(
     assert missing["details"]["checks"]["workers"] == "unavailable: no live job worker"
     assert missing["details"]["checks"]["database"] == "ok"
 
-    worker = Worker(app.state.redis, app.state.sessionmaker, settings=app.state.settings,
+    # Only its liveness counts here: no job is queued, so it needs no handlers.
+    worker = Worker(app.state.redis, app.state.sessionmaker, handlers={},
+                    settings=app.state.settings,
                     config=WorkerConfig(visibility_timeout_s=5, heartbeat_s=0.2, block_s=0.2))
     task = asyncio.create_task(worker.run())
     try:
