@@ -15,11 +15,8 @@ from ariaforge.ops.endpoints import router as ops
 from ariaforge.projects.endpoints import router as projects
 from ariaforge.scores.endpoints import router as scores
 from ariaforge.sessions.endpoints import router as sessions
-from ariaforge.sessions.websocket import router as session_events
 
-# Sessions still expose two routers (REST and its WebSocket); the others one each.
-ROUTERS: tuple[APIRouter, ...] = (
-    ops, auth, projects, scores, jobs, exports, sessions, session_events)
+ROUTERS: tuple[APIRouter, ...] = (ops, auth, projects, scores, jobs, exports, sessions)
 
 
 def include_api(app: FastAPI) -> None:

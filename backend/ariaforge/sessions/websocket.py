@@ -29,7 +29,7 @@ from ariaforge.sessions import service
 from ariaforge.sessions.schemas import SessionOut
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix=API_PREFIX, tags=["composition sessions"])
+routes = APIRouter(prefix=API_PREFIX, tags=["composition sessions"])
 
 AUTH_TIMEOUT_S: Final = 10.0
 POLICY_VIOLATION: Final = 1008  # RFC 6455: closes for authentication and access errors
@@ -47,7 +47,7 @@ class _Refused(Exception):
         self.code, self.message = code, message
 
 
-@router.websocket("/sessions/{session_id}/ws")
+@routes.websocket("/sessions/{session_id}/ws")
 async def session_events(websocket: WebSocket, session_id: str) -> None:
     # The Host and Origin were checked before the handshake (core.middleware).
     await websocket.accept()

@@ -438,6 +438,8 @@ export interface paths {
          * @description The current score as MP3, rendered once per distinct score and mix: from the start
          *     to the last note (plus its release), at most PREVIEW_MAX_SECONDS (10 minutes by
          *     default; less for many tracks with effects). 422 when the score has no notes.
+         *     Rendered by a job: when it takes longer than PREVIEW_WAIT_SECONDS, 503 with a short
+         *     Retry-After (the job carries on; asking again joins it or finds its file).
          */
         get: operations["preview_api_v1_projects__project_id__preview_get"];
         put?: never;
