@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     # Sign-up attempts per client address per hour, counted whether the e-mail is free or
     # taken (the answer says which, so it must cost something).
     registration_attempts_per_ip: int = Field(default=20, ge=1)
+    # Argon2id cost of new password hashes: passes over the memory, and the memory in KiB.
+    # The defaults are argon2-cffi's recommended parameters (RFC 9106's low-memory choice,
+    # about 0.6 s a hash); the test suite lowers them. A hash records its own cost and is
+    # verified at that cost, so changing these never locks anyone out.
+    password_hash_time_cost: int = Field(default=3, ge=1, le=100)
+    # At least 8 KiB for each of Argon2's 4 lanes; at most 4 GiB.
+    password_hash_memory_kib: int = Field(default=65_536, ge=32, le=4 * 1_048_576)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     # Background jobs: a worker that stops heartbeating for this long loses its job to
     # another worker; attempts before a failing job goes to the dead-letter stream.
@@ -85,6 +92,9 @@ class Settings(BaseSettings):
     job_heartbeat_s: float = Field(default=5.0, ge=0.1, le=600.0)
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     job_retry_base_s: float = Field(default=2.0, ge=0.0, le=600.0)
+    # Modules whose `TASKS` the worker runs besides the product's own (comma-separated).
+    # Empty in production; tests that start `ariaforge worker` add their diagnostic jobs.
+    job_extra_task_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Whole scores, note batches and file imports may be larger than ordinary requests.
     # 16 MiB files plus room for multipart framing.
     max_upload_bytes: int = Field(default=17 * 1_048_576, ge=1024)
@@ -99,8 +109,10 @@ class Settings(BaseSettings):
     imports_per_hour: int = Field(default=50, ge=1)
     # A preview plays at most this much of the score (from its start to its last note).
     preview_max_seconds: int = Field(default=600, ge=10, le=1800)
+    # How long a preview request waits for its render job before answering 503 "ask again".
+    preview_wait_seconds: float = Field(default=20.0, ge=0.0, le=120.0)
 
-    @field_validator("cors_origins", "allowed_hosts", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", "job_extra_task_modules", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from ariaforge.api import API_PREFIX
 from ariaforge.auth import devices, service
 from ariaforge.auth.deps import AccessClaims, AuthContextDep, CurrentUser
 from ariaforge.auth.schemas import (
@@ -13,6 +12,7 @@ from ariaforge.auth.schemas import (
     TokenPair,
     UserOut,
 )
+from ariaforge.core.routing import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["auth"])
 

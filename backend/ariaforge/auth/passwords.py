@@ -1,14 +1,23 @@
-"""Argon2id hashing (run off the event loop) and the password policy."""
+"""Argon2id hashing (run off the event loop) and the password policy.
+
+New hashes use the cost in the settings (`PASSWORD_HASH_TIME_COST`/`_MEMORY_KIB`). A hash
+records the cost it was made with and is verified at that cost, so hashes made before a
+change keep working; they are not re-hashed at login, and keep their old cost until the
+password itself changes.
+"""
 
 from __future__ import annotations
 
+import base64
 import re
+from functools import lru_cache
 
 from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ariaforge.auth import strength
+from ariaforge.config import Settings
 
 MIN_LENGTH = 10
 # Argon2 cost grows with input; a cap stops a megabyte "password" from being a DoS.
@@ -17,9 +26,6 @@ MIN_DISTINCT_CHARACTERS = 5
 ADVICE = ("avoid common words, names, years, keyboard patterns and look-alike swaps such as "
           "@ for a; three or four unrelated words make a strong password")
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
-# Verified against when the account does not exist, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
 
 
 def policy_violations(password: str, email: str = "", display_name: str = "") -> list[str]:
@@ -54,15 +60,47 @@ def _weakness(estimate: strength.Estimate) -> str:
     return f"is too easy to guess{found}: {ADVICE}"
 
 
-async def hash_password(password: str) -> str:
-    return await to_thread.run_sync(_hasher.hash, password)
+@lru_cache(maxsize=4)
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
 
 
-async def verify_password(password_hash: str | None, password: str) -> bool:
+def hasher(settings: Settings) -> PasswordHasher:
+    """Argon2id at the configured cost (parallelism, lengths: the library's defaults)."""
+    return _hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii").rstrip("=")
+
+
+@lru_cache(maxsize=4)
+def _dummy(time_cost: int, memory_kib: int) -> str:
+    parameters = _hasher(time_cost, memory_kib)
+    return (f"$argon2id$v=19$m={memory_kib},t={time_cost},p={parameters.parallelism}"
+            f"${_b64(bytes(parameters.salt_len))}${_b64(bytes(parameters.hash_len))}")
+
+
+def dummy_hash(settings: Settings) -> str:
+    """Verified against when the account does not exist, so that both paths cost the same
+    time. Only its cost matters, which it encodes like any hash: written out, not
+    computed (that would cost a whole hash when the process starts)."""
+    return _dummy(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+
+
+async def hash_password(password: str, settings: Settings) -> str:
+    return await to_thread.run_sync(hasher(settings).hash, password)
+
+
+async def verify_password(password_hash: str | None, password: str, settings: Settings) -> bool:
+    """Whether `password` matches; at the cost recorded in the hash, whatever the settings."""
+    argon2 = hasher(settings)
+
     def _verify() -> bool:
         try:
-            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+            argon2.verify(password_hash or dummy_hash(settings), password)
         except (VerificationError, InvalidHashError):
             return False
+        return bool(password_hash)
 
     return await to_thread.run_sync(_verify)

@@ -74,7 +74,7 @@ async def register(ctx: AuthContext, request: RegisterRequest) -> User:
                     extra={"user_id": str(existing.id)})
         raise Conflict("an account with this email already exists")
     user = User(email=email, display_name=request.display_name or email.split("@")[0],
-                password_hash=await passwords.hash_password(request.password))
+                password_hash=await passwords.hash_password(request.password, ctx.settings))
     try:
         await users.add(user)
     except IntegrityError:  # a concurrent registration with the same email won
@@ -100,7 +100,7 @@ async def login(ctx: AuthContext, request: LoginRequest,
     buckets = _login_buckets(ctx, email, device)
     await ratelimit.reserve(ctx.redis, buckets, ctx.settings.login_window_seconds)
     valid = await passwords.verify_password(user.password_hash if user else None,
-                                            request.password)
+                                            request.password, ctx.settings)
     if user is None or not valid or not user.is_active:
         raise AuthenticationFailed("wrong email or password")  # the slots stay taken
     if device is None:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +30,16 @@ from fastapi import FastAPI
 from ariaforge.config import Settings
 from ariaforge.core.openapi import ERROR_REF, ERROR_SCHEMA, RATE_LIMITED
 from ariaforge.main import create_app
-from tests.conftest import PASSWORD, bearer, login, register, unique_email
+from tests.conftest import (
+    PASSWORD,
+    api_process,
+    bearer,
+    login,
+    register,
+    server_env,
+    stop_process,
+    unique_email,
+)
 
 API = "/api/v1"
 # Bounded so the whole run stays a few minutes on two cores.
@@ -306,11 +318,31 @@ def collect(findings: Findings, recorder: Any) -> None:
                 key, f"{failure.message[:300]}\n{info.code_sample[-1200:]}\n{answer}")
 
 
+@pytest.fixture
+def api_with_worker(settings: Settings, app: FastAPI, clean: None,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `ariaforge api` and a real `ariaforge worker` sharing one data folder, as
+    `up` runs them: previews (and exports, sessions) are rendered by jobs."""
+    home = tmp_path_factory.mktemp("contract")
+    secret = app.state.secret_key
+    # A preview waits for its job far longer than it needs here, so that a loaded machine
+    # cannot turn a render into the 503 "still rendering" answer.
+    with api_process(settings, secret, home, PREVIEW_WAIT_SECONDS="120") as (base, _), \
+            (home / "worker.log").open("wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"],
+                                  env=server_env(settings, secret, home), stdout=log,
+                                  stderr=subprocess.STDOUT)
+        try:
+            yield base
+        finally:
+            stop_process(worker)
+
+
 @pytest.mark.timeout(RUN_LIMIT_S)
-async def test_the_api_keeps_the_promises_of_its_schema(live_api: str,
-                                                        live_client: httpx.AsyncClient) -> None:
-    world = await build_world(live_client)
-    findings = await asyncio.to_thread(run_schemathesis, live_api, world)
+async def test_the_api_keeps_the_promises_of_its_schema(api_with_worker: str) -> None:
+    async with httpx.AsyncClient(base_url=api_with_worker, timeout=150) as http:
+        world = await build_world(http)
+    findings = await asyncio.to_thread(run_schemathesis, api_with_worker, world)
     print({name: value for name, value in vars(world).items() if "token" not in name})
     print(findings.report())
     assert findings.stop_reason == "completed", findings.report()

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import httpx
 import jwt
+from argon2 import extract_parameters
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from ariaforge.models import User
 from tests.conftest import (
     PASSWORD,
     TEST_SECRET,
@@ -116,6 +119,18 @@ async def test_wrong_password_and_unknown_account_look_the_same(
                                 json={"email": unique_email(), "password": PASSWORD})
     assert assert_error(wrong, 401, "AUTHENTICATION_ERROR")["message"] == assert_error(
         unknown, 401, "AUTHENTICATION_ERROR")["message"]
+
+
+async def test_sign_up_hashes_at_the_configured_cost(client: httpx.AsyncClient,
+                                                     app: FastAPI) -> None:
+    email = await register(client)
+    async with app.state.sessionmaker() as session:
+        stored = await session.scalar(select(User.password_hash).where(User.email == email))
+    parameters = extract_parameters(stored)
+    settings = app.state.settings
+    assert (parameters.time_cost, parameters.memory_cost) == (
+        settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    assert settings.password_hash_time_cost == 1  # the suite's cheap cost (tests/conftest)
 
 
 async def test_email_is_case_insensitive_and_unique(client: httpx.AsyncClient) -> None:

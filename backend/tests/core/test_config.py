@@ -37,6 +37,26 @@ def test_bad_log_level_is_refused() -> None:
         Settings(log_level="chatty")
 
 
+def test_password_hash_cost_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", "4")
+    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", "131072")
+    settings = Settings()
+    assert (settings.password_hash_time_cost, settings.password_hash_memory_kib) == (4, 131072)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PASSWORD_HASH_TIME_COST", "0"),
+    ("PASSWORD_HASH_TIME_COST", "three"),
+    ("PASSWORD_HASH_MEMORY_KIB", "31"),  # under 8 KiB for each of the 4 lanes
+    ("PASSWORD_HASH_MEMORY_KIB", str(4 * 1_048_576 + 1)),
+])
+def test_bad_password_hash_costs_are_refused(name: str, value: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name.lower()):
+        Settings()
+
+
 @pytest.mark.parametrize(("changes", "complaint"), [
     ({"secret_key": None}, "SECRET_KEY"),
     ({"secret_key": "change-me"}, "SECRET_KEY"),
