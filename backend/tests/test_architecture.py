@@ -22,8 +22,9 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "ariaforge"
 
 INFRASTRUCTURE = frozenset({"ariaforge.core", "ariaforge.queue", "ariaforge.models",
                             "ariaforge.web"})
-DOMAINS = frozenset({"ariaforge.auth", "ariaforge.projects", "ariaforge.scores",
-                     "ariaforge.exports", "ariaforge.sessions", "ariaforge.jobs"})
+DOMAINS = frozenset({"ariaforge.auth", "ariaforge.membership", "ariaforge.projects",
+                     "ariaforge.scores", "ariaforge.exports", "ariaforge.sessions",
+                     "ariaforge.jobs"})
 PURE = frozenset({"ariaforge.music", "ariaforge.audio", "ariaforge.composer"})
 # The edge: entry points and the modules that wire every domain together. Importing one
 # imports every domain, so nothing below the edge may.
@@ -40,10 +41,7 @@ WEB_AND_DB_LIBRARIES = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembi
 
 # Known faults, (importing module, imported module) or a pair of domains.
 KNOWN_INFRASTRUCTURE_TO_DOMAIN: frozenset[tuple[str, str]] = frozenset()
-KNOWN_MUTUAL_DOMAINS: frozenset[frozenset[str]] = frozenset({
-    # Tempo, key, mode and meter are synced both ways between project and score (issue 11).
-    frozenset({"ariaforge.projects", "ariaforge.scores"}),
-})
+KNOWN_MUTUAL_DOMAINS: frozenset[frozenset[str]] = frozenset()
 KNOWN_IMPURE: frozenset[tuple[str, str]] = frozenset({
     # Text validation types that live in core but load nothing of the web or the database.
     ("ariaforge.composer.operations", "ariaforge.text"),

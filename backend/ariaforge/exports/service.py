@@ -20,9 +20,9 @@ from ariaforge.core.revisions import check_revision
 from ariaforge.exports import limits
 from ariaforge.exports.repository import ExportRepository, MixRepository, PreviewRepository
 from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest, StoredFile
+from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
 from ariaforge.music.score import Score
-from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
 

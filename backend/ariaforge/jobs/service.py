@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound
+from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import FINISHED, Job, JobStatus, User
-from ariaforge.projects.access import WRITERS, authorize
 
 
 async def visible_job(session: AsyncSession, user: User, job_id: uuid.UUID, *,

@@ -80,16 +80,6 @@ class ProjectRepository:
         await self.session.flush()
         return project
 
-    async def with_role(self, project_id: uuid.UUID, user_id: uuid.UUID, *,
-                        for_update: bool = False) -> tuple[Project, ProjectRole] | None:
-        query = (select(Project, ProjectMember.role)
-                 .join(ProjectMember, ProjectMember.project_id == Project.id)
-                 .where(Project.id == project_id, ProjectMember.user_id == user_id))
-        if for_update:
-            query = query.with_for_update(of=Project)
-        row = (await self.session.execute(query)).one_or_none()
-        return (row[0], row[1]) if row else None
-
     async def view(self, project_id: uuid.UUID, user_id: uuid.UUID) -> ProjectView | None:
         """The project as `user_id` sees it, or None if they are not a member."""
         row = (await self.session.execute(

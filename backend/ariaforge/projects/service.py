@@ -12,9 +12,9 @@ from ariaforge.auth.repository import UserRepository
 from ariaforge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ariaforge.core.metrics import COMPOSITIONS_CREATED
 from ariaforge.core.revisions import check_revision, expected_revision
+from ariaforge.membership.access import OWNERS, WRITERS, authorize
 from ariaforge.models import Project, ProjectMember, ProjectRole, User
 from ariaforge.music.score import Meter
-from ariaforge.projects.access import OWNERS, WRITERS, authorize
 from ariaforge.projects.repository import MemberRepository, ProjectRepository, ProjectView
 from ariaforge.projects.schemas import (
     MemberAdd,

@@ -29,6 +29,7 @@ from ariaforge.core.isolation import (
 from ariaforge.core.quotas import count_import
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.routing import API_PREFIX
+from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import VersionReason
 from ariaforge.music.interchange import (
     InterchangeError,
@@ -38,7 +39,6 @@ from ariaforge.music.interchange import (
     write_musicxml,
 )
 from ariaforge.music.score import Score
-from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.scores import service
 from ariaforge.scores.notation import ServerBusy
 from ariaforge.scores.schemas import ScoreOut

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound, ValidationFailed
 from ariaforge.core.revisions import check_revision
+from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import Project, ProjectScore, ScoreVersion, User, VersionReason
 from ariaforge.music.score import Key, Note, Score, Track
-from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.scores.repository import ScoreRepository
 from ariaforge.scores.schemas import (
     AddNote,

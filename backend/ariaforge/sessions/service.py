@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ariaforge.composer.operations import NEEDS_MELODY, Operation, melody_track_index
 from ariaforge.core.errors import NotFound, ValidationFailed
 from ariaforge.jobs import service as jobs
+from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import CompositionSession, Job, JobStatus, User
 from ariaforge.music.score import Score
-from ariaforge.projects.access import WRITERS, authorize
 from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
 from ariaforge.sessions.repository import CompositionSessionRepository

@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Forbidden, NotFound
+from ariaforge.membership.repository import MembershipRepository
 from ariaforge.models import Project, ProjectRole, User
-from ariaforge.projects.repository import ProjectRepository
 
 WRITERS = frozenset({ProjectRole.OWNER, ProjectRole.EDITOR})
 OWNERS = frozenset({ProjectRole.OWNER})
@@ -18,8 +18,8 @@ async def authorize(session: AsyncSession, project_id: uuid.UUID, user: User,
                     allowed: frozenset[ProjectRole] | None = None, *,
                     for_update: bool = False) -> tuple[Project, ProjectRole]:
     """The project and the user's role, or 404 for non-members (no existence leak)."""
-    found = await ProjectRepository(session).with_role(project_id, user.id,
-                                                        for_update=for_update)
+    found = await MembershipRepository(session).with_role(project_id, user.id,
+                                                           for_update=for_update)
     if found is None:
         raise NotFound("project not found")
     if allowed is not None and found[1] not in allowed:
