@@ -276,11 +276,12 @@ async def _run_worker(redis_url: str, database_url: str) -> None:
     from ariaforge.config import get_settings
     from ariaforge.core.db import create_engine, create_sessionmaker
     from ariaforge.queue.worker import Worker, WorkerConfig, create_worker_redis
-    from ariaforge.tasks import all_handlers
+    from ariaforge.tasks import all_handlers, preload_product_tasks
 
     settings = get_settings()
     # A misnamed extra task module fails the start before Redis or the database is opened.
-    handlers = all_handlers(settings.job_extra_task_modules)
+    # The product's handlers load in the background: the worker is live in about a second.
+    handlers = all_handlers(settings.job_extra_task_modules, deferred=True)
     config = WorkerConfig(visibility_timeout_s=settings.job_visibility_timeout_s,
                           heartbeat_s=settings.job_heartbeat_s,
                           retry_base_s=settings.job_retry_base_s)
@@ -291,9 +292,11 @@ async def _run_worker(redis_url: str, database_url: str) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, job_worker.stop)
+    preloading = loop.run_in_executor(None, preload_product_tasks)
     try:
         await job_worker.run()
     finally:
+        await preloading
         await redis.aclose()
         await engine.dispose()
 

@@ -63,3 +63,10 @@ def test_the_worker_loads_the_audio_stack() -> None:
     do render (so the checks above are not passing because nothing ever loads it)."""
     assert set(AUDIO_STACK) <= loaded_after(
         "from ariaforge.tasks import all_handlers\nall_handlers()")
+
+
+def test_a_starting_worker_defers_the_audio_stack() -> None:
+    """`ariaforge worker` takes deferred handlers: it is live before the heavy imports,
+    which its first job (or the background preload) pays."""
+    assert loaded_after(
+        "from ariaforge.tasks import all_handlers\nall_handlers(deferred=True)") == set()

@@ -428,6 +428,8 @@ async def test_sigkill_mid_job_then_another_worker_finishes_it_once(
 def test_the_worker_entry_point_runs_product_kinds_and_named_extras_only() -> None:
     product = {"export.render", "preview.render", "exports.expire", "compose.run"}
     assert all_handlers().keys() == product
+    # What the domains' TASKS hold is what the worker, deferring their import, expects.
+    assert all_handlers(deferred=True).keys() == product
     assert all_handlers(["tests.jobs.tasks"]).keys() == product | TASKS.keys()
     with pytest.raises(ValueError, match="two handlers for the job kind 'echo'"):
         all_handlers(["tests.jobs.tasks", "tests.jobs.tasks"])
