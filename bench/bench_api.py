@@ -19,24 +19,20 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import textwrap
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from servers import PYTHON, free_port, start_up, stop, wait_ready
+
 CONNECTIONS = 50
 THREADS = 2
 DURATION_S = 15
-UP_LIMIT_S = 120.0
-PYTHON = sys.executable
 PASSWORD = "bench-Passphrase-41-long"  # noqa: S105 - a throwaway account
 
 BARE_APP = textwrap.dedent("""
@@ -58,13 +54,6 @@ class Load:
     errors: int
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def call(method: str, url: str, body: dict[str, Any] | None = None,
          token: str | None = None) -> dict[str, Any]:
     headers = {"Content-Type": "application/json"}
@@ -75,27 +64,6 @@ def call(method: str, url: str, body: dict[str, Any] | None = None,
     with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
         result: dict[str, Any] = json.loads(answer.read() or b"{}")
         return result
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> bool:
-    deadline = time.monotonic() + UP_LIMIT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return True
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    return False
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def milliseconds(text: str) -> float:
@@ -140,13 +108,7 @@ def bare_app_load(folder: Path) -> Load:
 def app_loads(home: Path) -> dict[str, Load]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL"}}
-    with (home / "up.log").open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [PYTHON, "-m", "ariaforge", "up", "--home", str(home), "--port", str(port)],
-            env={**env, "WEB_DIR": "", "LOG_LEVEL": "WARNING"}, stdout=log,
-            stderr=subprocess.STDOUT)
+    process = start_up(home, port, LOG_LEVEL="WARNING")
     try:
         if not wait_ready(f"{base}/ready", process):
             raise RuntimeError(f"ariaforge up did not become ready; see {home / 'up.log'}")

@@ -15,21 +15,15 @@ A script, not a test: nothing here fails.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
+from servers import PYTHON, free_port, start_up, stop, wait_ready
+
 REPEATS = 7
-UP_LIMIT_S = 120.0
-PYTHON = sys.executable
 
 
 def wall(command: list[str]) -> float:
@@ -55,48 +49,6 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for(check: Callable[[], bool], limit_s: float) -> bool:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def ready(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/ready", timeout=1) as answer:  # noqa: S310
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def start_up(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL"}}
-    log = (home / "up.log").open("ab")
-    return subprocess.Popen(  # noqa: S603
-        [PYTHON, "-m", "ariaforge", "up", "--home", str(home), "--port", str(port)],
-        env={**env, "WEB_DIR": ""}, stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def time_up(home: Path) -> float | None:
     """Seconds from starting `ariaforge up` to /ready answering 200, or None."""
     port = free_port()
@@ -104,9 +56,9 @@ def time_up(home: Path) -> float | None:
     started = time.perf_counter()
     process = start_up(home, port)
     try:
-        if not wait_for(lambda: ready(base) or process.poll() is not None, UP_LIMIT_S):
+        if not wait_ready(f"{base}/ready", process):
             return None
-        return time.perf_counter() - started if process.poll() is None else None
+        return time.perf_counter() - started
     finally:
         stop(process)
 
