@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound
+from ariaforge.jobs.repository import JobRepository
 from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import FINISHED, Job, JobStatus, User
 
@@ -14,7 +15,7 @@ from ariaforge.models import FINISHED, Job, JobStatus, User
 async def visible_job(session: AsyncSession, user: User, job_id: uuid.UUID, *,
                       write: bool = False, for_update: bool = False) -> Job:
     """The job if the user started it or may see its project; else 404 (no leak)."""
-    job = await session.get(Job, job_id, with_for_update=for_update)
+    job = await JobRepository(session).get(job_id, for_update=for_update)
     if job is None:
         raise NotFound("job not found")
     if job.project_id is not None:
