@@ -273,6 +273,8 @@ def worker(home: HomeOption = None,
 
 
 async def _run_worker(redis_url: str, database_url: str) -> None:
+    import threading
+
     from ariaforge.config import get_settings
     from ariaforge.core.db import create_engine, create_sessionmaker
     from ariaforge.queue.worker import Worker, WorkerConfig, create_worker_redis
@@ -292,11 +294,12 @@ async def _run_worker(redis_url: str, database_url: str) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, job_worker.stop)
-    preloading = loop.run_in_executor(None, preload_product_tasks)
+    # A thread of its own (not the loop's executor, which resolves host names): its low
+    # priority stays with it, and the worker never waits for it.
+    threading.Thread(target=preload_product_tasks, name="preload-tasks", daemon=True).start()
     try:
         await job_worker.run()
     finally:
-        await preloading
         await redis.aclose()
         await engine.dispose()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,8 @@ from anyio import to_thread
 from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, PREVIEW_JOB
 from ariaforge.queue.registry import Handler, JobContext, merge_tasks
 from ariaforge.sessions.service import COMPOSE_JOB
+
+logger = logging.getLogger(__name__)
 
 # Where each product job kind's handler lives. These modules load the audio stack and the
 # composer (about 3 s of imports on two cores), so a worker can start without them.
@@ -52,7 +55,11 @@ def preload_product_tasks() -> None:
     with contextlib.suppress(AttributeError, OSError):  # Linux: per-thread priorities
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     for module in dict.fromkeys(PRODUCT_TASKS.values()):
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception:
+            # Said now, not at the first job: that job fails with the same error.
+            logger.exception("job handlers in %s cannot be loaded", module)
 
 
 def tasks_of(module: str) -> Mapping[str, Handler]:

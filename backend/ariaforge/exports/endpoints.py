@@ -132,12 +132,16 @@ async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
             raise ValidationFailed(f"nothing to preview: {message}", [{
                 "loc": ["path", "project_id"], "msg": message, "type": "empty_score"}])
         sessionmaker = request.app.state.sessionmaker
-        job_id = await service.preview_job(sessionmaker, redis, user, project_id, key)
+        job_id = await service.preview_job(sessionmaker, redis, user, project_id, key,
+                                           previews.sound_of(settings))
         waited = await previews.wait_for_preview(storage, redis, sessionmaker, job_id, key,
                                                  settings.preview_wait_seconds)
         if waited.failed is not None:
             logger.warning("preview job %s of %s ended %s without the preview", job_id,
                            project_id, waited.failed)
+            if (reason := await previews.permanent_failure(sessionmaker, job_id)) is not None:
+                raise ValidationFailed(f"the preview cannot be rendered: {reason}", [{
+                    "loc": ["path", "project_id"], "msg": reason, "type": "unrenderable"}])
             raise RenderUnavailable("the preview cannot be rendered right now")
         if not waited.stored:
             raise RenderUnavailable("the preview is still rendering; ask again shortly",

@@ -26,14 +26,20 @@ PREVIEW_OPTIONS = RenderOptions(format="mp3", quality="medium", sample_rate=4410
 CHECK_EVERY_S = 1.0
 
 
+def sound_of(settings: Settings) -> str:
+    """What besides the score and the mix shapes a preview. The API and its workers must
+    agree on it; a job carries the API's, and a worker that differs fails it, by name."""
+    return json.dumps({"options": PREVIEW_OPTIONS.model_dump(mode="json"),
+                       "max_seconds": settings.preview_max_seconds,
+                       "soundfont": str(settings.soundfont_path or "")}, sort_keys=True)
+
+
 def preview_key(project_id: uuid.UUID, score: Score, mix: MixSettings,
                 settings: Settings) -> str:
     """Content-addressed: the same score, mix and sound produce the same key."""
     material = json.dumps({"score": score.model_dump(mode="json"),
                            "mix": mix.model_dump(mode="json"),
-                           "options": PREVIEW_OPTIONS.model_dump(mode="json"),
-                           "max_seconds": settings.preview_max_seconds,
-                           "soundfont": str(settings.soundfont_path or "")}, sort_keys=True)
+                           "sound": sound_of(settings)}, sort_keys=True)
     digest = hashlib.sha256(material.encode()).hexdigest()[:32]
     return f"previews/{project_id}/{digest}.mp3"
 
@@ -50,23 +56,26 @@ class Waited:
 async def wait_for_preview(storage: Storage, redis: Redis,
                            sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.UUID,
                            key: str, wait_s: float) -> Waited:
-    """Until the file at `key` exists, the job ends without it, or `wait_s` runs out."""
-    try:
-        async with asyncio.timeout(wait_s), events.subscription(redis, job_id) as job_events:
-            while True:
+    """Until the file at `key` exists, the job ends without it, or `wait_s` runs out.
+    The deadline is checked between steps, never by cancelling one: a database query
+    cut off mid-flight would cost its pooled connection."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    async with events.subscription(redis, job_id) as job_events:
+        while True:
+            if await storage.size(key) is not None:
+                return Waited(stored=True)
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return Waited(stored=False)
+            event = await job_events.next(min(CHECK_EVERY_S, left))
+            if job_events.finished or (event is None and await _finished(
+                    sessionmaker, job_id)):
                 if await storage.size(key) is not None:
                     return Waited(stored=True)
-                event = await job_events.next(CHECK_EVERY_S)
-                if job_events.finished or (event is None and await _finished(
-                        sessionmaker, job_id)):
-                    if await storage.size(key) is not None:
-                        return Waited(stored=True)
-                    status = (event or {}).get("status") or await _status(sessionmaker, job_id)
-                    # Succeeded without this file: the score changed while it waited.
-                    return Waited(stored=False, failed=None if status == JobStatus.SUCCEEDED.value
-                                  else str(status))
-    except TimeoutError:
-        return Waited(stored=await storage.size(key) is not None)
+                status = (event or {}).get("status") or await _status(sessionmaker, job_id)
+                # Succeeded without this file: the score changed while it waited.
+                return Waited(stored=False, failed=None if status == JobStatus.SUCCEEDED.value
+                              else str(status))
 
 
 async def _status(sessionmaker: async_sessionmaker[AsyncSession],
@@ -80,3 +89,14 @@ async def _finished(sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid
     """The job row's word when no event came: events can be missed, the row cannot."""
     status = await _status(sessionmaker, job_id)
     return status is None or status not in (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+
+
+async def permanent_failure(sessionmaker: async_sessionmaker[AsyncSession],
+                            job_id: uuid.UUID) -> str | None:
+    """Why the job failed, when trying again cannot help: it failed before using up its
+    attempts, which only a permanent error does (a transient one is retried)."""
+    async with sessionmaker() as session:
+        job = await PreviewRepository(session).job(job_id)
+    if job is None or job.status != JobStatus.FAILED.value or job.attempts >= job.max_attempts:
+        return None
+    return (job.error or "the render failed")[:300]

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, ProjectScore, User
@@ -94,6 +94,17 @@ class PreviewRepository:
             select(Job).where(Job.kind == kind, Job.status.in_(_ACTIVE),
                               Job.payload["key"].astext == key)
             .order_by(Job.created_at).limit(1))).scalar_one_or_none()
+
+    async def supersede(self, kind: str, project_id: uuid.UUID, key: str) -> None:
+        """Cancel the project's other preview jobs: a waiting one stops at once, a running
+        one at its next progress report. Only the newest content is worth rendering, and
+        an editor changing notes while asking for previews cannot fill the queue."""
+        await self.session.execute(
+            update(Job).where(Job.kind == kind, Job.project_id == project_id,
+                              Job.status.in_(_ACTIVE), Job.payload["key"].astext != key)
+            .values(cancel_requested=True,
+                    status=case((Job.status == JobStatus.QUEUED.value,
+                                 JobStatus.CANCELLED.value), else_=Job.status)))
 
     async def job(self, job_id: uuid.UUID) -> Job | None:
         return await self.session.get(Job, job_id, populate_existing=True)

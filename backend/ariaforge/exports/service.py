@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +27,8 @@ from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
 from ariaforge.music.score import Score
 from ariaforge.queue.stream import submit
 from ariaforge.scores import service as scores
+
+logger = logging.getLogger(__name__)
 
 EXPORT_JOB = "export.render"
 PREVIEW_JOB = "preview.render"
@@ -249,15 +253,21 @@ async def list_exports(session: AsyncSession, user: User,
 
 
 def stored_files(export: Export) -> list[StoredFile]:
-    """The files its job recorded (none before it finished)."""
-    return [StoredFile.model_validate(item) for item in export.files]
+    """The files its job recorded (none before it finished). Rows are written only by our
+    own job; one that no longer fits is shown without files rather than failing every
+    read of the project's exports."""
+    try:
+        return [StoredFile.model_validate(item) for item in export.files]
+    except ValidationError:
+        logger.warning("export %s has file records that no longer validate", export.id)
+        return []
 
 
 # --- previews -----------------------------------------------------------------------
 
 
 async def preview_job(sessionmaker: async_sessionmaker[AsyncSession], redis: Redis,
-                      user: User, project_id: uuid.UUID, key: str) -> uuid.UUID:
+                      user: User, project_id: uuid.UUID, key: str, sound: str) -> uuid.UUID:
     """The job that renders the preview stored at `key`: one already waiting or running,
     else a new one. Decided under a lock on the key, so concurrent requests (in any API
     process) join one job. Committed and enqueued before returning, in a transaction of
@@ -266,9 +276,11 @@ async def preview_job(sessionmaker: async_sessionmaker[AsyncSession], redis: Red
         previews = PreviewRepository(session)
         await previews.lock_key(key)
         job = await previews.active_job(PREVIEW_JOB, key)
+        await previews.supersede(PREVIEW_JOB, project_id, key)
         if job is None:
             job = await submit(session, redis, PREVIEW_JOB,
-                               {"project_id": str(project_id), "key": key},
+                               {"project_id": str(project_id), "key": key,
+                                "sound": sound},
                                project_id=project_id, created_by=user.id)
         job_id = job.id
         await commit(session)

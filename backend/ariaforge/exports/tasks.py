@@ -25,7 +25,7 @@ from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
 from ariaforge.core.storage import Storage, create_storage
 from ariaforge.exports import limits
-from ariaforge.exports.previews import PREVIEW_OPTIONS, preview_key
+from ariaforge.exports.previews import PREVIEW_OPTIONS, preview_key, sound_of
 from ariaforge.exports.repository import ExportRepository, PreviewRepository
 from ariaforge.exports.schemas import CONTENT_TYPES, ExportRequest, StoredFile
 from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, PREVIEW_JOB, current_mix
@@ -180,6 +180,12 @@ async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
         score, _ = _stored_music(row.data, None)
         _, mix = await current_mix(session, project_id)
     settings = ctx.settings or get_settings()
+    asked = ctx.payload.get("sound")
+    if asked is not None and asked != sound_of(settings):
+        # Rendered here, it would be stored under a key the API never asks for, and every
+        # preview would wait forever: say which settings to align instead.
+        raise PermanentJobError("this worker's SOUNDFONT_PATH or PREVIEW_MAX_SECONDS "
+                                "differ from the API's; previews need the same values")
     key = preview_key(project_id, score, mix, settings)
     if await storage_for(settings).size(key) is None:
         ctx.report(5.0, "rendering")

@@ -75,8 +75,10 @@ async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> Proje
 
 async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
                  body: ProjectUpdate, if_match: str | None) -> ProjectOut:
-    """The project's own fields change here and bump its revision; tempo, key, mode and
-    meter go to the score as a score edit and leave the project's revision alone."""
+    """The project's own fields change here; tempo, key, mode and meter go to the score as
+    a score edit. Either bumps the project's revision: two people sending the same
+    revision cannot both change the settings unseen (a score edit made in the workspace
+    does not, so opening or editing the music never makes the project list stale)."""
     expected = expected_revision(body.revision, if_match)
     project, _ = await authorize(session, project_id, user, WRITERS, for_update=True)
     check_revision(project.revision, expected)
@@ -87,14 +89,14 @@ async def update(session: AsyncSession, user: User, project_id: uuid.UUID,
                                    [{"loc": ["body", field], "msg": "may not be null",
                                      "type": "null_not_allowed"}])
     own = {field: value for field, value in changes.items() if field not in MUSICAL_SETTINGS}
-    if own:
-        for field, value in own.items():
-            setattr(project, field, value)
+    for field, value in own.items():
+        setattr(project, field, value)
+    settings_changed = bool(changes.keys() & MUSICAL_SETTINGS) and await scores.change_settings(
+        session, user, project_id, _settings(changes))
+    if own or settings_changed:
         project.revision += 1
         project.updated_at = datetime.now(UTC)
         await session.flush()
-    if changes.keys() & MUSICAL_SETTINGS:
-        await scores.change_settings(session, user, project_id, _settings(changes))
     return await _view(session, user, project_id)
 
 

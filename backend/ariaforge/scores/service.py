@@ -187,15 +187,16 @@ async def replace_score(session: AsyncSession, user: User, project_id: uuid.UUID
 
 
 async def change_settings(session: AsyncSession, user: User, project_id: uuid.UUID,
-                          change: SettingsChange) -> None:
+                          change: SettingsChange) -> bool:
     """Tempo, key or meter edited in the project form: a score edit like any other (a new
-    revision and version), unless the score already has them."""
+    revision and version), unless the score already has them. Whether anything changed."""
     loaded = await _load(session, user, project_id, write=True)
     new = _with_settings(loaded.score, change)
     if (new.tempo, new.key, new.meter) == (loaded.score.tempo, loaded.score.key,
                                            loaded.score.meter):
-        return
+        return False
     await _save(session, user, loaded, new, VersionReason.EDITED, "project settings")
+    return True
 
 
 # --- tracks -------------------------------------------------------------------------

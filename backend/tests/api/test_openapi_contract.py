@@ -79,7 +79,7 @@ NOT_ABOUT_THE_FORM = frozenset({
     # the stored score:
     "empty_score", "empty_range", "unknown_track", "out_of_range", "invalid_operation",
     "invalid_score", "export_too_large", "render_too_large", "export_failed",
-    "engraving_timeout",
+    "engraving_timeout", "unrenderable",
     "unknown_account",  # sharing with an e-mail that has no account
 })
 

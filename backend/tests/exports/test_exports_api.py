@@ -304,6 +304,48 @@ async def test_a_cold_preview_is_one_job_and_without_a_worker_the_answer_is_retr
     assert [job.status for job in await preview_jobs(sessions)] == ["succeeded"]
 
 
+async def test_a_newer_preview_cancels_the_projects_older_one(
+        impatient_app: FastAPI, client: httpx.AsyncClient,
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    """An editor changing notes while asking for previews queues one render, not one per
+    change: only the newest content is worth rendering."""
+    project, owner = await project_with_song(client)
+    transport = httpx.ASGITransport(app=impatient_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as impatient:
+        assert_error(await impatient.get(f"{API}/projects/{project}/preview", headers=owner),
+                     503, "SERVICE_UNAVAILABLE")
+        current = (await client.get(f"{API}/projects/{project}", headers=owner)).json()
+        changed = await client.patch(f"{API}/projects/{project}", headers=owner,
+                                     json={"tempo": current["tempo"] + 7,
+                                           "revision": current["revision"]})
+        assert changed.status_code == 200, changed.text
+        assert_error(await impatient.get(f"{API}/projects/{project}/preview", headers=owner),
+                     503, "SERVICE_UNAVAILABLE")
+    jobs = sorted(await preview_jobs(sessions), key=lambda job: job.created_at)
+    assert [job.status for job in jobs] == ["cancelled", "queued"]
+    assert jobs[0].payload["key"] != jobs[1].payload["key"]
+
+
+async def test_a_worker_with_other_sound_settings_fails_the_preview_by_name(
+        impatient_app: FastAPI, client: httpx.AsyncClient, settings: Settings,
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The API and its workers must agree on what shapes a preview; a worker that does
+    not fails the job at once, and the request says which settings to align."""
+    project, owner = await project_with_song(client)
+    transport = httpx.ASGITransport(app=impatient_app, raise_app_exceptions=False)
+    other = settings.model_copy(update={"preview_max_seconds": 123.0})
+    async with background_worker(impatient_app, other), httpx.AsyncClient(
+            transport=transport, base_url=BASE_URL) as impatient:
+        for _ in range(20):
+            answer = await impatient.get(f"{API}/projects/{project}/preview", headers=owner)
+            if answer.status_code != 503:
+                break
+    error = assert_error(answer, 422, "VALIDATION_ERROR")
+    assert "PREVIEW_MAX_SECONDS" in error["message"]
+    assert error["details"][0]["type"] == "unrenderable"
+    assert [job.status for job in await preview_jobs(sessions)] == ["failed"]
+
+
 # --- S3 -----------------------------------------------------------------------------
 
 

@@ -112,8 +112,10 @@ async def test_patching_the_settings_edits_the_score(client: httpx.AsyncClient) 
     body = patched.json()
     assert (body["tempo"], body["key"], body["mode"], body["meter"]) == (
         140, "D", "dorian", "3/4")
-    assert body["revision"] == 1  # the project's own fields did not change
-    assert patched.headers["etag"] == '"1"'
+    # A write through the project: its revision moves, so a second writer holding
+    # revision 1 is refused rather than silently overwritten.
+    assert body["revision"] == 2
+    assert patched.headers["etag"] == '"2"'
 
     current = await get_json(client, f"{url}/score", owner)
     assert current["revision"] == 2
@@ -124,9 +126,13 @@ async def test_patching_the_settings_edits_the_score(client: httpx.AsyncClient) 
         2, "edited", "project settings")
 
     # The same values again: nothing to change, no new score version.
-    same = await client.patch(url, headers=owner, json={"tempo": 140, "revision": 1})
+    same = await client.patch(url, headers=owner, json={"tempo": 140, "revision": 2})
     assert same.status_code == 200
+    assert same.json()["revision"] == 2
     assert (await get_json(client, f"{url}/score", owner))["revision"] == 2
+    stale = await client.patch(url, headers=owner, json={"tempo": 150, "revision": 1})
+    assert stale.status_code == 409, stale.text
+    assert (await get_json(client, f"{url}/score", owner))["score"]["tempo"] == 140
 
 
 async def test_a_stale_project_revision_refuses_a_settings_change(
