@@ -273,13 +273,32 @@ def api_process(settings: Settings, secret_key: str, home: Path,
 
 
 @pytest.fixture(scope="session")
-def live_api(settings: Settings, app: FastAPI,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder (stored files, metrics) of the shared real server."""
+    return tmp_path_factory.mktemp("live-api")
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings, app: FastAPI, live_home: Path) -> Iterator[str]:
     """The shared real server: for read-after-write and anything the in-process
     transport hides (it waits for the whole dependency teardown; a real server does not)."""
-    with api_process(settings, app.state.secret_key, tmp_path_factory.mktemp("live-api")) \
-            as (base, _):
+    with api_process(settings, app.state.secret_key, live_home) as (base, _):
         yield base
+
+
+@pytest.fixture
+def live_worker(settings: Settings, app: FastAPI, live_api: str,
+                live_home: Path) -> Iterator[None]:
+    """A real `ariaforge worker` beside the shared server, on its data folder, as `up`
+    runs them: previews, exports and compositions asked of `live_api` get rendered."""
+    with (live_home / "worker.log").open("ab") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"],
+                                  env=server_env(settings, app.state.secret_key, live_home),
+                                  stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        stop_process(worker)
 
 
 @pytest.fixture

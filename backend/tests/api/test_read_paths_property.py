@@ -130,7 +130,7 @@ HOSTILE = [  # the cases the review measured, each at today's edge
 
 @pytest.mark.timeout(900)
 async def test_no_accepted_score_breaks_a_read_path(live_client: httpx.AsyncClient,
-                                                    live_api: str) -> None:
+                                                    live_api: str, live_worker: None) -> None:
     _, owner = await new_user(live_client, "owner")
     created = await live_client.post(API, headers=owner, json={"name": "Property"})
     assert created.status_code == 201, created.text
@@ -146,7 +146,10 @@ async def test_no_accepted_score_breaks_a_read_path(live_client: httpx.AsyncClie
             response = http.request(method, url, **kwargs)
             took = time.monotonic() - began
             assert took < HANG, f"{method} {url} took {took:.0f} s"
-            assert response.status_code < 500, (method, url, response.text[:500])
+            # A preview that takes longer than the API waits is not broken: the job
+            # carries on, and the documented answer is 503 "still rendering".
+            rendering = response.status_code == 503 and "still rendering" in response.text
+            assert response.status_code < 500 or rendering, (method, url, response.text[:500])
             return response
 
         @settings(max_examples=25, deadline=None, database=None, print_blob=True,
