@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
+
+from ariaforge.core.dsn import libpq_url
 
 __all__ = ["CHECKPOINT_TABLES", "drop_checkpoints", "libpq_url", "open_checkpointer",
            "setup_checkpoints"]
@@ -25,17 +26,6 @@ __all__ = ["CHECKPOINT_TABLES", "drop_checkpoints", "libpq_url", "open_checkpoin
 CHECKPOINT_TABLES: Final = frozenset({"checkpoints", "checkpoint_blobs", "checkpoint_writes",
                                       "checkpoint_migrations"})
 _LOCK_ID: Final = 0x41726961  # the Alembic environment's lock: one migrator at a time
-
-
-def libpq_url(url: str) -> str:
-    """`DATABASE_URL` as libpq reads it: SQLAlchemy's `+driver` suffix removed."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.split("+", 1)[0]
-    if scheme == "postgres":
-        scheme = "postgresql"
-    # asyncpg spells libpq's `sslmode` as `ssl` (see core.db.async_database_url).
-    query = [("sslmode" if key == "ssl" else key, value) for key, value in parse_qsl(parts.query)]
-    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def setup_checkpoints(database_url: str) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +47,25 @@ def _extensions(services: EmbeddedServices, database_url: str) -> set[str]:
     rows = services.postgres._psql("SELECT extname FROM pg_extension",
                                    database_url.rsplit("/", 1)[1])
     return set(rows.split())
+
+
+def test_a_database_at_the_newest_schema_is_recognised_without_alembic(
+        services: EmbeddedServices, empty_database: str) -> None:
+    """`up` upgrades at every start: at the newest schema it must not pay for loading
+    Alembic and LangGraph; behind it, the full upgrade still runs."""
+    upgrade(empty_database)
+    probe = ("import sys\nfrom ariaforge.core.migrations import upgrade\n"
+             "upgrade(sys.argv[1])\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'langgraph'}))")
+    done = subprocess.run([sys.executable, "-c", probe, empty_database], capture_output=True,
+                          text=True, check=False, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+    downgrade(empty_database, "-1")  # behind the newest: the note no longer matches
+    upgrade(empty_database)
+    assert not MUSICAL_COLUMNS & _columns(services, empty_database, "projects")
+    check(empty_database)
 
 
 def test_upgrade_from_empty_check_downgrade_and_upgrade_again(
