@@ -56,8 +56,9 @@ def test_every_format_decodes_to_the_expected_rate_and_length(
     if fmt == "wav":
         assert info.codec == f"pcm_s{bit_depth}le"
     decoded = decode(path)
-    duration = len(decoded) / info.sample_rate
-    assert abs(duration - SECONDS) <= duration_tolerance_s(fmt, info.sample_rate)
+    # The decoded audio's length in samples, as seconds of sound (not a speed measure).
+    sound_length_s = len(decoded) / info.sample_rate
+    assert abs(sound_length_s - SECONDS) <= duration_tolerance_s(fmt, info.sample_rate)
     # Not just the right length: the right sound (lossy codecs included).
     reference = decode(path, rate)[: len(audio)]
     rms_in = float(np.sqrt(np.mean(audio[: len(reference)] ** 2)))

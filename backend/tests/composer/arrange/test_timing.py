@@ -21,8 +21,8 @@ def test_bar_arithmetic_in_every_meter(style: Style) -> None:
         for instrument in ACCOMPANIMENT:
             notes = arrange(plan, harmony, instrument)
             assert notes, f"{style} {meter} {instrument.name}: no notes"
-            assert all(n.start >= 0 and n.duration > 0 and n.end <= plan.total_ticks
-                       for n in notes)
+            # Positions in ticks of the score: every note lies inside the piece.
+            assert all(0 <= n.start < n.end <= plan.total_ticks for n in notes)
             by_pitch = sorted(notes, key=lambda n: (n.pitch, n.start))
             for before, after in itertools.pairwise(by_pitch):
                 assert before.pitch != after.pitch or before.end <= after.start
