@@ -286,19 +286,26 @@ def live_api(settings: Settings, app: FastAPI, live_home: Path) -> Iterator[str]
         yield base
 
 
-@pytest.fixture
-def live_worker(settings: Settings, app: FastAPI, live_api: str,
-                live_home: Path) -> Iterator[None]:
-    """A real `ariaforge worker` beside the shared server, on its data folder, as `up`
-    runs them: previews, exports and compositions asked of `live_api` get rendered."""
-    with (live_home / "worker.log").open("ab") as log:
+@contextmanager
+def worker_process(settings: Settings, secret_key: str, home: Path) -> Iterator[None]:
+    """A real `ariaforge worker` on the session's servers and `home`'s stored files, as
+    `up` runs one beside its API: previews, exports and compositions get rendered."""
+    with (home / "worker.log").open("ab") as log:
         worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"],
-                                  env=server_env(settings, app.state.secret_key, live_home),
+                                  env=server_env(settings, secret_key, home),
                                   stdout=log, stderr=subprocess.STDOUT)
     try:
         yield
     finally:
         stop_process(worker)
+
+
+@pytest.fixture
+def live_worker(settings: Settings, app: FastAPI, live_api: str,
+                live_home: Path) -> Iterator[None]:
+    """A worker beside the shared server (`live_api`), on its data folder."""
+    with worker_process(settings, app.state.secret_key, live_home):
+        yield
 
 
 @pytest.fixture

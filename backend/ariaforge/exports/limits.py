@@ -144,7 +144,8 @@ def preview_score(score: Score, max_seconds: float) -> Score:
     """
     last = max((n.end for _, n in score.all_notes()), default=0)
     cut = max(1, min(last, tick_at(score, max_seconds)))
-    bars = score.bar_of(cut - 1)
+    # A last note may ring past the last bar (the score allows a tail): the bars stay.
+    bars = min(score.bars, score.bar_of(cut - 1))
     tracks = [track.model_copy(update={"notes": [_clip(n, cut) for n in track.notes
                                                  if n.start < cut]}) for track in score.tracks]
     tempo_changes = [c for c in score.tempo_changes if c.tick < cut]

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -36,9 +34,8 @@ from tests.conftest import (
     bearer,
     login,
     register,
-    server_env,
-    stop_process,
     unique_email,
+    worker_process,
 )
 
 API = "/api/v1"
@@ -328,14 +325,8 @@ def api_with_worker(settings: Settings, app: FastAPI, clean: None,
     # A preview waits for its job far longer than it needs here, so that a loaded machine
     # cannot turn a render into the 503 "still rendering" answer.
     with api_process(settings, secret, home, PREVIEW_WAIT_SECONDS="120") as (base, _), \
-            (home / "worker.log").open("wb") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"],
-                                  env=server_env(settings, secret, home), stdout=log,
-                                  stderr=subprocess.STDOUT)
-        try:
-            yield base
-        finally:
-            stop_process(worker)
+            worker_process(settings, secret, home):
+        yield base
 
 
 @pytest.mark.timeout(RUN_LIMIT_S)

@@ -20,9 +20,10 @@ from ariaforge.audio.encode import decode
 from ariaforge.config import Settings
 from ariaforge.core import quotas
 from ariaforge.core.errors import RateLimited
+from ariaforge.exports.limits import preview_score
 from ariaforge.exports.service import EXPIRE_DUE_KEY
 from ariaforge.music.interchange import write_midi
-from ariaforge.music.score import Meter, Note, Score, Track
+from ariaforge.music.score import MAX_BARS, PPQ, Meter, Note, Score, Track
 from ariaforge.queue.worker import Worker
 from ariaforge.tasks import all_handlers
 from tests.conftest import api_process, assert_error, new_user
@@ -284,6 +285,17 @@ async def preview_seconds(app: FastAPI, client: httpx.AsyncClient, project: str,
     path = tmp_path / f"{uuid.uuid4().hex}.mp3"
     path.write_bytes(answer.content)
     return len(decode(path, 44100)) / 44100
+
+
+def test_a_note_ringing_past_the_last_bar_keeps_the_preview_within_the_bars() -> None:
+    """Found by the read-path property test: a last note may ring on past the last bar
+    (the score allows a tail), and the preview's score must keep the bars it had."""
+    bars = MAX_BARS
+    ringing = Note(pitch=60, start=(bars - 1) * 4 * PPQ, duration=12 * 4 * PPQ)
+    score = Score(bars=bars, tempo=240, tracks=[Track(id="t", program=0, notes=[ringing])])
+    heard = preview_score(score, 3600.0)
+    assert heard.bars == bars
+    assert heard.tracks[0].notes[0].end == ringing.end  # its release is heard
 
 
 async def test_previews_follow_the_music_not_the_nominal_length(

@@ -14,16 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import event, text
 
 from tests.conftest import assert_error, new_user
-
-PROJECTS = "/api/v1/projects"
-
-
-async def create(client: httpx.AsyncClient, headers: dict[str, str],
-                 **fields: Any) -> dict[str, Any]:
-    response = await client.post(PROJECTS, headers=headers, json={"name": "Song", **fields})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+from tests.projects.test_projects import PROJECTS, create
 
 
 async def get_json(client: httpx.AsyncClient, url: str,
