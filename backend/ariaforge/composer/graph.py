@@ -29,6 +29,7 @@ from ariaforge.composer.arrange import arrange_track, register_for
 from ariaforge.composer.assemble import assemble_score, track_for
 from ariaforge.composer.brief import Brief, Instrument
 from ariaforge.composer.llm import BriefReader
+from ariaforge.composer.melody.feel import straight_notes, swing_notes
 from ariaforge.composer.operations import (
     NEEDS_MELODY,
     ComposeRequest,
@@ -170,8 +171,10 @@ async def melody(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[
     if operation is Operation.COMPOSE or base is None:
         notes = await asyncio.to_thread(_clear_melody, form, chords, register,
                                         chord_histogram(chords), "melody")
-    elif operation in (Operation.REHARMONIZE, Operation.RESTYLE):
+    elif operation is Operation.REHARMONIZE:
         notes = old
+    elif operation is Operation.RESTYLE:
+        notes = _refelt_melody(state, form, old)
     else:
         bars = _span_bars(state, form)
         if operation is Operation.VARIATION:
@@ -311,6 +314,17 @@ def _melody_instrument(brief: Brief) -> Instrument:
 
 
 _PIANO: Final = Instrument(role=Role.MELODY, program=0, name="Piano")
+
+
+def _refelt_melody(state: ComposeState, form: Plan, old: list[Note]) -> list[Note]:
+    """A restyle keeps the melody's notes but plays them in the new style's feel: a swung
+    melody is straightened by the feel of the brief that made it (when known), then swung
+    at the new style's ratio, so it never sits straight against a swung band or the
+    other way round."""
+    previous = state.get("previous_brief")
+    if previous:
+        old = straight_notes(plan_form(Brief.model_validate(previous)), old)
+    return swing_notes(form, old)
 
 
 def _original_seed(state: ComposeState, form: Plan) -> int:

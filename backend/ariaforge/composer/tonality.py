@@ -5,8 +5,13 @@ Bb is as much Bb major, and I-IV-V-IV in D leans to G. A listener (and the music
 estimator) then hears another key than the brief named. So the composer draws a few
 candidates for the harmony and the melody and keeps the first whose key is clearly the one
 asked for (or the best of them), and the repair step re-draws a melody that lets the whole
-arrangement drift into another key. Modes are judged by their family: dorian and phrygian as
-minor, lydian and mixolydian as major, which is what a major/minor key profile can tell.
+arrangement drift into another key.
+
+A church mode is judged against its own profile: the family's profile (minor for dorian and
+phrygian, major for lydian and mixolydian) with the weight of the family's degree handed to
+the mode's own degree (lydian's #4 takes the 4th's weight). A plain major/minor profile
+hears an F lydian piece that sounds its B natural as C major, and the composer would then
+redraw until the mode's colour was gone.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ from typing import Final, TypeVar
 
 from ariaforge.composer.plan import ChordEvent
 from ariaforge.music.score import Key, Mode, Note
-from ariaforge.music.theory.keyfinding import Histogram, rank_keys
+from ariaforge.music.theory.keyfinding import (
+    DEFAULT_PROFILE,
+    Histogram,
+    correlation,
+    profile_named,
+    rank_keys,
+)
 from ariaforge.music.theory.modes import has_minor_third
 from ariaforge.music.theory.pitch import pitch_class_of_name
 
@@ -53,17 +64,39 @@ def chord_histogram(chords: Iterable[ChordEvent]) -> list[float]:
     return weights
 
 
+# The degree (semitones above the tonic) a mode raises or lowers against its family, and
+# where the family has it: (family's degree, mode's degree).
+_MODE_DEGREE: Final = {Mode.DORIAN: (8, 9), Mode.PHRYGIAN: (2, 1), Mode.LYDIAN: (5, 6),
+                       Mode.MIXOLYDIAN: (11, 10), Mode.LOCRIAN: (7, 6)}
+
+
 def key_margin(histogram: Sequence[float], key: Key) -> float:
-    """How far the asked key's correlation leads every other key's (negative when another
-    key is heard instead)."""
+    """How far the asked key's correlation leads every other major or minor key's (negative
+    when another key is heard instead). A church mode also counts its own profile (see above),
+    so its characteristic degree helps the asked tonic instead of a rival's."""
     family = Mode.MINOR if has_minor_third(key.mode) else Mode.MAJOR
     tonic = pitch_class_of_name(key.tonic)
-    ranked = rank_keys(_as_histogram(histogram))
+    values = _as_histogram(histogram)
+    ranked = rank_keys(values)
     mine = next(r for k, r in ranked if k.mode is family and pitch_class_of_name(k.tonic)
                 == tonic)
+    if key.mode in _MODE_DEGREE:
+        rotated = [values[(tonic + i) % 12] for i in range(12)]
+        mine = max(mine, correlation(rotated, modal_profile(key.mode)))
     others = max(r for k, r in ranked if not (k.mode is family
                                               and pitch_class_of_name(k.tonic) == tonic))
     return mine - others
+
+
+def modal_profile(mode: Mode) -> tuple[float, ...]:
+    """The default key profile of `mode`'s family with the family's degree and the mode's
+    own degree swapped (the family profile itself for major, minor, ionian, aeolian)."""
+    profile = profile_named(DEFAULT_PROFILE)
+    values = list(profile.minor if has_minor_third(mode) else profile.major)
+    if mode in _MODE_DEGREE:
+        theirs, ours = _MODE_DEGREE[mode]
+        values[theirs], values[ours] = values[ours], values[theirs]
+    return tuple(values)
 
 
 def best_candidate(draw: Callable[[int], T], margin_of: Callable[[T], float],

@@ -83,69 +83,108 @@ class StyleProfile:
     validation_style: str  # a style name of `ariaforge.music.validation`
     bars: int  # the usual length: the frame and the body repeated as often as it fits
     section_bars: int = 0  # if set, the length of every body section (a 12-bar blues)
+    # Other (intro, body, outro) forms the style plays, one of which a seed may take
+    # when the brief names no form; the length stays the brief's.
+    other_forms: tuple[tuple[Sections, Sections, Sections], ...] = ()
+
+    @property
+    def forms(self) -> tuple[tuple[Sections, Sections, Sections], ...]:
+        """Every form the style may take: its usual one first."""
+        return ((self.intro, self.body, self.outro), *self.other_forms)
 
 
 def _profile(tempo: tuple[int, int, int], meter: tuple[int, int], swing: bool,
              tonics: tuple[str, str], energy: float, form: tuple[Sections, Sections, Sections],
              ensemble: tuple[str, ...], validation: str, bars: int,
-             section_bars: int = 0) -> StyleProfile:
+             section_bars: int = 0,
+             others: tuple[tuple[Sections, Sections, Sections], ...] = ()) -> StyleProfile:
     low, default, high = tempo
     intro, body, outro = form
     return StyleProfile((low, high), default, meter, swing, tonics[0], tonics[1], energy,
-                        intro, body, outro, ensemble, validation, bars, section_bars)
+                        intro, body, outro, ensemble, validation, bars, section_bars, others)
 
 
 _SONG: Final = ((("intro", 4),), (("verse", 8), ("chorus", 8)), (("outro", 4),))
 _AABA: Final = ((), (("A", 8), ("A", 8), ("B", 8), ("A", 8)), ())
 _AABB: Final = ((), (("A", 8), ("A", 8), ("B", 8), ("B", 8)), ())
+# Alternatives a seed may take where the style knows more than one form.
+_LONG_INTRO_SONG: Final = ((("intro", 8),), (("verse", 8), ("chorus", 8)), (("outro", 4),))
+_SONG_BRIDGE: Final = ((("intro", 4),), (("verse", 8), ("chorus", 8), ("bridge", 8),
+                                         ("chorus", 8)), (("outro", 4),))
+_FRAMED_AABA: Final = ((("intro", 4),), _AABA[1], (("outro", 4),))
+_ABAC: Final = ((), (("A", 8), ("B", 8), ("A", 8), ("C", 8)), ())
 _BAND: Final = ("bass", "drums")
 
 STYLE_PROFILES: Final[Mapping[Style, StyleProfile]] = {
     Style.POP: _profile((80, 110, 130), (4, 4), False, ("C", "A"), 0.6, _SONG,
-                        ("synth lead", "piano", *_BAND), "pop", 40),
+                        ("synth lead", "piano", *_BAND), "pop", 40,
+                        others=(_LONG_INTRO_SONG, _SONG_BRIDGE, _FRAMED_AABA)),
     Style.ROCK: _profile((100, 124, 160), (4, 4), False, ("E", "E"), 0.8, _SONG,
-                         ("lead guitar", "rhythm guitar", *_BAND), "rock", 40),
+                         ("lead guitar", "rhythm guitar", *_BAND), "rock", 40,
+                         others=(_LONG_INTRO_SONG,
+                                 ((("intro", 4),), (("verse", 8), ("chorus", 8),
+                                                   ("solo", 8)), (("outro", 4),)))),
     Style.JAZZ: _profile((90, 132, 200), (4, 4), True, ("F", "D"), 0.5, _AABA,
-                         ("tenor sax", "piano", *_BAND), "jazz", 32),
+                         ("tenor sax", "piano", *_BAND), "jazz", 32, others=(_ABAC,)),
     Style.SWING: _profile((120, 160, 220), (4, 4), True, ("Bb", "G"), 0.7, _AABA,
-                          ("trumpet", "piano", *_BAND), "jazz", 32),
+                          ("trumpet", "piano", *_BAND), "jazz", 32,
+                          others=(_ABAC, _FRAMED_AABA)),
     Style.BLUES: _profile((60, 90, 130), (4, 4), True, ("A", "A"), 0.55,
                           ((), (("chorus", 12),), ()),
-                          ("lead guitar", "piano", *_BAND), "blues", 24, section_bars=12),
-    Style.BOSSA_NOVA: _profile((110, 132, 150), (4, 4), False, ("F", "D"), 0.4,
-                               ((), (("A", 8), ("B", 8), ("A", 8), ("C", 8)), ()),
-                               ("flute", "nylon guitar", *_BAND), "jazz", 32),
+                          ("lead guitar", "piano", *_BAND), "blues", 24, section_bars=12,
+                          others=(((("intro", 4),), (("chorus", 12),), ()),)),
+    Style.BOSSA_NOVA: _profile((110, 132, 150), (4, 4), False, ("F", "D"), 0.4, _ABAC,
+                               ("flute", "nylon guitar", *_BAND), "jazz", 32,
+                               others=(_AABA, ((("intro", 4),), _ABAC[1], ()))),
     Style.FOLK: _profile((80, 100, 130), (4, 4), False, ("G", "E"), 0.45,
                          ((), (("verse", 8), ("chorus", 8)), ()),
-                         ("fiddle", "acoustic guitar", "bass"), "folk", 32),
+                         ("fiddle", "acoustic guitar", "bass"), "folk", 32,
+                         others=(_AABB, ((("intro", 4),), (("verse", 8), ("chorus", 8)),
+                                         ()))),
     Style.REEL: _profile((180, 212, 240), (4, 4), False, ("D", "E"), 0.75, _AABB,
                          ("fiddle", "flute", "acoustic guitar"), "folk", 32),
     Style.JIG: _profile((150, 174, 200), (6, 8), False, ("D", "E"), 0.7, _AABB,
                         ("flute", "fiddle", "acoustic guitar"), "folk", 32),
     Style.WALTZ: _profile((84, 150, 192), (3, 4), False, ("F", "D"), 0.45, _AABA,
-                          ("violin", "piano", "cello"), "classical", 32),
+                          ("violin", "piano", "cello"), "classical", 32,
+                          others=(((("intro", 4),), (("A", 8), ("B", 8), ("A", 8)), ()),)),
     Style.MARCH: _profile((100, 120, 132), (2, 4), False, ("Bb", "G"), 0.7,
                           ((("intro", 4),), (("A", 16), ("B", 16)), ()),
-                          ("trumpet", "brass", "tuba", "drums"), "classical", 36),
+                          ("trumpet", "brass", "tuba", "drums"), "classical", 36,
+                          others=(((("intro", 4),), _AABB[1], ()),)),
     Style.CHORALE: _profile((56, 72, 96), (4, 4), False, ("G", "D"), 0.35,
                             ((), (("A", 4), ("B", 4), ("C", 4), ("D", 4)), ()),
                             ("satb",), "chorale", 16),
     Style.CLASSICAL: _profile((60, 100, 160), (4, 4), False, ("C", "A"), 0.5,
                               ((), (("A", 8), ("B", 8), ("A", 8)), ()),
-                              ("string quartet",), "classical", 24),
+                              ("string quartet",), "classical", 24,
+                              others=(((), (("A", 8), ("B", 8), ("A", 8), ("C", 8), ("A", 8)),
+                                       ()),  # a rondo
+                                      ((), (("A", 8), ("A", 8), ("B", 8), ("B", 8)), ()))),
     Style.AMBIENT: _profile((50, 70, 90), (4, 4), False, ("D", "D"), 0.2,
                             ((("intro", 8),), (("A", 16), ("B", 16)), (("outro", 8),)),
-                            ("piano", "warm pad"), "electronic", 48),
+                            ("piano", "warm pad"), "electronic", 48,
+                            others=(((("intro", 4),), (("A", 8), ("B", 8)), (("outro", 4),)),)),
     Style.LOFI_HIP_HOP: _profile((70, 80, 95), (4, 4), True, ("F", "D"), 0.35,
                                  ((("intro", 4),), (("A", 8), ("B", 8)), (("outro", 4),)),
-                                 ("vibraphone", "electric piano", *_BAND), "jazz", 32),
+                                 ("vibraphone", "electric piano", *_BAND), "jazz", 32,
+                                 others=(((("intro", 4),), _AABA[1], ()),
+                                         ((("intro", 8),), (("A", 8), ("B", 8)), ()))),
     Style.EDM: _profile((120, 128, 150), (4, 4), False, ("C", "F"), 0.85,
                         ((("intro", 8),), (("build", 8), ("drop", 16), ("breakdown", 8)),
                          (("outro", 8),)),
-                        ("synth lead", "synth pad", "synth bass", "drums"), "electronic", 72),
+                        ("synth lead", "synth pad", "synth bass", "drums"), "electronic", 72,
+                        others=(((("intro", 8),), (("breakdown", 8), ("build", 8),
+                                                   ("drop", 16)), (("outro", 8),)),
+                                ((("intro", 4),), (("build", 4), ("drop", 8),
+                                                   ("breakdown", 4)), (("outro", 4),)))),
     Style.HOUSE: _profile((118, 124, 130), (4, 4), False, ("C", "A"), 0.75,
                           ((("intro", 8),), (("drop", 16), ("breakdown", 8)), (("outro", 8),)),
-                          ("synth lead", "piano", "synth bass", "drums"), "electronic", 56),
+                          ("synth lead", "piano", "synth bass", "drums"), "electronic", 56,
+                          others=(((("intro", 16),), (("drop", 16), ("breakdown", 8)),
+                                   (("outro", 8),)),
+                                  ((("intro", 8),), (("drop", 8), ("breakdown", 8)),
+                                   (("outro", 8),)))),
 }
 
 

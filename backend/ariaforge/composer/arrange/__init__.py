@@ -18,7 +18,7 @@ from ariaforge.composer.arrange.bass import arrange_bass
 from ariaforge.composer.arrange.comping import Comper, arrange_comping
 from ariaforge.composer.arrange.drums import arrange_drums
 from ariaforge.composer.arrange.lines import arrange_counterline
-from ariaforge.composer.arrange.timing import Harmony
+from ariaforge.composer.arrange.timing import Harmony, seeded_choice
 from ariaforge.composer.brief import Instrument
 from ariaforge.composer.plan import ChordEvent, Plan
 from ariaforge.composer.styles import Beats, Pulse, Texture, Voicing, style_kit
@@ -40,6 +40,7 @@ _MIN_WIDTH: Final = 12
 _INNER_VOICES: Final = {"tenor": 0, "alto": 1}
 _INNER_REGISTER: Final = (48, 74)
 _PAD = (Pulse(Beats.CHORD, length=Fraction(64)),),
+_REGISTER_SHIFTS: Final = (-4, 0, 4)  # semitones a seed moves the voicings' centre
 
 
 def register_for(instrument: Instrument, role: Role) -> tuple[int, int]:
@@ -82,12 +83,22 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
                         (max(low, floor), high), floor)
         return arrange_comping(comper, chords, melody, voice=inner)
     part = kit.comp
+    # A seed's own colour: the voicings sit a little higher or lower, and where the style
+    # allows, spread past the octave instead of close.
+    shift = _REGISTER_SHIFTS[seeded_choice(plan.seed, len(_REGISTER_SHIFTS), "chords",
+                                           "register", plan.style, instrument.role)]
+    top = instrument_range(instrument.program)[1]
+    low, high = register
+    register = (max(floor, low + shift), min(top, high + shift))
     if instrument.role is Role.PAD:
         part = replace(part, main=(_PAD,), sparse=_PAD, full=None, legato=Fraction(1),
                        velocity=part.velocity - 8)
         comper = Comper(plan, kit, part, Voicing.SPREAD, Texture.BLOCK, 4, False, register,
                         floor)
     else:
-        comper = Comper(plan, kit, part, part.voicing, part.texture, part.voices,
+        spacing = part.voicing
+        if part.open_ok and seeded_choice(plan.seed, 2, "chords", "spacing", plan.style):
+            spacing = Voicing.OPEN
+        comper = Comper(plan, kit, part, spacing, part.texture, part.voices,
                         part.voicing is Voicing.SHELL, register, floor)
     return arrange_comping(comper, chords, melody)

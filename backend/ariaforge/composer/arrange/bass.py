@@ -1,5 +1,10 @@
 """The bass line: the style's rhythm with its pitch rule (roots, root-fifth, oom-pah,
-pumping octaves, boogie, walking), always the chord's bass note where a chord begins."""
+pumping octaves, boogie, walking), always the chord's bass note where a chord begins.
+
+The bass note is the chord's own (`Chord.bass_pc`): the root, the third of an inverted
+chord (G/B), or a pedal under a slash chord (F/C in ambient), and a tritone substitute's
+root (Db7 for G7). A walk aims at the next chord's bass note by step.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +50,10 @@ class _BassLine:
         return nearest_pitch(event.chord.bass_pc, self.previous, self.low, self.root_high)
 
     def fifth(self, event: ChordEvent) -> int:
-        tones = event.chord.tone_pitch_classes
+        chord = event.chord
+        tones = chord.tone_pitch_classes
+        if chord.bass_pc not in tones:
+            return self.root(event)  # a pedal point: the bass holds it under the chord
         fifth = tones[2] if len(tones) > 2 else tones[0]
         return nearest_pitch(fifth, self.previous, self.low, self.high)
 
@@ -67,7 +75,7 @@ class _BassLine:
         third = (tones[1] - tones[0]) % 12 if len(tones) > 1 else 4
         step = _BOOGIE[self.count % len(_BOOGIE)]
         interval = third if step == 3 else step
-        base = nearest_pitch(event.chord.root_pc, self.previous - interval, self.low,
+        base = nearest_pitch(event.chord.bass_pc, self.previous - interval, self.low,
                              self.high - 10)
         return base + interval
 

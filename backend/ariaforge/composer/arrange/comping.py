@@ -1,13 +1,15 @@
-"""Chord parts: one voicing per chord, chosen for smooth voice leading (least total motion,
-common tones kept, no crossing, no parallel fifths or octaves where another voicing will
-do, the top voice under the melody), then played in the style's rhythm and texture."""
+"""Chord parts: one voicing per chord, chosen for smooth voice leading (`voicing`: least
+total motion, common tones kept, no crossing, no parallel fifths or octaves where another
+voicing will do, the top voice under the melody), then played in the style's rhythm and
+texture."""
 
 from __future__ import annotations
 
-import itertools
+import heapq
+import operator
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ariaforge.composer.arrange.timing import (
     BarInfo,
@@ -19,8 +21,10 @@ from ariaforge.composer.arrange.timing import (
     density,
     fit,
     groove_bar,
+    seeded_choice,
     velocity,
 )
+from ariaforge.composer.arrange.voicing import Chord, candidates, leading_cost, voicing_options
 from ariaforge.composer.plan import ChordEvent, Plan, rng_for
 from ariaforge.composer.styles import (
     Beats,
@@ -35,92 +39,33 @@ from ariaforge.music.score import Key, Note
 from ariaforge.music.theory.chords import ChordQuality
 from ariaforge.music.theory.scales import scale_pitch_classes
 
-Chord = tuple[int, ...]  # a voicing: MIDI pitches, low to high
-
-_SPAN = {Voicing.CLOSE: 12, Voicing.SHELL: 14, Voicing.SPREAD: 26}
-_FOUR_VOICE_SLACK = 4  # four close voices may spread a little past the octave
 _TRIADS = (ChordQuality.MAJOR, ChordQuality.MINOR)
+_BELOW_REGISTER = 1.5  # per semitone the lowest voice sinks under the role's register
+_WEIGHED = 12  # candidate voicings costed in full for each chord
 
 
-def voicing_pitch_classes(event: ChordEvent, part: CompPart, key: Key, voices: int,
-                          rootless: bool) -> tuple[tuple[int, ...], ...]:
-    """The pitch classes to voice, `voices` of them: the third and seventh first (they
-    say what the chord is), then the root (unless the bass alone has it), the fifth and
-    any extension. With too few tones one is doubled: the root or the fifth, whichever
-    leads better, so each option is returned."""
+def _colour_seventh(event: ChordEvent, part: CompPart, key: Key) -> int | None:
+    """The key's own seventh above a plain triad's root, for styles that colour triads."""
     chord = event.chord
-    tones = list(chord.tone_pitch_classes)
     scale = scale_pitch_classes(key)
     if part.add_sevenths and chord.quality in _TRIADS and chord.root_pc in scale:
-        degree = scale.index(chord.root_pc)
-        tones.append(scale[(degree + 6) % 7])  # the key's own seventh above the root
-    root, rest = tones[0], tones[1:]
-    third, fifth, seventh, extensions = rest[:1], rest[1:2], rest[2:3], rest[3:]
-    order = [*third, *seventh, *([] if rootless else [root]), *fifth, *extensions]
-    if rootless and len(order) < voices:
-        order.append(root)
-    chosen = order[:voices]
-    if len(chosen) == voices:
-        return (tuple(sorted(chosen)),)
-    options = []
-    for double in dict.fromkeys([root, *fifth, *third]):
-        filled = chosen + [double] * (voices - len(chosen))
-        options.append(tuple(sorted(filled)))
-    return tuple(options[:2])
+        return scale[(scale.index(chord.root_pc) + 6) % 7]
+    return None
 
 
-@lru_cache(maxsize=4096)
-def candidates(pitch_classes: tuple[int, ...], low: int, high: int,
-               voicing: Voicing) -> tuple[Chord, ...]:
-    """Every voicing of the pitch classes within [low, high] whose span suits the style:
-    each ordering of the tones stacked upward (open voicings may skip an octave)."""
-    span = _SPAN[voicing] + (_FOUR_VOICE_SLACK if len(pitch_classes) > 3 else 0)
-    found: set[Chord] = set()
-    skips = (0, 12) if voicing is Voicing.SPREAD else (0,)
-    for order in set(itertools.permutations(pitch_classes)):
-        for extra in itertools.product(skips, repeat=len(order) - 1):
-            shape = [order[0]]
-            for pc, skip in zip(order[1:], extra, strict=True):
-                step = (pc - shape[-1]) % 12 or 12  # a doubled tone goes up an octave
-                shape.append(shape[-1] + step + skip)
-            if shape[-1] - shape[0] > span:
-                continue
-            bottom = low + (order[0] - low) % 12
-            while bottom + shape[-1] - shape[0] <= high:
-                found.add(tuple(bottom + p - shape[0] for p in shape))
-                bottom += 12
-    return tuple(sorted(found))
+class _MelodyFloor:
+    """The lowest melody pitch sounding in a span of ticks."""
 
+    def __init__(self, melody: Sequence[Note]) -> None:
+        self.notes = sorted(melody, key=lambda n: n.start)
+        self.starts = [n.start for n in self.notes]
+        self.longest = max((n.duration for n in self.notes), default=0)
 
-def _cost(previous: Chord | None, voicing: Chord, centre: float) -> float:
-    mean = sum(voicing) / len(voicing)
-    drift = abs(mean - centre) * 0.4  # keep near the register's middle over a long piece
-    if previous is None or len(previous) != len(voicing):
-        return drift * 2
-    motion = sum(abs(a - b) for a, b in zip(previous, voicing, strict=True))
-    penalty = 0.0
-    count = len(voicing)
-    for voice in range(count):
-        if voice + 1 < count and voicing[voice] > previous[voice + 1]:
-            penalty += 100  # crossing past where the voice above just was
-        if voice > 0 and voicing[voice] < previous[voice - 1]:
-            penalty += 100
-    for low, high in itertools.combinations(range(count), 2):
-        moved_low = voicing[low] - previous[low]
-        moved_high = voicing[high] - previous[high]
-        if moved_low == 0 or moved_high == 0 or (moved_low > 0) != (moved_high > 0):
-            continue
-        before = (previous[high] - previous[low]) % 12
-        after = (voicing[high] - voicing[low]) % 12
-        if before == after and after in (0, 7):
-            outer = low == 0 and high == count - 1
-            penalty += 14 if outer else 8
-    return motion + penalty + drift
-
-
-def _melody_floor(melody: Sequence[Note], start: int, end: int) -> int | None:
-    pitches = [n.pitch for n in melody if n.start < end and n.end > start]
-    return min(pitches) if pitches else None
+    def under(self, start: int, end: int) -> int | None:
+        first = bisect_left(self.starts, start - self.longest)
+        last = bisect_left(self.starts, end)
+        pitches = [n.pitch for n in self.notes[first:last] if n.end > start]
+        return min(pitches) if pitches else None
 
 
 @dataclass(frozen=True)
@@ -139,28 +84,51 @@ class Comper:
         """One voicing per chord event, each led from the one before."""
         low, high = self.register
         centre = (low + high) / 2 - 2
+        early = self.plan.beat_ticks // 2  # an anticipated chord sounds this much early
         previous: Chord | None = None
         chosen: list[Chord] = []
+        tune = _MelodyFloor(melody)
         for event in harmony.events:
-            options = voicing_pitch_classes(event, self.part, self.plan.key, self.voices,
-                                            self.rootless)
-            melody_low = _melody_floor(melody, event.start, event.end)
+            options = voicing_options(event.chord, self.voices, self.rootless,
+                                      _colour_seventh(event, self.part, self.plan.key))
+            melody_low = tune.under(event.start - early, event.end)
             cap = high if melody_low is None else min(high, melody_low - 1)
-            pool: tuple[Chord, ...] = ()
-            # Under the melody in the register; else under the melody reaching lower;
-            # else in the register regardless; else anything playable.
-            for window_low, window_high, shape in ((low, cap, self.voicing),
+            pool: list[tuple[Chord, float]] = []
+            # Under the melody, reaching up to an octave below the register at a price (a
+            # squeezed window leaves only parallel shapes); else lower still; else in the
+            # register regardless; else anything playable.
+            reach = max(self.floor, low - 12)
+            for window_low, window_high, shape in ((reach, cap, self.voicing),
                                                    (self.floor, cap, self.voicing),
                                                    (low, high, self.voicing),
                                                    (low, max(high, low + 24), Voicing.SPREAD)):
-                pool = tuple(v for pcs in options
-                             for v in candidates(pcs, window_low, window_high, shape))
+                # Stacked over the widest span once (cached), then cut to the window.
+                pool = [(v, extra + _BELOW_REGISTER * max(0, low - v[0]))
+                        for pcs, extra in options
+                        for v in candidates(pcs, self.floor, max(high, low + 24), shape)
+                        if window_low <= v[0] and v[-1] <= window_high]
                 if pool:
                     break
-            best = min(pool, key=lambda v: (_cost(previous, v, centre), v))
+            strum = self.texture is Texture.STRUM
+            best = min(_nearest(pool, previous), key=lambda item: (
+                leading_cost(previous, item[0], centre, melody_low, strum) + item[1],
+                item[0]))[0]
             chosen.append(best)
             previous = best
         return chosen
+
+
+def _nearest(pool: list[tuple[Chord, float]], previous: Chord | None
+             ) -> list[tuple[Chord, float]]:
+    """The candidates worth weighing in full: those that move least from the previous
+    voicing (the full cost adds penalties to motion, so the best is almost always among
+    them). Keeps composition fast with wide registers and open voicings."""
+    if previous is None or len(pool) <= _WEIGHED:
+        return pool
+    size = len(previous)
+    return heapq.nsmallest(_WEIGHED, pool, key=lambda item: (
+        item[1] + (sum(map(abs, map(operator.sub, previous, item[0])))
+                   if len(item[0]) == size else 0), item[0]))
 
 
 def arrange_comping(comper: Comper, harmony: Harmony, melody: Sequence[Note],
@@ -172,13 +140,15 @@ def arrange_comping(comper: Comper, harmony: Harmony, melody: Sequence[Note],
     by_start = {event.start: chord for event, chord in zip(harmony.events, voicings,
                                                             strict=True)}
     notes: list[Note] = []
-    option = rng_for(plan.seed, "chords", "rhythm").randrange(len(part.main))
+    # The seed picks the figure the first phrase plays; each contrasting phrase moves on
+    # to the next figure, and a repeated phrase repeats its own.
+    figures = len(part.main)
+    option = seeded_choice(plan.seed, figures, "chords", "rhythm", plan.style)
     struck = (-1, 0)  # (start of the chord being played, hits on it so far)
     for info in bars_of(plan):
         jitter = rng_for(plan.seed, "chords", info.section.phrase, info.section.occurrence,
                          info.index)
-        pattern_rng = rng_for(plan.seed, "chords", info.section.phrase)
-        choice = (option + pattern_rng.randrange(len(part.main))) % len(part.main)
+        choice = (option + ord(info.section.phrase[:1] or "A") - ord("A")) % figures
         hits = _hits(comper, harmony, info, choice)
         for position, hit in enumerate(hits):
             event, anticipates = harmony.chord_for_hit(hit.tick, plan.beat_ticks)

@@ -1,6 +1,7 @@
 """The drum part: the style's groove bar by bar (lighter in quiet bars, fuller in loud
 ones), a fill in the last bar of each section, a crash into each new section, and a
-single hit to end on."""
+single hit to end on. Each seed settles on one of the style's main grooves for the whole
+piece, as a drummer picks a feel for a tune."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ariaforge.composer.arrange.timing import (
     fit,
     groove_bar,
     offset_in_beat,
+    seeded_choice,
     velocity,
 )
 from ariaforge.composer.plan import Plan, rng_for
@@ -28,6 +30,8 @@ _DRUM_LENGTH = 60  # drums are one-shots; a short, fixed length keeps the track 
 
 def arrange_drums(plan: Plan, kit: StyleKit) -> list[Note]:
     notes: list[Note] = []
+    mains = kit.drums.mains
+    main = mains[seeded_choice(plan.seed, len(mains), "drums", "groove", plan.style)]
     for info in bars_of(plan):
         jitter = rng_for(plan.seed, "drums", info.section.phrase, info.section.occurrence,
                          info.index)
@@ -36,7 +40,8 @@ def arrange_drums(plan: Plan, kit: StyleKit) -> list[Note]:
             notes += [Note(pitch=key, start=start, duration=_DRUM_LENGTH,
                            velocity=velocity(plan, info.bar, 110)) for key in (CRASH, KICK)]
             continue
-        hits = bar_hits(plan, kit, info.bar, groove_bar(_groove(plan, kit, info), info.index))
+        hits = bar_hits(plan, kit, info.bar, groove_bar(_groove(plan, kit, info, main),
+                                                         info.index))
         fill_from = None
         if info.last_of_section:
             fill_hits, fill_from = _fill(plan, kit, info)
@@ -53,13 +58,13 @@ def arrange_drums(plan: Plan, kit: StyleKit) -> list[Note]:
     return fit(notes, plan.total_ticks)
 
 
-def _groove(plan: Plan, kit: StyleKit, info: BarInfo) -> Groove:
+def _groove(plan: Plan, kit: StyleKit, info: BarInfo, main: Groove) -> Groove:
     level = density(plan, info.bar)
     if level is Density.SPARSE:
         return kit.drums.light
     if level is Density.FULL and kit.drums.full is not None:
         return kit.drums.full
-    return kit.drums.main
+    return main
 
 
 def _fill(plan: Plan, kit: StyleKit, info: BarInfo) -> tuple[list[Hit], int]:

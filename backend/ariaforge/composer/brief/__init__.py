@@ -17,7 +17,12 @@ field, with `notes` collecting warnings). This module runs them in order.
 from __future__ import annotations
 
 from ariaforge.composer.brief.ensemble import resolve_instruments
-from ariaforge.composer.brief.form import natural_bars, requested_parts, resolve_form
+from ariaforge.composer.brief.form import (
+    natural_bars,
+    requested_parts,
+    resolve_form,
+    seeded_form,
+)
 from ariaforge.composer.brief.length import resolve_bars, resolve_tempo
 from ariaforge.composer.brief.model import (
     MAX_BRIEF_BARS,
@@ -72,10 +77,13 @@ def parse_brief(text: str, overrides: BriefOverrides | None = None, *,
     parts = requested_parts(found, notes)
     natural = natural_bars([hit.value for hit in parts], profile)
     bars, tempo = resolve_bars(found, overrides, tempo, meter, natural, notes)
+    form = resolve_form(parts, profile, bars, notes)
+    instruments = resolve_instruments(found, overrides, choice.style, notes)
+    energy = resolve_energy(found, profile, mood, tempo, notes)
+    chosen_seed = resolve_seed(seed, overrides, found, text, notes)
+    if not parts:  # no form named: the seed picks one of the style's own
+        form = seeded_form(choice.style, bars, chosen_seed)
     return Brief(
         style=choice.style, mood=mood, key=key, tempo=tempo.bpm, meter=meter, bars=bars,
-        form=resolve_form(parts, profile, bars, notes),
-        instruments=resolve_instruments(found, overrides, choice.style, notes),
-        energy=resolve_energy(found, profile, mood, tempo, notes), swing=swing,
-        seed=resolve_seed(seed, overrides, found, text, notes),
+        form=form, instruments=instruments, energy=energy, swing=swing, seed=chosen_seed,
         warnings=notes.warnings, understood=notes.understood)

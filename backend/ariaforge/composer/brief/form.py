@@ -1,5 +1,6 @@
 """The form: the sections the text lists ("intro, verse, chorus", "AABA", "8-bar intro"),
-or the style's own, sized so that they fill the piece's bars."""
+or the style's own (one of its forms, chosen by the seed), sized so that they fill the
+piece's bars."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from ariaforge.composer.vocabulary import (
     FRAME_START,
     PHRASE_BARS,
     SECTION_BARS,
+    STYLE_PROFILES,
     FormWord,
     SectionWord,
+    Style,
     StyleProfile,
 )
 
-__all__ = ["Part", "natural_bars", "requested_parts", "resolve_form"]
+__all__ = ["Part", "form_choice", "natural_bars", "requested_parts", "resolve_form",
+           "seeded_form"]
 
 
 @dataclass(frozen=True)
@@ -147,3 +151,27 @@ def resolve_form(parts: list[Hit[Part]], profile: StyleProfile, bars: int,
         sections = _fit(list(body), bars, notes)
     return [FormSection(name=name, bars=length) for name, length in sections]
 
+
+
+def form_choice(style: Style, seed: int) -> int:
+    """Which of the style's forms (`StyleProfile.forms`) a seed takes: each run of as many
+    consecutive seeds as there are forms takes every form once, in an order of its own."""
+    count = len(STYLE_PROFILES[style].forms)
+    if count == 1:
+        return 0
+    # Imported here: the plan module reads briefs, so it loads after this package.
+    from ariaforge.composer.plan import rng_for
+
+    order = list(range(count))
+    rng_for(seed // count, "form", style).shuffle(order)
+    return order[seed % count]
+
+
+def seeded_form(style: Style, bars: int, seed: int) -> list[FormSection]:
+    """The style's own form for a brief that names none: the one `seed` takes, filling
+    exactly `bars` bars (a frame that leaves no room for the body is left out)."""
+    profile = STYLE_PROFILES[style]
+    intro, body, outro = profile.forms[form_choice(style, seed)]
+    sized = [(name, profile.section_bars or length) for name, length in body]
+    sections = _fill(list(intro), sized, list(outro), bars)
+    return [FormSection(name=name, bars=length) for name, length in sections]

@@ -27,12 +27,24 @@ from ariaforge.composer.plan import ChordEvent, Plan
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Mode
 from ariaforge.music.theory.chords import ChordQuality
-from ariaforge.music.theory.scales import functional_pitch_classes, tonic_pc
+from ariaforge.music.theory.scales import (
+    functional_pitch_classes,
+    scale_names,
+    scale_pitch_classes,
+    tonic_pc,
+)
 
 CHROMATIC: Final = 0.02  # weight of a note outside the scale (a rare passing tone)
 STRONG_CHORD_TONE: Final = {"2": 3.0, "1": 1.6, "0": 1.0}
 DENSITY: Final = 1.6  # how much energy shortens notes
 REPEAT_LIMIT: Final = 3  # at most this many equal pitches in a row
+CLASH: Final = 0.1  # a scale tone a semitone from a chord tone it is not (F over D7 in C)
+# The degree that makes a mode audible (semitones above the tonic), and how much more the
+# line leans on it: the models group modes into major/minor families, where it is rare.
+MODE_COLOUR: Final = {Mode.DORIAN: 9, Mode.PHRYGIAN: 1, Mode.LYDIAN: 6, Mode.MIXOLYDIAN: 10}
+COLOUR_WEIGHT: Final = 3.0
+# Where in the range a tune starts (percent from the bottom): low enough to rise to a climax.
+OPENING_HEIGHT: Final = 38
 _MINOR_QUALITIES: Final = {ChordQuality.MINOR, ChordQuality.MINOR_7, ChordQuality.MINOR_6,
                            ChordQuality.MINOR_9, ChordQuality.MINOR_MAJOR_7}
 _DIMINISHED: Final = {ChordQuality.DIMINISHED, ChordQuality.HALF_DIMINISHED_7,
@@ -61,7 +73,11 @@ class Decoder:
     tonic: int = field(init=False)
     scale: frozenset[int] = field(init=False)
     family: str = field(init=False)
+    colour: int | None = field(init=False)
+    letters: dict[int, str] = field(init=False)  # the mode's 7 pitch classes -> letter
     _starts: list[int] = field(init=False)
+    _alterations: dict[int, dict[str, int]] = field(init=False)
+    _pcs: dict[int, frozenset[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         key = self.plan.key
@@ -73,7 +89,13 @@ class Decoder:
             pcs |= {(self.tonic + step) % 12 for step in (3, 10)}
         self.scale = frozenset(pcs)
         self.family = mode_family(key.mode)
+        colour = MODE_COLOUR.get(key.mode)
+        self.colour = None if colour is None else (self.tonic + colour) % 12
         self._starts = [event.start for event in self.harmony]
+        letters = [name[0] for name in scale_names(key)]
+        self.letters = dict(zip(scale_pitch_classes(key), letters, strict=True))
+        self._alterations: dict[int, dict[str, int]] = {}
+        self._pcs: dict[int, frozenset[int]] = {}
 
     # --- lookups --------------------------------------------------------------------
 
@@ -87,7 +109,25 @@ class Decoder:
         event = self.chord_at(tick)
         if event is None:
             return frozenset({self.tonic, (self.tonic + 4) % 12, (self.tonic + 7) % 12})
-        return frozenset(event.chord.tone_pitch_classes)
+        pcs = self._pcs.get(event.start)
+        if pcs is None:  # Chord rebuilds its pitch classes on every call
+            pcs = self._pcs[event.start] = event.chord.pitch_classes
+        return pcs
+
+    def altered(self, pitch_class: int, tick: int) -> int | None:
+        """The chord's own version of this scale tone when the chord at `tick` alters it
+        (the same letter, another accidental): B -> Bb under C7 in C major, G -> G# under
+        E7 in A minor. None when the chord leaves the tone alone."""
+        event = self.chord_at(tick)
+        letter = self.letters.get(pitch_class % 12)
+        if event is None or letter is None:
+            return None
+        table = self._alterations.get(event.start)
+        if table is None:
+            table = {name[0]: pc for name, pc in _spelled(event)
+                     if pc not in self.letters}
+            self._alterations[event.start] = table
+        return table.get(letter)
 
     def chord_feature(self, tick: int) -> str:
         event = self.chord_at(tick)
@@ -148,11 +188,16 @@ class Decoder:
             pitch = previous + int(token)
             if not low <= pitch <= high:
                 continue
-            weight = p if pitch % 12 in self.scale else p * CHROMATIC
-            if pitch % 12 in chord:
+            pc = pitch % 12
+            weight = p if pc in self.scale or pc in chord else p * CHROMATIC
+            if pc in chord:
                 weight *= STRONG_CHORD_TONE[beat]
+            elif self.altered(pc, onset) is not None:
+                weight *= CLASH
             elif beat == "2":
                 weight *= 0.5
+            if pc == self.colour:
+                weight *= COLOUR_WEIGHT
             if repeated and pitch == recent[-1]:
                 weight *= 0.1
             weight *= math.exp(-0.5 * ((pitch - centre) / span) ** 4)
@@ -166,7 +211,8 @@ class Decoder:
         weights = [p * (3.0 if (int(t) + self.tonic) % 12 in chord else 0.3)
                    for t, p in zip(model.vocab, dist, strict=True)]
         pc = (int(_pick(model.vocab, weights, rng) or "0") + self.tonic) % 12
-        return self.nearest(pc, (self.register[0] + self.register[1]) // 2)
+        low, high = self.register
+        return self.nearest(pc, low + (high - low) * OPENING_HEIGHT // 100)
 
     def nearest(self, pitch_class: int, target: int, pool: frozenset[int] | None = None
                 ) -> int:
@@ -178,6 +224,13 @@ class Decoder:
         if not candidates:
             return max(low, min(high, target))
         return min(candidates, key=lambda p: (abs(p - target), p))
+
+
+def _spelled(event: ChordEvent) -> list[tuple[str, int]]:
+    """(name, pitch class) of each tone the chord spells."""
+    chord = event.chord
+    tones = [*((chord.bass_pc,) if chord.inversion is None else ()), *chord.tone_pitch_classes]
+    return list(zip(chord.spell(), tones, strict=True))
 
 
 def _pick(vocab: Sequence[str], weights: Sequence[float], rng: random.Random) -> str | None:

@@ -17,7 +17,7 @@ from ariaforge.composer.model.tokens import chord_token
 # style -> mode family ("maj" or "min") -> loops, each played as a cycle.
 PROGRESSIONS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "pop": {"maj": ("I V vi IV", "vi IV I V", "I vi IV V", "I IV vi V", "IV I V vi",
-                    "I V IV IV", "I iii IV V"),
+                    "I V IV IV", "I iii IV V", "I bVII IV I", "I bVI bVII I", "I IV iv I"),
             "min": ("i bVI bIII bVII", "i iv bVI V", "i bVII bVI bVII", "bVI bVII i i",
                     "i bIII bVII iv")},
     "rock": {"maj": ("I bVII IV I", "I IV V IV", "I V bVII IV", "I bIII IV I", "I IV I V",
@@ -41,7 +41,7 @@ PROGRESSIONS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "lofi-hip-hop": {"maj": ("ii7 V7 Imaj7 vi7", "IVmaj7 iii7 ii7 Imaj7", "Imaj7 vi7 ii7 V7",
                              "IVmaj7 V7 iii7 vi7"),
                      "min": ("i7 iv7 bVIImaj7 bIIImaj7", "i9 iv9 i9 V7", "bVImaj7 iv7 i7 i7")},
-    "edm": {"maj": ("vi IV I V", "I V vi IV", "IV V vi vi", "vi V IV V"),
+    "edm": {"maj": ("vi IV I V", "I V vi IV", "IV V vi vi", "vi V IV V", "I bVI bVII I"),
             "min": ("i bVI bIII bVII", "i bVI bVII i", "i bVII bVI bVII", "bVI bVII i i")},
     "house": {"maj": ("I vi IV V", "ii7 V7 Imaj7 Imaj7", "IVmaj7 V7 iii7 vi7", "vi7 ii7 V7 I"),
               "min": ("i7 bVII bVI bVII", "i7 iv7 i7 iv7", "i bVI bVII i")},

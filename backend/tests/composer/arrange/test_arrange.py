@@ -124,3 +124,43 @@ def test_validator_finds_no_errors(style: Style) -> None:
     assert not errors, errors[:3]
     ranges = [v for v in report.violations if v.rule == "instrument-range"]
     assert not ranges, ranges[:3]
+
+
+Groove = tuple[object, list[tuple[int, list[int]]]]
+
+
+def _groove_and_voicing(style: Style, seed: int
+                        ) -> tuple[object, Groove, tuple[float, float]]:
+    """(drum hits, comping onsets bar by bar, comping voicing shape) for one seed of one
+    brief, the same music-free brief text for every seed."""
+    brief = parse_brief(f"a {style.value} piece in D, 32 bars", seed=seed)
+    plan = plan_form(brief)
+    harmony = make_harmony(plan, JAZZ if style in (Style.JAZZ, Style.SWING) else POP)
+    melody = make_melody(plan, harmony)
+    drums = note_tuples(arrange_track(plan, harmony, melody, DRUMS))
+    comping = arrange_track(plan, harmony, melody, PIANO)
+    onsets: dict[int, set[int]] = {}
+    for note in comping:
+        onsets.setdefault(bar_of(plan, note.start), set()).add(note.start % plan.bar_ticks)
+    by_start: dict[int, list[int]] = {}
+    for note in comping:
+        by_start.setdefault(note.start, []).append(note.pitch)
+    chords = [sorted(p) for p in by_start.values() if len(p) > 1] or [
+        [n.pitch for n in comping]]
+    shape = (sum(c[0] for c in chords) / len(chords), sum(c[-1] - c[0] for c in chords)
+             / len(chords))
+    controls = (brief.style, brief.key, brief.tempo, brief.meter, brief.bars,
+                brief.instruments)
+    return controls, (drums, sorted((b, sorted(o)) for b, o in onsets.items())), shape
+
+
+def test_seeds_vary_groove_and_voicing_with_the_controls_fixed() -> None:
+    grooves = registers = 0
+    for style in Style:
+        controls, groove, shape = _groove_and_voicing(style, 0)
+        other_controls, other_groove, other_shape = _groove_and_voicing(style, 1)
+        assert controls == other_controls, style
+        grooves += groove[0] != other_groove[0] or groove[1] != other_groove[1]
+        registers += any(abs(a - b) >= 1 for a, b in zip(shape, other_shape, strict=True))
+    assert grooves == len(Style)
+    assert registers >= 0.85 * len(Style), registers

@@ -68,13 +68,16 @@ def test_voicings_lead_smoothly_under_the_melody(style: Style,
         assert motion < naive_motion(harmony), style
 
 
-def test_waltz_comping_plays_beats_two_and_three() -> None:
-    plan = make_plan(Style.WALTZ)
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_waltz_comping_leaves_the_downbeat_to_the_bass(seed: int) -> None:
+    """Oom-pah-pah (beats 2 and 3) or pah on 2 with a lift on the "and" of 3: never 1."""
+    plan = make_plan(Style.WALTZ, seed=seed)
     assert str(plan.meter) == "3/4"
     notes = arrange(plan, make_harmony(plan), PIANO)
     positions = Counter(n.start % plan.bar_ticks for n in notes
                         if bar_of(plan, n.start) < plan.bars)
-    assert set(positions) == {PPQ, 2 * PPQ}
+    assert PPQ in positions
+    assert set(positions) <= {PPQ, 2 * PPQ, 5 * PPQ // 2}
 
 
 def test_final_bar_holds_the_tonic() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ariaforge.composer.brief import parse_brief
+from ariaforge.composer.brief.form import form_choice
+from ariaforge.composer.vocabulary import STYLE_PROFILES, Style
 from tests.composer.brief.fields import form_of
 
 
@@ -27,14 +29,46 @@ from tests.composer.brief.fields import form_of
      [("intro", 4), ("verse", 8), ("chorus", 8), ("verse", 8), ("chorus", 8), ("outro", 4)]),
     ("intro, AABA, coda", [("intro", 4), ("A", 8), ("A", 8), ("B", 8), ("A", 8),
                            ("coda", 4)]),
-    ("a catchy chorus", [("intro", 4), ("verse", 8), ("chorus", 8), ("verse", 8),
-                         ("chorus", 8), ("outro", 4)]),  # one section word is not a form
-    ("a blues, 36 bars", [("chorus", 12), ("chorus", 12), ("chorus", 12)]),
-    ("jazz, 20 bars", [("A", 8), ("A", 8), ("B", 4)]),
-    ("pop, 10 bars", [("verse", 10)]),  # a tail under a phrase joins the last
 ])
 def test_form(text, form):
     assert form_of(parse_brief(text)) == form
+
+
+@pytest.mark.parametrize(("text", "style", "form"), [
+    ("a catchy chorus", Style.POP, [("intro", 4), ("verse", 8), ("chorus", 8), ("verse", 8),
+                                    ("chorus", 8), ("outro", 4)]),  # one word: no form
+    ("a blues, 36 bars", Style.BLUES, [("chorus", 12), ("chorus", 12), ("chorus", 12)]),
+    ("jazz, 20 bars", Style.JAZZ, [("A", 8), ("A", 8), ("B", 4)]),
+    ("pop, 10 bars", Style.POP, [("verse", 10)]),  # a tail under a phrase joins the last
+])
+def test_the_style_form_when_none_is_named(text, style, form):
+    """A seed that takes the style's usual form gets it sized to the bars."""
+    seed = next(s for s in range(20) if form_choice(style, s) == 0)
+    assert form_of(parse_brief(text, seed=seed)) == form
+
+
+@pytest.mark.parametrize("style", list(Style))
+def test_seeds_take_the_styles_forms_and_keep_the_bars(style):
+    profile = STYLE_PROFILES[style]
+    usual = {name for intro, body, outro in profile.forms
+             for name, _ in (*intro, *body, *outro)}
+    forms = []
+    for seed in range(6):
+        brief = parse_brief(f"a {style.value} piece, 48 bars", seed=seed)
+        assert brief.bars == 48 and sum(s.bars for s in brief.form) == 48
+        assert {s.name for s in brief.form} <= usual
+        forms.append(form_of(brief))
+    if len(profile.forms) > 1:
+        assert forms[0] != forms[1]  # consecutive seeds take different forms
+        assert len({tuple(f) for f in forms}) == len(profile.forms)
+    else:
+        assert all(f == forms[0] for f in forms)
+
+
+def test_a_named_form_ignores_the_seed():
+    forms = {tuple(form_of(parse_brief("a pop song, AABA, 40 bars", seed=seed)))
+             for seed in range(4)}
+    assert forms == {(("A", 12), ("A", 12), ("B", 8), ("A", 8))}
 
 
 @pytest.mark.parametrize(("text", "form"), [

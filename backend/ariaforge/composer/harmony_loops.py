@@ -1,0 +1,109 @@
+"""Loop styles (pop, rock, edm, house, lo-fi): a section is one chord loop played round,
+as these styles are written, with the learned harmony model choosing which loop.
+
+Candidates are the style's loops in `model.progressions` (I-V-vi-IV and its rotations for
+pop, I-bVII-IV-I for rock, i-bVI-bIII-bVII for minor dance music...) or, in a church mode,
+the mode's vamps from `harmony_modes`. Each is weighted by its mean probability under the
+harmony model in the style's context, and by how well it explains a given melody.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+
+from ariaforge.composer.harmony_chords import in_key, split_slash, token_pcs, tonic_token
+from ariaforge.composer.harmony_modes import MODAL_LOOPS, is_modal
+from ariaforge.composer.harmony_rhythm import Cell
+from ariaforge.composer.model.progressions import PROGRESSIONS, numeral_token
+from ariaforge.composer.model.store import Models
+from ariaforge.composer.model.tokens import harmony_context, mode_family, split_chord_token
+from ariaforge.composer.plan import Plan
+from ariaforge.composer.tonality import key_margin
+from ariaforge.music.theory.scales import tonic_pc
+
+Fit = Callable[[int, str], float]  # (cell index, token) -> melody fit, 0 without a melody
+_FLOOR = 1e-4  # probability given to a loop chord the model has never seen
+HEARD = 12.0  # how much a modal loop's key margin counts: +0.1 makes it 3.3 times likelier
+
+
+def candidate_loops(plan: Plan, allowed: Callable[[str], bool]) -> list[list[str]]:
+    modal = MODAL_LOOPS.get(plan.key.mode)
+    if modal is not None:
+        texts = modal
+    else:
+        family = "min" if mode_family(plan.key.mode) in ("min", "dor") else "maj"
+        texts = PROGRESSIONS.get(plan.style.value, {}).get(family, ())
+        if not texts:
+            texts = PROGRESSIONS["pop"][family]
+    loops = [[numeral_token(n) for n in text.split()] for text in texts]
+    return [loop for loop in loops if all(allowed(t) or in_key(t, plan.key) for t in loop)]
+
+
+def choose_loop(plan: Plan, models: Models, loops: list[list[str]], cells: list[Cell],
+                rng: random.Random, fit: Fit, opening: bool, long: bool) -> list[str]:
+    """One loop, rotated to start on the tonic when it opens the piece."""
+    if opening:
+        loops = [_rotated(loop) for loop in loops if any(_on_tonic(t) for t in loop)] \
+            or [[tonic_token(plan.key)]]
+    weights = []
+    for loop in loops:
+        weight = _likelihood(plan, models, loop)
+        tiled = tile(loop, len(cells), long)
+        weight *= math.exp(sum(fit(i, t) for i, t in enumerate(tiled)))
+        if is_modal(plan.key):
+            weight *= math.exp(HEARD * heard_margin(plan, tiled))
+        weights.append(weight)
+    total = sum(weights)
+    target = rng.random() * total
+    for loop, weight in zip(loops, weights, strict=True):
+        target -= weight
+        if target <= 0:
+            return loop
+    return loops[-1]
+
+
+def tile(loop: list[str], cells: int, long: bool) -> list[str]:
+    """The loop round the section's cells, each chord one cell (two when `long`)."""
+    per = 2 if long else 1
+    return [loop[(index // per) % len(loop)] for index in range(cells)]
+
+
+def _on_tonic(token: str) -> bool:
+    return token.startswith("0:")
+
+
+def heard_margin(plan: Plan, tokens: list[str]) -> float:
+    """How clearly the loop's chords alone name the key (negative when a key estimator
+    would hear the parent major instead): a mode is a mode only if its tonic is heard."""
+    tonic = tonic_pc(plan.key)
+    weights = [0.0] * 12
+    for token in tokens:
+        base, _ = split_slash(token)
+        for pc in token_pcs(base):
+            weights[(pc + tonic) % 12] += 1.0
+        weights[(split_chord_token(base)[0] + tonic) % 12] += 1.0  # the bass, heard most
+    return key_margin(weights, plan.key)
+
+
+def _rotated(loop: list[str]) -> list[str]:
+    start = next(i for i, token in enumerate(loop) if _on_tonic(token))
+    return loop[start:] + loop[:start]
+
+
+def _likelihood(plan: Plan, models: Models, loop: list[str]) -> float:
+    """The loop's geometric-mean probability, twice round, under the harmony model."""
+    harmony = models.harmony
+    family = mode_family(plan.key.mode)
+    history: list[str] = []
+    logs = []
+    for token in loop * 2:
+        if history and history[-1] == token:
+            continue
+        dist = harmony.distribution(harmony_context(family, plan.style.value, history))
+        position = harmony.index.get(token)
+        logs.append(math.log(max(dist[position], _FLOOR) if position is not None else _FLOOR))
+        history.append(token)
+    # Flattened: the model ranks, but a loop it likes less still gets its turn.
+    return math.exp(0.5 * sum(logs) / max(1, len(logs)))
