@@ -102,11 +102,14 @@ test: lint frontend-check frontend browser
 	cd backend && $(BIN)/pytest
 
 # From Debian: the peer in bench/bench_render.py (the fluidsynth command line) and the
-# load generator of bench/bench_api.py (wrk).
+# load generator of bench/bench_api.py (wrk). From PyPI, hashed: ONNX Runtime for the melody
+# transformer that bench/bench_melody_transformer.py compares with the shipped n-gram (ADR 19).
 bench: install
 	@command -v fluidsynth >/dev/null && command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
 		(apt-get update -qq && apt-get install -y -qq fluidsynth wrk >/dev/null) ; } || \
 		echo "bench: install Debian's fluidsynth and wrk (the peers and load generator)"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --require-hashes \
+		-r bench/requirements-transformer.lock
 	$(BIN)/python bench/run.py
 
 lock: install

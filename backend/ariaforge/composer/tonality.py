@@ -42,6 +42,7 @@ __all__ = [
 
 CANDIDATES: Final = 6  # draws per step at most; each costs a few milliseconds
 CLEAR_MARGIN: Final = 0.02  # correlation lead over the runner-up that counts as clear
+BASS_WEIGHT: Final = 2  # extra counts of a chord's bass note, beyond its count as a tone
 
 T = TypeVar("T")
 
@@ -55,12 +56,14 @@ def note_histogram(notes: Iterable[Note]) -> list[float]:
 
 def chord_histogram(chords: Iterable[ChordEvent]) -> list[float]:
     """What an accompaniment of these chords sounds: each tone for the chord's length, the
-    bass note twice (it is doubled and heard most)."""
+    bass note three times over (the bass line restates it on most beats, and a band without
+    a chordal instrument sounds little else: the roots of borrowed chords then decide the
+    key a listener hears)."""
     weights = [0.0] * 12
     for event in chords:
         for pitch_class in event.chord.tone_pitch_classes:
             weights[pitch_class] += event.duration
-        weights[event.chord.bass_pc] += event.duration
+        weights[event.chord.bass_pc] += BASS_WEIGHT * event.duration
     return weights
 
 
