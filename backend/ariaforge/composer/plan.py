@@ -74,6 +74,7 @@ class Plan:
     seed: int
     sections: tuple[SectionPlan, ...]
     bar_energy: tuple[float, ...] = field(repr=False)  # one per bar, index 0 = bar 1
+    simple: bool = False  # a learner's melody (`Brief.simple`)
 
     @property
     def bars(self) -> int:
@@ -145,7 +146,7 @@ def plan_form(brief: Brief) -> Plan:
             rise = 0.1 * (offset / max(1, section.bars - 1) - 0.5)
             bar_energy.append(_clamp(section.energy + rise))
     return Plan(brief.style, brief.mood, brief.key, brief.meter, brief.tempo, brief.swing,
-                brief.seed, tuple(sections), tuple(bar_energy))
+                brief.seed, tuple(sections), tuple(bar_energy), brief.simple)
 
 
 def _cadence(name: str, last: bool) -> Cadence:

@@ -242,6 +242,11 @@ class SwingWord:
 
 
 @dataclass(frozen=True)
+class SimpleWord:
+    """"simple", "for beginners", "exercise": a melody a learner can sing or play."""
+
+
+@dataclass(frozen=True)
 class ModeWord:
     mode: Mode
 
@@ -288,8 +293,8 @@ class InstrumentWord:
     voices: tuple[Voice, ...]
 
 
-Entry = (StyleWord | MoodWord | TempoWord | EnergyWord | SwingWord | ModeWord | MeterWord
-         | SectionWord | FormWord | SoloWord | InstrumentWord)
+Entry = (StyleWord | MoodWord | TempoWord | EnergyWord | SwingWord | SimpleWord | ModeWord
+         | MeterWord | SectionWord | FormWord | SoloWord | InstrumentWord)
 
 
 def phrase_key(phrase: str) -> str:
@@ -378,6 +383,9 @@ _TEMPO_MARKS: Final[Mapping[str, tuple[int, int]]] = {
     "allegretto": (112, 120), "allegro": (120, 156), "vivace": (156, 176),
     "presto": (168, 200), "prestissimo": (200, 240),
 }
+# A melody for a learner: a small range, mostly steps, plain rhythm (melody.rules).
+_SIMPLE_WORDS: Final = ("simple", "very simple", "beginner", "beginners", "for beginners",
+                        "beginner's", "exercise", "practice piece", "learner", "first lesson")
 _ENERGY_WORDS: Final[Mapping[str, float]] = {
     "soft": -0.2, "quiet": -0.2, "delicate": -0.2, "subtle": -0.15, "sparse": -0.15,
     "minimal": -0.15, "loud": 0.2, "heavy": 0.2, "big": 0.15, "dense": 0.1, "hard": 0.2,
@@ -566,6 +574,7 @@ def _phrase_entries() -> list[tuple[str, Entry]]:
                 for mark, (low, high) in _TEMPO_MARKS.items()]
     entries += [(word, EnergyWord(delta)) for word, delta in _ENERGY_WORDS.items()]
     entries += [(word, SwingWord(swing)) for word, swing in _SWING_WORDS.items()]
+    entries += [(word, SimpleWord()) for word in _SIMPLE_WORDS]
     for mode, aliases in _MODE_WORDS.items():
         entries += [(alias, ModeWord(mode)) for alias in aliases]
     entries += [(word, MeterWord(*meter)) for word, meter in _METER_WORDS.items()]

@@ -40,6 +40,7 @@ from ariaforge.composer.brief.resolve import (
     resolve_meter,
     resolve_mood,
     resolve_seed,
+    resolve_simple,
     resolve_style,
     resolve_swing,
 )
@@ -85,5 +86,6 @@ def parse_brief(text: str, overrides: BriefOverrides | None = None, *,
         form = seeded_form(choice.style, bars, chosen_seed)
     return Brief(
         style=choice.style, mood=mood, key=key, tempo=tempo.bpm, meter=meter, bars=bars,
-        form=form, instruments=instruments, energy=energy, swing=swing, seed=chosen_seed,
+        form=form, instruments=instruments, energy=energy, swing=swing,
+        simple=resolve_simple(found, notes), seed=chosen_seed,
         warnings=notes.warnings, understood=notes.understood)

@@ -60,6 +60,7 @@ class Brief(_Model):
     instruments: list[Instrument] = Field(default_factory=list, max_length=MAX_INSTRUMENTS)
     energy: float = Field(default=0.6, ge=0, le=1)
     swing: bool = False
+    simple: bool = False  # a learner's melody: small range, steps, plain rhythm
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
     warnings: list[str] = Field(default_factory=list)
     understood: dict[str, str] = Field(default_factory=dict)

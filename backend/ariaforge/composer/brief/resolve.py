@@ -22,6 +22,7 @@ from ariaforge.composer.vocabulary import (
     ModeWord,
     Mood,
     MoodWord,
+    SimpleWord,
     Style,
     StyleProfile,
     StyleWord,
@@ -33,7 +34,7 @@ from ariaforge.music.theory.pitch import pitch_class_of_name
 from ariaforge.music.theory.scales import conventional_key
 
 __all__ = ["StyleChoice", "resolve_energy", "resolve_key", "resolve_meter", "resolve_mood",
-           "resolve_seed", "resolve_style", "resolve_swing"]
+           "resolve_seed", "resolve_simple", "resolve_style", "resolve_swing"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,15 @@ def resolve_meter(found: Found, overrides: BriefOverrides, choice: StyleChoice,
                    f"brief asks for {_show_meter(hit.value)}: using {_show_meter(hit.value)}")
     notes.understood["meter"] = hit.words
     return Meter(numerator=hit.value[0], denominator=hit.value[1])
+
+
+def resolve_simple(found: Found, notes: Notes) -> bool:
+    """Whether the brief asks for a simple melody ("a simple exercise", "for beginners");
+    "not too simple" does not."""
+    hits = of_kind(found.phrases, SimpleWord)
+    if hits:
+        notes.understood["simple"] = hits[-1].words
+    return bool(hits)
 
 
 def resolve_swing(found: Found, choice: StyleChoice, notes: Notes) -> bool:

@@ -19,6 +19,7 @@ from ariaforge.composer.melody.phrase import BarRole, motif_bars, piece_roles
 from ariaforge.composer.plan import Cadence, SectionPlan, rng_for
 
 FRESH_FREE_BARS: Final = 0.5  # free bars of a repeated section written anew (same rhythm)
+SIMPLE_ENERGY: Final = 0.2  # the busiest a simple melody's rhythm gets (energy 0..1)
 
 
 @dataclass
@@ -97,6 +98,8 @@ def realise(line: Line, rng: random.Random, role: BarRole, motif: Motif, phrase:
     plan, bar = line.plan, role.bar
     start = plan.bar_start(bar)
     energy = plan.bar_energy[min(bar, plan.bars) - 1]
+    if plan.simple:  # a learner's rhythm: few notes, nothing faster than the style's plainest
+        energy = min(energy, SIMPLE_ENERGY)
     ceiling = phrase.climax if role.climax else phrase.ceiling
     climax = phrase.climax if role.climax else None
     if role.phrase_start and bar > 1:

@@ -20,6 +20,7 @@ from ariaforge.composer.plan import Cadence
 Spans = list[tuple[int, int]]  # (absolute onset, length)
 
 STEP_BIAS: Final = 1.9  # steps over leaps, beyond what the corpus model already prefers
+SIMPLE_STEP: Final = 3.0  # the further preference for steps in a simple melody
 WIDE: Final = 0.25  # a move wider than a fifth
 UNRECOVERED: Final = 0.03  # a leap left hanging
 APPOGGIATURA: Final = 1.6  # a resolvable non-chord tone on a strong beat
@@ -83,6 +84,9 @@ class Line:
             if abs(leap) > LEAP and not (is_step(previous, pitch) and move * leap < 0):
                 weight *= UNRECOVERED
             weight *= STEP_BIAS if is_step(previous, pitch) else WIDE if abs(move) > 7 else 1.0
+            if self.plan.simple:  # a learner's line moves by step and never wider than a 5th
+                weight *= SIMPLE_STEP if is_step(previous, pitch) else \
+                    WIDE if abs(move) > 7 else 1.0
             if is_step(previous, pitch) and 0 < abs(leap) <= 2 and move * leap > 0:
                 weight *= MOMENTUM
             if shaped and move == 0:

@@ -20,6 +20,7 @@ from ariaforge.composer.plan import Plan, rng_for
 from ariaforge.composer.vocabulary import Style
 
 LEAP: Final = 5  # semitones: larger than a fourth is a leap to recover
+SIMPLE_WIDTH: Final = 9  # a major sixth: what a beginner's hand or voice covers without strain
 STEP: Final = 2
 _WIDTH: Final = {
     Style.CHORALE: 14, Style.AMBIENT: 12, Style.LOFI_HIP_HOP: 12, Style.POP: 13,
@@ -59,7 +60,7 @@ def tessitura(plan: Plan, register: tuple[int, int]) -> tuple[int, int]:
     semitone and places it a little higher or lower), centred in the register."""
     low, high = register
     rng = rng_for(plan.seed, "tessitura")
-    width = _WIDTH.get(plan.style, 14) + rng.choice((-1, 0, 0, 1))
+    width = SIMPLE_WIDTH if plan.simple else _WIDTH.get(plan.style, 14) + rng.choice((-1, 0, 0, 1))
     if width >= high - low:
         return low, high
     centre = (low + high) // 2 + rng.choice((-2, -1, 0, 1, 2))
