@@ -30,7 +30,8 @@ _BRIEFS: tuple[tuple[str, str], ...] = (
     ("march", "a march in Bb"), ("march", "a march in F"), ("march", "a march in C in 2/4"),
     ("chorale", "a chorale in G"), ("chorale", "a chorale in D minor"),
     ("chorale", "a chorale in Bb"), ("chorale", "a calm chorale in E minor"),
-    ("classical", "a classical piece in C minor"), ("classical", "an epic theme in D minor"),
+    ("classical", "a classical piece in C minor"),
+    ("classical", "an epic classical theme in D minor"),
     ("classical", "a classical piece in G major"),
     ("classical", "a classical minuet in F in 3/4"),
     ("ambient", "a calm ambient piece in D dorian"),
@@ -45,7 +46,8 @@ _BRIEFS: tuple[tuple[str, str], ...] = (
     ("house", "deep house in D dorian"),
     ("folk", "a folk song in E minor in 6/8"), ("jig", "a slip jig in D in 9/8"),
     ("blues", "a shuffle blues in G in 12/8"), ("pop", "a pop song in D phrygian"),
-    ("jazz", "an up-tempo jazz tune in C minor"), ("classical", "a romantic piece in Db major"),
+    ("jazz", "an up-tempo jazz tune in C minor"),
+    ("classical", "a romantic classical piece in Db major"),
 )
 
 

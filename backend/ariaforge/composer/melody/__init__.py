@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Final
 
 from ariaforge.composer.melody.compose import Motif, Phrase, compose_tones, realise
@@ -20,7 +21,12 @@ from ariaforge.composer.melody.decode import Decoder, Tone
 from ariaforge.composer.melody.feel import swing_notes
 from ariaforge.composer.melody.line import Line
 from ariaforge.composer.melody.phrase import INVERTING, BarRole, piece_roles
-from ariaforge.composer.melody.rules import enforce_resolution, recover_leaps, tessitura
+from ariaforge.composer.melody.rules import (
+    enforce_resolution,
+    recover_leaps,
+    states_motif,
+    tessitura,
+)
 from ariaforge.composer.melody.vary import vary_melody
 from ariaforge.composer.model.store import load_models
 from ariaforge.composer.plan import ChordEvent, Plan, rng_for
@@ -29,14 +35,23 @@ from ariaforge.music.score import Note
 __all__ = ["compose_melody", "resample_melody_bars", "vary_melody"]
 
 VELOCITY: Final = {"2": 96, "1": 88, "0": 80}
+OPENING_DRAWS: Final = 4  # lines drawn at most until the opening restates its motif
 _RESTATEMENTS: Final = ("sequence", "vary", "exact", "displace", "invert")
 
 
 def compose_melody(plan: Plan, harmony: Sequence[ChordEvent],
                    register: tuple[int, int]) -> list[Note]:
     """A melody for every bar of the plan, inside `register` (inclusive MIDI range)."""
-    decoder = Decoder(plan, harmony, tessitura(plan, _ordered(register)), load_models())
-    tones = recover_leaps(decoder, enforce_resolution(decoder, compose_tones(Line(decoder))))
+    tones: list[Tone] = []
+    for draw in range(OPENING_DRAWS):
+        # The clean-up passes (resolutions, leaps) may bend a planned restatement out of
+        # shape; a line whose opening no longer states its motif twice is drawn again.
+        drawn = plan if draw == 0 else replace(
+            plan, seed=rng_for(plan.seed, "melody-opening", draw).randrange(2**32))
+        decoder = Decoder(drawn, harmony, tessitura(plan, _ordered(register)), load_models())
+        tones = recover_leaps(decoder, enforce_resolution(decoder, compose_tones(Line(decoder))))
+        if states_motif(plan, tones):
+            break
     return swing_notes(plan, _notes(decoder, tones))
 
 

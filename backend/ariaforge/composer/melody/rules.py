@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Final
 
@@ -128,3 +129,24 @@ def _fits(decoder: Decoder, pitch: int, tone: Tone, following: Tone, previous: T
     if not strong_nct_ok(decoder, previous, Tone(pitch, tone.start, tone.duration)):
         return False
     return abs(following.pitch - pitch) <= LEAP  # no new leap to recover
+
+
+OPENING_BARS: Final = 8
+
+
+def states_motif(plan: Plan, tones: Sequence[Tone]) -> bool:
+    """Whether a bar of the first eight restates an earlier one: at least two notes at the
+    same places in the bar, each interval within a semitone of the earlier bar's (an exact
+    repeat, a sequence, a small variation)."""
+    bars: dict[int, list[Tone]] = {}
+    for tone in tones:
+        bar = tone.start // plan.bar_ticks
+        if bar < OPENING_BARS:
+            bars.setdefault(bar, []).append(tone)
+    shapes = [(tuple(t.start % plan.bar_ticks for t in notes),
+               [b.pitch - a.pitch for a, b in itertools.pairwise(notes)])
+              for _, notes in sorted(bars.items()) if len(notes) >= 2]
+    return any(onsets == earlier_onsets and all(
+        abs(a - b) <= 1 for a, b in zip(moves, earlier_moves, strict=True))
+        for index, (onsets, moves) in enumerate(shapes)
+        for earlier_onsets, earlier_moves in shapes[:index])
