@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 
 from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import (
@@ -33,6 +33,8 @@ from ariaforge.music.theory.scales import (
     scale_pitch_classes,
     tonic_pc,
 )
+
+T = TypeVar("T")
 
 CHROMATIC: Final = 0.02  # weight of a note outside the scale (a rare passing tone)
 STRONG_CHORD_TONE: Final = {"2": 3.0, "1": 1.6, "0": 1.0}
@@ -163,7 +165,7 @@ class Decoder:
                 length = int(token)
                 fits = length <= remaining and (remaining - length) % GRID == 0
                 weights.append(p * (length / self.plan.beat_ticks) ** -bias if fits else 0.0)
-            choice = _pick(model.vocab, weights, rng)
+            choice = weighted_choice(model.vocab, weights, rng)
             length = int(choice) if choice is not None else remaining
             result.append((position, length))
             durations.append(length)
@@ -210,7 +212,7 @@ class Decoder:
         chord = self.chord_pcs(onset)
         weights = [p * (3.0 if (int(t) + self.tonic) % 12 in chord else 0.3)
                    for t, p in zip(model.vocab, dist, strict=True)]
-        pc = (int(_pick(model.vocab, weights, rng) or "0") + self.tonic) % 12
+        pc = (int(weighted_choice(model.vocab, weights, rng) or "0") + self.tonic) % 12
         low, high = self.register
         return self.nearest(pc, low + (high - low) * OPENING_HEIGHT // 100)
 
@@ -233,21 +235,24 @@ def _spelled(event: ChordEvent) -> list[tuple[str, int]]:
     return list(zip(chord.spell(), tones, strict=True))
 
 
-def _pick(vocab: Sequence[str], weights: Sequence[float], rng: random.Random) -> str | None:
+def weighted_choice(values: Sequence[T], weights: Sequence[float], rng: random.Random
+                    ) -> T | None:
+    """One of `values`, drawn with probability proportional to its weight; None when every
+    weight is zero."""
     total = sum(weights)
     if total <= 0:
         return None
     target = rng.random() * total
-    for token, weight in zip(vocab, weights, strict=True):
+    for value, weight in zip(values, weights, strict=True):
         target -= weight
         if weight > 0 and target <= 0:
-            return token
-    return max(zip(weights, vocab, strict=False))[1]
+            return value
+    return values[max(range(len(values)), key=lambda i: (weights[i], i))]
 
 
 def pick_pitch(weights: dict[int, float], rng: random.Random, fallback: int) -> int:
     pitches = sorted(weights)
-    choice = _pick([str(p) for p in pitches], [weights[p] for p in pitches], rng)
+    choice = weighted_choice([str(p) for p in pitches], [weights[p] for p in pitches], rng)
     return int(choice) if choice is not None else fallback
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ariaforge.composer.arrange.timing import beat_grid
-from ariaforge.composer.melody.decode import Decoder
+from ariaforge.composer.melody.decode import Decoder, weighted_choice
 from ariaforge.composer.melody.rhythm_cells import Placed, layout
 from ariaforge.composer.model.tokens import rhythm_context
 from ariaforge.composer.plan import Plan
@@ -142,23 +142,11 @@ def _learned(plan: Plan, rng: random.Random, start: int, end: int, energy: float
             fits = length <= remaining and length % step == 0 and (remaining - length) % step == 0
             weights.append(p * bias.get(length, 1.0) * (length / plan.beat_ticks) ** -lean
                            if fits else 0.0)
-        length = _choose([int(t) for t in model.vocab], weights, rng) or remaining
+        length = weighted_choice([int(t) for t in model.vocab], weights, rng) or remaining
         spans.append((position, length))
         durations.append(length)
         position += length
     return spans
-
-
-def _choose(values: Sequence[int], weights: Sequence[float], rng: random.Random) -> int | None:
-    total = sum(weights)
-    if total <= 0:
-        return None
-    target = rng.random() * total
-    for value, weight in zip(values, weights, strict=True):
-        target -= weight
-        if weight > 0 and target <= 0:
-            return value
-    return max(zip(weights, values, strict=True))[1]
 
 
 # --- vocabulary rhythm (every other style) ----------------------------------------------
