@@ -100,7 +100,6 @@ def main() -> None:
               " (training/README.md, 'The melody transformer'); the n-gram figures are in "
               "bench_composer_models")
         return
-    sys.path.insert(0, str(REPO / "training"))
     from transformer.features import pack
     from transformer.measure import log_probs, session
 

@@ -22,6 +22,7 @@ import numpy as np
 from ariaforge.composer.model.tokens import (
     INTERVALS,
     MAX_INTERVAL,
+    clip_interval,
     melody_chord,
     split_chord_token,
 )
@@ -47,7 +48,7 @@ def feature_row(previous_step: int | None, beat: str, previous_pc: int, chord: s
     relative to the tonic) and the mode family (`tokens.mode_family`)."""
     degree, quality = split_chord_token(melody_chord(chord))
     previous = START_TOKEN if previous_step is None else \
-        max(-MAX_INTERVAL, min(MAX_INTERVAL, previous_step)) + MAX_INTERVAL
+        clip_interval(previous_step) + MAX_INTERVAL
     return [previous, int(beat), previous_pc % 12, degree % 12, QUALITIES.index(quality),
             FAMILIES.index(family)]
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Final
 
-from ariaforge.composer.model.tokens import CHORD_TONES, chord_token, split_chord_token
+from ariaforge.composer.model.tokens import (
+    chord_token,
+    chord_token_pcs,
+    split_chord_token,
+)
 from ariaforge.music.score import Key, Mode
 from ariaforge.music.theory.chords import Chord, ChordQuality
 from ariaforge.music.theory.pitch import (
@@ -104,9 +108,8 @@ def degree_name(key: Key, degree: int, quality: str) -> str:
 def token_pcs(token: str) -> frozenset[int]:
     """Pitch classes above the tonic that a token sounds, a slash bass included."""
     base, bass = split_slash(token)
-    degree, quality = split_chord_token(base)
-    tones = {(degree + step) % 12 for step in CHORD_TONES[quality]}
-    return frozenset(tones if bass is None else tones | {bass})
+    tones = chord_token_pcs(base)
+    return tones if bass is None else tones | {bass}
 
 
 def diatonic_token(key: Key, degree: int) -> str:

@@ -19,7 +19,7 @@ from ariaforge.composer.harmony_rhythm import Cell
 from ariaforge.composer.model.progressions import PROGRESSIONS, numeral_token
 from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import harmony_context, mode_family, split_chord_token
-from ariaforge.composer.plan import Plan
+from ariaforge.composer.plan import Plan, weighted_choice
 from ariaforge.composer.tonality import key_margin
 from ariaforge.music.theory.scales import tonic_pc
 
@@ -55,13 +55,7 @@ def choose_loop(plan: Plan, models: Models, loops: list[list[str]], cells: list[
         if is_modal(plan.key):
             weight *= math.exp(HEARD * heard_margin(plan, tiled))
         weights.append(weight)
-    total = sum(weights)
-    target = rng.random() * total
-    for loop, weight in zip(loops, weights, strict=True):
-        target -= weight
-        if target <= 0:
-            return loop
-    return loops[-1]
+    return weighted_choice(loops, weights, rng) or loops[-1]
 
 
 def tile(loop: list[str], cells: int, long: bool) -> list[str]:

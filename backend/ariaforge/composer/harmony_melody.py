@@ -12,11 +12,11 @@ from __future__ import annotations
 import itertools
 from typing import Final
 
-from ariaforge.composer.harmony_chords import split_slash, token_pcs
+from ariaforge.composer.harmony_chords import split_slash
 from ariaforge.composer.harmony_colour import NO_MELODY, Judge
 from ariaforge.composer.harmony_rhythm import Cell
 from ariaforge.composer.model.chordlabel import WeightedNote, emission, window_notes
-from ariaforge.composer.model.tokens import strength
+from ariaforge.composer.model.tokens import chord_token_pcs, strength
 from ariaforge.composer.plan import Plan
 from ariaforge.music.score import PPQ, Note
 from ariaforge.music.theory.scales import tonic_pc
@@ -57,7 +57,7 @@ class MelodyFit:
         """Strong-beat notes of the cell that would be unresolved non-chord tones."""
         if not self.critical:
             return 0
-        tones = token_pcs(split_slash(token)[0])
+        tones = chord_token_pcs(split_slash(token)[0])
         return sum(pc not in tones for pc in self.critical[index])
 
     def judge(self, tokens: list[str]) -> Judge:

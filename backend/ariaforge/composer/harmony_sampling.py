@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Final
 
 from ariaforge.composer.harmony_chords import in_key, tonic_token
@@ -29,6 +29,7 @@ from ariaforge.composer.harmony_modes import (
 )
 from ariaforge.composer.harmony_rhythm import Cell
 from ariaforge.composer.harmony_styles import StyleHarmony
+from ariaforge.composer.model.corpus import chord_changes
 from ariaforge.composer.model.progressions import PROGRESSIONS, numeral_token
 from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import (
@@ -37,7 +38,7 @@ from ariaforge.composer.model.tokens import (
     mode_family,
     split_chord_token,
 )
-from ariaforge.composer.plan import Plan
+from ariaforge.composer.plan import Plan, weighted_choice
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Key, Mode
 
@@ -48,14 +49,6 @@ Fit = Callable[[int, str], float]
 
 def characteristic_tokens(key: Key) -> tuple[str, ...]:
     return tuple(numeral_token(n) for n in CHARACTERISTIC.get(key.mode, ()))
-
-
-def changes(tokens: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for token in tokens:
-        if not out or out[-1] != token:
-            out.append(token)
-    return out
 
 
 class Sampler:
@@ -121,7 +114,7 @@ class Sampler:
              rng: random.Random, fit: Fit) -> str:
         harmony = self.models.harmony
         style = self.plan.style.value
-        context = changes(self.history + before)
+        context = chord_changes(self.history + before)
         current = before[-1] if before else (self.history[-1] if self.history else None)
         hold = self.style.hold
         if self.modal and current == self.tonic:
@@ -143,7 +136,7 @@ class Sampler:
             position = harmony.index.get(following)
             for token, weight in weights.items():
                 nxt = harmony.distribution(harmony_context(self.family, style,
-                                                           changes([*context, token])))
+                                                           chord_changes([*context, token])))
                 leads = nxt[position] if position is not None else 1 / len(nxt)
                 weights[token] = weight * (hold if token == following else leads)
         uncovered = getattr(fit, "uncovered", None) if getattr(fit, "critical", None) \
@@ -161,7 +154,8 @@ class Sampler:
         if any(factor != 1.0 for factor in factors.values()):
             # Squared, as a melody should outweigh the model's habits.
             weights = {t: (w * factors[t]) ** 2 for t, w in weights.items()}
-        return _sample(weights, rng) or current or tonic_token(self.plan.key)
+        return weighted_choice(list(weights), list(weights.values()), rng) or current \
+            or tonic_token(self.plan.key)
 
     def _shaped(self, token: str, p: float) -> float:
         if self.modal and token == self.tonic:
@@ -187,14 +181,3 @@ class Sampler:
             return False
         return before[index - 1] != before[index - 2]
 
-
-def _sample(weights: dict[str, float], rng: random.Random) -> str | None:
-    total = sum(weights.values())
-    if total <= 0:
-        return None
-    target = rng.random() * total
-    for token, weight in weights.items():
-        target -= weight
-        if target <= 0 and weight > 0:
-            return token
-    return max(weights, key=weights.__getitem__)

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from ariaforge.composer.brief import Brief
 from ariaforge.composer.vocabulary import Mood, Style
 from ariaforge.music.score import PPQ, Key, Meter
 from ariaforge.music.theory.chords import Chord
 
-__all__ = ["Cadence", "ChordEvent", "Plan", "SectionPlan", "plan_form", "rng_for"]
+__all__ = ["Cadence", "ChordEvent", "Plan", "SectionPlan", "plan_form", "rng_for",
+           "seeded_choice", "weighted_choice"]
+
+
+T = TypeVar("T")
 
 
 class Cadence(StrEnum):
@@ -99,6 +105,10 @@ class Plan:
         """The tick where 1-based `bar` starts."""
         return (bar - 1) * self.bar_ticks
 
+    def bar_of(self, tick: int) -> int:
+        """The 1-based bar holding `tick`."""
+        return tick // self.bar_ticks + 1
+
     def section_at(self, bar: int) -> SectionPlan:
         for section in self.sections:
             if section.start_bar <= bar < section.end_bar:
@@ -112,6 +122,31 @@ def rng_for(seed: int, *parts: object) -> random.Random:
     text = "/".join([str(seed), *map(str, parts)])
     digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
     return random.Random(int.from_bytes(digest, "big"))  # noqa: S311 - music, not secrets
+
+
+def seeded_choice(seed: int, count: int, *parts: object) -> int:
+    """Which of `count` options a seed takes (a groove, a register): each run of `count`
+    consecutive seeds (0..count-1, count..2*count-1, ...) takes every option once, in an
+    order of its own, so the next seed always sounds different and the choice still
+    looks random."""
+    order = list(range(count))
+    rng_for(seed // count, *parts).shuffle(order)
+    return order[seed % count]
+
+
+def weighted_choice(values: Sequence[T], weights: Sequence[float], rng: random.Random
+                    ) -> T | None:
+    """One of `values`, drawn with probability proportional to its weight (one draw of
+    `rng`); None when no weight is positive. Every step samples through this."""
+    total = sum(weights)
+    if total <= 0:
+        return None
+    target = rng.random() * total
+    for value, weight in zip(values, weights, strict=True):
+        target -= weight
+        if weight > 0 and target <= 0:
+            return value
+    return values[max(range(len(values)), key=weights.__getitem__)]  # rounding left over
 
 
 _SECTION_ENERGY: dict[str, float] = {

@@ -18,9 +18,9 @@ from ariaforge.composer.arrange.bass import arrange_bass
 from ariaforge.composer.arrange.comping import Comper, arrange_comping
 from ariaforge.composer.arrange.drums import arrange_drums
 from ariaforge.composer.arrange.lines import arrange_counterline
-from ariaforge.composer.arrange.timing import Harmony, seeded_choice
+from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.composer.brief import Instrument
-from ariaforge.composer.plan import ChordEvent, Plan
+from ariaforge.composer.plan import ChordEvent, Plan, seeded_choice
 from ariaforge.composer.styles import Beats, Pulse, Texture, Voicing, style_kit
 from ariaforge.music.score import Note, Role
 from ariaforge.music.validation.ranges import instrument_range

@@ -21,11 +21,10 @@ from ariaforge.composer.arrange.timing import (
     density,
     fit,
     groove_bar,
-    seeded_choice,
     velocity,
 )
 from ariaforge.composer.arrange.voicing import Chord, candidates, leading_cost, voicing_options
-from ariaforge.composer.plan import ChordEvent, Plan, rng_for
+from ariaforge.composer.plan import ChordEvent, Plan, rng_for, seeded_choice
 from ariaforge.composer.styles import (
     Beats,
     CompPart,

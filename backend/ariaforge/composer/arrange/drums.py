@@ -18,10 +18,9 @@ from ariaforge.composer.arrange.timing import (
     fit,
     groove_bar,
     offset_in_beat,
-    seeded_choice,
     velocity,
 )
-from ariaforge.composer.plan import Plan, rng_for
+from ariaforge.composer.plan import Plan, rng_for, seeded_choice
 from ariaforge.composer.styles import CRASH, KICK, Beats, Groove, Pulse, StyleKit
 from ariaforge.music.score import Note
 

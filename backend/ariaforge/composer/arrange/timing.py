@@ -11,7 +11,7 @@ from enum import IntEnum
 from fractions import Fraction
 from functools import cache
 
-from ariaforge.composer.plan import ChordEvent, Plan, SectionPlan, rng_for
+from ariaforge.composer.plan import ChordEvent, Plan, SectionPlan
 from ariaforge.composer.styles import Beats, Groove, Pulse, StyleKit
 from ariaforge.music.score import PPQ, Meter, Note
 
@@ -199,16 +199,6 @@ class BarInfo:
 def bars_of(plan: Plan) -> list[BarInfo]:
     return [BarInfo(bar, section, bar - section.start_bar, bar == plan.bars)
             for section in plan.sections for bar in range(section.start_bar, section.end_bar)]
-
-
-def seeded_choice(seed: int, count: int, *parts: object) -> int:
-    """Which of `count` options a seed takes (a groove, a register): each run of `count`
-    consecutive seeds (0..count-1, count..2*count-1, ...) takes every option once, in an
-    order of its own, so the next seed always sounds different and the choice still
-    looks random."""
-    order = list(range(count))
-    rng_for(seed // count, *parts).shuffle(order)
-    return order[seed % count]
 
 
 def nearest_pitch(pitch_class: int, target: int, low: int, high: int) -> int:

@@ -156,15 +156,10 @@ def resolve_form(parts: list[Hit[Part]], profile: StyleProfile, bars: int,
 def form_choice(style: Style, seed: int) -> int:
     """Which of the style's forms (`StyleProfile.forms`) a seed takes: each run of as many
     consecutive seeds as there are forms takes every form once, in an order of its own."""
-    count = len(STYLE_PROFILES[style].forms)
-    if count == 1:
-        return 0
     # Imported here: the plan module reads briefs, so it loads after this package.
-    from ariaforge.composer.plan import rng_for
+    from ariaforge.composer.plan import seeded_choice
 
-    order = list(range(count))
-    rng_for(seed // count, "form", style).shuffle(order)
-    return order[seed % count]
+    return seeded_choice(seed, len(STYLE_PROFILES[style].forms), "form", style)
 
 
 def seeded_form(style: Style, bars: int, seed: int) -> list[FormSection]:

@@ -66,7 +66,7 @@ def resample_melody_bars(plan: Plan, harmony: Sequence[ChordEvent], notes: Seque
     decoder = Decoder(plan, harmony, _around(tessitura(plan, register), ordered, register),
                       load_models())
     chosen = set(bars)
-    kept = [n for n in ordered if _bar_of(plan, n.start) not in chosen]
+    kept = [n for n in ordered if plan.bar_of(n.start) not in chosen]
     kept_tones = [Tone(n.pitch, n.start, n.duration) for n in kept]
     roles = piece_roles(plan)
     made: list[Tone] = []
@@ -133,7 +133,7 @@ def _notes(decoder: Decoder, tones: Sequence[Tone]) -> list[Note]:
     plan = decoder.plan
     notes = []
     for tone in tones:
-        bar = min(max(1, _bar_of(plan, tone.start)), max(1, plan.bars))
+        bar = min(max(1, plan.bar_of(tone.start)), max(1, plan.bars))
         energy = plan.bar_energy[bar - 1] if plan.bar_energy else 0.5
         velocity = VELOCITY[decoder.beat(tone.start)] + round(16 * (energy - 0.5))
         notes.append(Note(id=f"mel-{tone.start}", pitch=tone.pitch, start=tone.start,
@@ -141,8 +141,6 @@ def _notes(decoder: Decoder, tones: Sequence[Tone]) -> list[Note]:
     return notes
 
 
-def _bar_of(plan: Plan, tick: int) -> int:
-    return tick // plan.bar_ticks + 1
 
 
 def _ordered(register: tuple[int, int]) -> tuple[int, int]:

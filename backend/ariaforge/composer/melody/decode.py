@@ -10,20 +10,18 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Final
 
 from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import (
-    GRID,
     chord_token,
     clip_interval,
     melody_chord,
     melody_context,
     mode_family,
-    rhythm_context,
     strength,
 )
-from ariaforge.composer.plan import ChordEvent, Plan
+from ariaforge.composer.plan import ChordEvent, Plan, weighted_choice
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Mode
 from ariaforge.music.theory.chords import ChordQuality
@@ -34,11 +32,8 @@ from ariaforge.music.theory.scales import (
     tonic_pc,
 )
 
-T = TypeVar("T")
-
 CHROMATIC: Final = 0.02  # weight of a note outside the scale (a rare passing tone)
 STRONG_CHORD_TONE: Final = {"2": 3.0, "1": 1.6, "0": 1.0}
-DENSITY: Final = 1.6  # how much energy shortens notes
 REPEAT_LIMIT: Final = 3  # at most this many equal pitches in a row
 CLASH: Final = 0.1  # a scale tone a semitone from a chord tone it is not (F over D7 in C)
 # The degree that makes a mode audible (semitones above the tonic), and how much more the
@@ -144,34 +139,6 @@ class Decoder:
         meter = self.plan.meter
         return strength(tick % self.plan.bar_ticks, meter.numerator, meter.denominator)
 
-    # --- rhythm ---------------------------------------------------------------------
-
-    def rhythm(self, rng: random.Random, start: int, end: int, energy: float,
-               before: Sequence[int]) -> list[tuple[int, int]]:
-        """(onset, duration) filling [start, end) inside one bar."""
-        meter = self.plan.meter
-        bar_start = start - start % self.plan.bar_ticks
-        model = self.models.rhythm
-        durations = list(before)
-        result: list[tuple[int, int]] = []
-        position = start
-        bias = DENSITY * (energy - 0.5)
-        while position < end:
-            remaining = end - position
-            context = rhythm_context(meter.numerator, meter.denominator,
-                                     position - bar_start, durations)
-            weights = []
-            for token, p in zip(model.vocab, model.distribution(context), strict=True):
-                length = int(token)
-                fits = length <= remaining and (remaining - length) % GRID == 0
-                weights.append(p * (length / self.plan.beat_ticks) ** -bias if fits else 0.0)
-            choice = weighted_choice(model.vocab, weights, rng)
-            length = int(choice) if choice is not None else remaining
-            result.append((position, length))
-            durations.append(length)
-            position += length
-        return result
-
     # --- pitch ----------------------------------------------------------------------
 
     def pitch_weights(self, previous: int, steps: Sequence[int], onset: int,
@@ -235,25 +202,10 @@ def _spelled(event: ChordEvent) -> list[tuple[str, int]]:
     return list(zip(chord.spell(), tones, strict=True))
 
 
-def weighted_choice(values: Sequence[T], weights: Sequence[float], rng: random.Random
-                    ) -> T | None:
-    """One of `values`, drawn with probability proportional to its weight; None when every
-    weight is zero."""
-    total = sum(weights)
-    if total <= 0:
-        return None
-    target = rng.random() * total
-    for value, weight in zip(values, weights, strict=True):
-        target -= weight
-        if weight > 0 and target <= 0:
-            return value
-    return values[max(range(len(values)), key=lambda i: (weights[i], i))]
-
-
 def pick_pitch(weights: dict[int, float], rng: random.Random, fallback: int) -> int:
     pitches = sorted(weights)
-    choice = weighted_choice([str(p) for p in pitches], [weights[p] for p in pitches], rng)
-    return int(choice) if choice is not None else fallback
+    choice = weighted_choice(pitches, [weights[p] for p in pitches], rng)
+    return choice if choice is not None else fallback
 
 
 def steps_of(pitches: Sequence[int]) -> list[int]:

@@ -16,6 +16,7 @@ from ariaforge.composer.melody.decode import Decoder, Tone, pick_pitch, steps_of
 from ariaforge.composer.melody.quotes import quotes
 from ariaforge.composer.melody.rules import LEAP, is_step, is_strong, leap_unrecovered, resolves
 from ariaforge.composer.plan import Cadence
+from ariaforge.music.theory.pitch import signed_semitones
 
 Spans = list[tuple[int, int]]  # (absolute onset, length)
 
@@ -184,7 +185,7 @@ class Line:
         altered = self.decoder.altered(pitch % 12, onset)
         if altered is None:
             return pitch
-        return pitch + ((altered - pitch + 6) % 12 - 6)
+        return pitch + signed_semitones(altered - pitch)
 
     def _fit(self, pitches: list[int], spans: Spans, join: dict[int, float],
              ceiling: int | None, climax: int | None, target: int | None) -> float:

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from ariaforge.composer.arrange.timing import beat_grid
-from ariaforge.composer.melody.decode import Decoder, weighted_choice
+from ariaforge.composer.melody.decode import Decoder
 from ariaforge.composer.melody.rhythm_cells import Placed, layout
 from ariaforge.composer.model.tokens import rhythm_context
-from ariaforge.composer.plan import Plan
+from ariaforge.composer.plan import Plan, weighted_choice
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import PPQ
 
@@ -188,12 +188,7 @@ def _tiled(plan: Plan, rng: random.Random, energy: float, end: int, bars: int) -
 def _weighted(options: Sequence[Placed], lean: float, rng: random.Random) -> Placed:
     """A cell by its weight, busier ones favoured as `lean` (from the energy) grows."""
     weights = [p.weight * math.exp(lean * p.log_density) for p in options]
-    target = rng.random() * sum(weights)
-    for option, weight in zip(options, weights, strict=True):
-        target -= weight
-        if target <= 0:
-            return option
-    return options[-1]
+    return weighted_choice(options, weights, rng) or options[-1]
 
 
 def _with_a_shape(plan: Plan, spans: list[Span]) -> list[Span]:

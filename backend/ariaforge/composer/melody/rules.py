@@ -19,6 +19,7 @@ from typing import Final
 from ariaforge.composer.melody.decode import Decoder, Tone
 from ariaforge.composer.plan import Plan, rng_for
 from ariaforge.composer.vocabulary import Style
+from ariaforge.music.score import PPQ
 
 LEAP: Final = 5  # semitones: larger than a fourth is a leap to recover
 SIMPLE_WIDTH: Final = 9  # a major sixth: what a beginner's hand or voice covers without strain
@@ -36,7 +37,7 @@ def is_strong(plan: Plan, tick: int) -> bool:
     if position == 0:
         return True
     beats = plan.bar_ticks // plan.beat_ticks
-    return beats % 2 == 0 and plan.bar_ticks >= 3 * 480 and 2 * position == plan.bar_ticks
+    return beats % 2 == 0 and plan.bar_ticks >= 3 * PPQ and 2 * position == plan.bar_ticks
 
 
 def is_step(first: int, second: int) -> bool:

@@ -25,7 +25,7 @@ def vary_melody(plan: Plan, harmony: Sequence[ChordEvent], notes: Sequence[Note]
     chosen = set(bars)
     rng = rng_for(plan.seed, "vary", *sorted(chosen), round(amount, 3))
     ordered = sorted(notes, key=lambda n: (n.start, n.pitch))
-    candidates = [i for i, n in enumerate(ordered) if _bar_of(plan, n.start) in chosen
+    candidates = [i for i, n in enumerate(ordered) if plan.bar_of(n.start) in chosen
                   and not _is_cadence_note(plan, ordered, i)
                   and not _resolves_previous(decoder, ordered, i)]
     count = round(amount * len(candidates))
@@ -75,10 +75,8 @@ def _neighbour(decoder: Decoder, rng: random.Random, note: Note, previous: int,
 
 def _is_cadence_note(plan: Plan, notes: Sequence[Note], index: int) -> bool:
     note = notes[index]
-    bar = _bar_of(plan, note.start)
-    last_in_bar = index + 1 >= len(notes) or _bar_of(plan, notes[index + 1].start) != bar
+    bar = plan.bar_of(note.start)
+    last_in_bar = index + 1 >= len(notes) or plan.bar_of(notes[index + 1].start) != bar
     return last_in_bar and cadence_of(plan, bar) is not None
 
 
-def _bar_of(plan: Plan, tick: int) -> int:
-    return tick // plan.bar_ticks + 1
