@@ -8,12 +8,12 @@ import itertools
 import statistics
 from collections.abc import Sequence
 
+from musicality.parallels import parallel_count
 from musicality.piece import MelodyNote, Piece
 
 OPENING_BARS = 8
 STEP = 2  # semitones: a step is a move of 1 or 2 semitones
 NEAR = 1  # semitones each interval may differ by in a near-repeat
-PERFECT = (0, 7)  # interval classes of octaves/unisons and fifths
 
 
 def opening_bars(piece: Piece) -> list[list[MelodyNote]] | None:
@@ -146,17 +146,7 @@ def parallel_changes(piece: Piece) -> tuple[int, int]:
     voices move in the same direction and the interval between them, modulo 12, is a
     unison/octave at both chords or a fifth at both (hidden/contrary fifths and octaves
     do not count)."""
-    chords = [pitches for _, pitches in piece.comping if len(pitches) >= 2]
-    parallel = changes = 0
-    for before, after in itertools.pairwise(chords):
-        first_pcs, second_pcs = {p % 12 for p in before}, {p % 12 for p in after}
-        if first_pcs <= second_pcs or second_pcs <= first_pcs:
-            continue
-        changes += 1
-        low, high = after[0] - before[0], after[-1] - before[-1]
-        first, second = (before[-1] - before[0]) % 12, (after[-1] - after[0]) % 12
-        parallel += (low * high > 0 and first == second and first in PERFECT)
-    return parallel, changes
+    return parallel_count([pitches for _, pitches in piece.comping])
 
 
 def swing_ratio(onsets: Sequence[int], beat: int = 480) -> float | None:

@@ -13,7 +13,10 @@ from ariaforge.composer.plan import ChordEvent, Plan
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Note
 from ariaforge.music.theory.chords import QUALITIES, Chord, ChordQuality
+from tests.bench_files import load_musicality_module
 from tests.composer.arrange.material import PAD, PIANO, POP, arrange, make_harmony, make_plan
+
+BENCH_PARALLELS = load_musicality_module("parallels")
 
 Q = ChordQuality
 # A progression with what the harmony step may add: a secondary dominant, a ninth, a
@@ -57,18 +60,9 @@ def chord_stream(notes: list[Note]) -> list[tuple[int, ...]]:
 
 
 def parallel_share(notes: list[Note]) -> tuple[int, int]:
-    """(parallel, all) chord changes, defined as the musicality bench defines them."""
-    chords = [c for c in chord_stream(notes) if len(c) >= 2]
-    parallel = changes = 0
-    for before, after in itertools.pairwise(chords):
-        first, second = {p % 12 for p in before}, {p % 12 for p in after}
-        if first <= second or second <= first:
-            continue
-        changes += 1
-        low, high = after[0] - before[0], after[-1] - before[-1]
-        was, now = (before[-1] - before[0]) % 12, (after[-1] - after[0]) % 12
-        parallel += low * high > 0 and was == now and was in (0, 7)
-    return parallel, changes
+    """(parallel, all) chord changes, counted by the musicality bench's own function."""
+    parallel, changes = BENCH_PARALLELS.parallel_count(chord_stream(notes))
+    return int(parallel), int(changes)
 
 
 CHORDAL_STYLES = [s for s in Style if s is not Style.AMBIENT] + [Style.AMBIENT]

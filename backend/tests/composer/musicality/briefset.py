@@ -4,17 +4,13 @@ what each brief asks for, read from its words."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 
 from ariaforge.composer.operations import ComposeRequest
 from ariaforge.composer.run import Composition, compose
 from ariaforge.music.score import Key, Mode
-
-BRIEFS_FILE = Path(__file__).resolve().parents[4] / "bench" / "musicality" / "briefs.py"
+from tests.bench_files import load_musicality_module
 
 # The bench has one lydian tonic; the modal tests want two tonics for every mode.
 EXTRA_MODAL = (("pop", "a dreamy pop song in G lydian"),
@@ -24,15 +20,7 @@ _KEY = re.compile(r"\bin ([A-G][b#]?)(?: (major|minor|dorian|phrygian|lydian|mix
 _METER = re.compile(r"\bin (\d+)/(\d+)\b")
 
 
-def _load_bench_briefs() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("musicality_bench_briefs", BRIEFS_FILE)
-    assert spec is not None and spec.loader is not None, BRIEFS_FILE
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _load_bench_briefs()
+BENCH = load_musicality_module("briefs")
 
 
 @dataclass(frozen=True, repr=False)

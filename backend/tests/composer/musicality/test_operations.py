@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
+
 from ariaforge.composer.operations import ComposeRequest
 from ariaforge.composer.run import Composition, compose
 from ariaforge.music.score import Mode, Score
@@ -67,19 +69,11 @@ def faults_in(score: Score, start: int, end: int, swung: bool) -> str:
     return "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines[:4])
 
 
-def test_a_regenerated_section_has_the_properties() -> None:
+@pytest.mark.parametrize(("operation", "section"), [("regenerate", 2), ("variation", 1)])
+def test_a_rewritten_section_has_the_properties(operation: str, section: int) -> None:
     base = composed(JAZZ, 3)
-    score = operate(base, operation="regenerate", section=2)
-    start, end = section_span(score, 2)
-    assert melody_pitches(score, start, end) != melody_pitches(base.score, start, end)
-    faults = faults_in(score, start, end, swung=True)
-    assert not faults, faults
-
-
-def test_a_variation_has_the_properties() -> None:
-    base = composed(JAZZ, 3)
-    score = operate(base, operation="variation", section=1)
-    start, end = section_span(score, 1)
+    score = operate(base, operation=operation, section=section)
+    start, end = section_span(score, section)
     assert melody_pitches(score, start, end) != melody_pitches(base.score, start, end)
     faults = faults_in(score, start, end, swung=True)
     assert not faults, faults
