@@ -5,8 +5,8 @@ chorales training held out) and a random in-scale peer measured in the same run,
 issue 12's goal and ok / MISSED. Then composition latency on one core (32 bars, 4 tracks).
 
 Exact definitions: the docstrings of bench/musicality/features.py (measures),
-classifier.py (two-sample test), corpus.py, baseline.py and briefs.py (64 briefs over all
-17 styles, seeds 0 and 1). Run from backend/: `python ../bench/bench_musicality.py`.
+classifier.py (two-sample test), corpus.py, baseline.py and briefs.py (88 briefs over all
+35 styles, seeds 0 and 1). Run from backend/: `python ../bench/bench_musicality.py`.
 A script, not a test: nothing here fails.
 """
 

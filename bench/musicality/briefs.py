@@ -1,4 +1,4 @@
-"""The brief set: 64 briefs over all 17 styles (3-5 each), major, minor and modal keys,
+"""The brief set: 88 briefs over all 35 styles (1-5 each), major, minor and modal keys,
 2/4, 3/4, 4/4, 6/8 and 12/8, each for the same 4-track band so comping is always a
 chordal keyboard part. Composed at 32 bars with seeds 0 and 1."""
 
@@ -48,6 +48,18 @@ _BRIEFS: tuple[tuple[str, str], ...] = (
     ("blues", "a shuffle blues in G in 12/8"), ("pop", "a pop song in D phrygian"),
     ("jazz", "an up-tempo jazz tune in C minor"),
     ("classical", "a romantic classical piece in Db major"),
+    ("funk", "a funky groove in E minor"), ("funk", "a funk tune in A minor"),
+    ("reggae", "a reggae song in G major"), ("reggae", "a reggae tune in A minor"),
+    ("trap", "a dark trap beat in F# minor"), ("hip-hop", "a boom bap hip hop beat in C minor"),
+    ("tango", "a dramatic tango in A minor"), ("tango", "a tango in D minor"),
+    ("gospel", "a gospel song in Ab major"), ("country", "a country song in G major"),
+    ("country", "a country song in D major"), ("samba", "a happy samba in C major"),
+    ("metal", "a heavy metal song in E minor"), ("synthwave", "a synthwave track in A minor"),
+    ("ballad", "a ballad in Eb major"), ("lullaby", "a lullaby in F major"),
+    ("carol", "a christmas carol in G major"), ("cinematic", "an epic cinematic theme in D minor"),
+    ("chiptune", "a playful chiptune in C major"), ("nocturne", "a slow nocturne in E minor"),
+    ("baroque", "a baroque piece in D major"), ("baroque", "a baroque piece in A minor"),
+    ("celtic", "a celtic tune in D major"), ("celtic", "a celtic tune in E dorian"),
 )
 
 

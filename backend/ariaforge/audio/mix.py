@@ -3,7 +3,8 @@ gain and a true-peak limiter (optionally with loudness normalisation).
 
 Signal flow per track (the order of a mixing desk: trim, inserts, fader, pan):
 
-    synth stem -> trim (`TrackMix.gain_db`) -> effects (`TrackMix.fx`, in order)
+    synth stem -> trim (`TrackMix.gain_db`, plus the role-balance trim the pipeline
+               measures, see `balance`) -> effects (`TrackMix.fx`, in order)
                -> fader (score volume 0-127 as 40*log10(v/127) dB; 100 is about -4.2 dB,
                   0 is silence) -> pan (equal power, see `pan_gains`) = processed stem
 
@@ -121,11 +122,13 @@ def _check_tracks(score: Score, settings: MixSettings) -> None:
 
 
 def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: MixSettings,
-                  sample_rate: int, *, in_place: bool = False) -> dict[str, Audio]:
+                  sample_rate: int, *, in_place: bool = False,
+                  trims: Mapping[str, float] | None = None) -> dict[str, Audio]:
     """Processed stems (see the module notes) for every track of `score`, keyed by id.
     `stems` must hold a synth stem for each heard track (others may be missing); all
     stems must share one length. Inputs are not modified unless `in_place` (then float32
-    (frames, 2) stems may be reused as the output, saving memory)."""
+    (frames, 2) stems may be reused as the output, saving memory). `trims` (dB per track
+    id, see `balance.role_trims`) are added to each track's `TrackMix.gain_db`."""
     _check_tracks(score, settings)
     heard = audible_tracks(score)
     arrays = {tid: as_stereo(stem) for tid, stem in stems.items()}
@@ -151,11 +154,12 @@ def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: Mi
             audio = np.concatenate([audio, np.zeros((extended - length, 2), np.float32)])
         fader = db_to_gain(volume_db(track.volume))
         left, right = pan_gains(track.pan)
+        trim_db = mix.gain_db + (trims or {}).get(track.id, 0.0)
         if mix.fx:
-            audio = apply_effects(apply_gain(audio, mix.gain_db) if mix.gain_db else audio,
+            audio = apply_effects(apply_gain(audio, trim_db) if trim_db else audio,
                                   list(mix.fx), sample_rate)
         else:  # trim and fader are both static gains: one multiplication
-            fader *= db_to_gain(mix.gain_db)
+            fader *= db_to_gain(trim_db)
         own = in_place or audio is not arrays[track.id] or audio is not stems[track.id]
         # Our own copy, or the caller allowed it: scale in place.
         processed[track.id] = scale_channels(audio, fader * left, fader * right,
@@ -168,9 +172,11 @@ def process_stems(score: Score, stems: Mapping[str, npt.ArrayLike], settings: Mi
 class StemMixer:
     """`process_stems` + `sum_stems` for a mix without effects (see `streamable`), a
     range of frames at a time, in place on the synth's stem buffers, as the frames
-    become final: the same arithmetic in the same order, so the same bus and stems."""
+    become final: the same arithmetic in the same order (`trims` as there), so the same
+    bus and stems."""
 
-    def __init__(self, score: Score, settings: MixSettings) -> None:
+    def __init__(self, score: Score, settings: MixSettings,
+                 trims: Mapping[str, float] | None = None) -> None:
         _check_tracks(score, settings)
         if not streamable(score, settings):
             raise ValueError("StemMixer mixes tracks without effects only")
@@ -181,7 +187,8 @@ class StemMixer:
                 continue
             fader = db_to_gain(volume_db(track.volume))
             left, right = pan_gains(track.pan)
-            fader *= db_to_gain(settings.tracks.get(track.id, TrackMix()).gain_db)
+            fader *= db_to_gain(settings.tracks.get(track.id, TrackMix()).gain_db
+                                + (trims or {}).get(track.id, 0.0))
             self.gains.append((track.id, fader * left, fader * right))
         self.bus: Audio = np.zeros((0, 2), np.float32)
 

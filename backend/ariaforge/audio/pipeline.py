@@ -8,12 +8,17 @@ processes, see `encode`). `progress(percent, stage, message)` is called from the
 thread, at least at the start and end of every stage, never with a smaller percent than
 before; the last call is (100.0, "encode", "done").
 
-Overlap: when no heard track has effects, the tracks are synthesised together
-`STEP_SECONDS` at a time, and each finished step is mixed into the bus and its loudness
-filtered (in a background thread: SciPy's filters release the GIL) while the next step
-renders; synth progress is then reported per step, and the mix stage has nothing left
-to do. The files are exactly those of mixing and measuring afterwards. Without stem
-files the synth keeps only about a step of audio per track.
+Balance: a score whose tracks carry roles (every composed score) is mixed with a trim
+per track (`balance`: melody in front, comping and pad behind, bass and drums between),
+under the user's volume and gain, measured first by a quick probe render of the same
+span at a low rate (part of the synth stage).
+
+Overlap: when no heard track has effects, the tracks
+are synthesised together `STEP_SECONDS` at a time, and each finished step is mixed into
+the bus and its loudness filtered (in a background thread: SciPy's filters release the
+GIL) while the next step renders; synth progress is then reported per step, and the mix
+stage has nothing left to do. The files are exactly those of mixing and measuring
+afterwards. Without stem files the synth keeps only about a step of audio per track.
 
 Determinism: the same score, settings, options, SoundFont file and FFmpeg binary give
 byte-identical files (no randomness: the 16-bit dither is a fixed hash of the sample
@@ -21,7 +26,9 @@ index; FFmpeg runs with bitexact flags and no metadata). `render_cache_key` hash
 these (plus `PIPELINE_VERSION`) for callers that cache renders.
 
 Quality: `RenderResult.quality` describes the finished master as float audio, before
-encoding (a lossy codec may move the true peak by a few tenths of a dB).
+encoding. A lossy codec lifts the true peak by up to ~1.5 dB: a lossy master is limited
+with headroom and the encoded mix is checked and, if need be, turned down and encoded
+again, so the decoded file stays under the ceiling (`codec_peak`).
 
 Sample rate: the synth runs at `options.sample_rate`, except for opus, which is rendered
 at 48 kHz (Opus has no 44.1 kHz mode), so nothing is resampled.
@@ -52,6 +59,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ariaforge.audio.balance import probe_trims
+from ariaforge.audio.codec_peak import codec_master, encode_under_ceiling
 from ariaforge.audio.encode import EXTENSIONS, check_encoder, encode, ffmpeg_path
 from ariaforge.audio.errors import BadInputError, BadScoreError
 from ariaforge.audio.loudness.gain import Audio, apply_gain
@@ -70,7 +79,7 @@ from ariaforge.audio.soundfont import SoundFontPath, load_soundfont
 from ariaforge.audio.synth import body_frames, render_stems, render_stems_stepped, resolve_span
 from ariaforge.music.score import Score
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: role-balanced mix, headroom for lossy codecs
 ENCODE_WORKERS = 2
 STEP_SECONDS = 30.0  # synth steps between which a mix without effects is mixed
 Progress = Callable[[float, str, str], None]
@@ -175,11 +184,16 @@ def render_score(
 
     report(_SYNTH, 0.0, "synth", "rendering tracks")
     heard = audible_tracks(score)
+    master = codec_master(mix_settings.master, options.format)  # headroom for lossy codecs
 
     def synth_progress(done: float) -> None:
         report(_SYNTH, done, "synth", "rendering tracks")
 
-    streamer = _Streamer(score, mix_settings, options) \
+    # A balanced mix needs each stem's loudness before anything is summed: a probe
+    # render at a low rate measures it first.
+    trims = probe_trims(score, soundfont_path, start_tick=start, end_tick=end,
+                        tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard])
+    streamer = _Streamer(score, mix_settings, options, trims) \
         if heard and streamable(score, mix_settings) else None
     try:
         if streamer is None:
@@ -201,7 +215,8 @@ def render_score(
 
         report(_MIX, 0.0, "mix", "mixing")
         if streamer is None:
-            processed = process_stems(score, stems, mix_settings, rate, in_place=True)
+            processed = process_stems(score, stems, mix_settings, rate, in_place=True,
+                                      trims=trims)
             bus = sum_stems(processed)
         else:
             processed = streamer.mixer.processed(stems) if options.include_stems else {}
@@ -212,7 +227,7 @@ def render_score(
         report(_LOUDNESS, 0.0, "loudness", "mastering")
         power = None if streamer is None else streamer.power
         mastered = master_chain_with_power(  # the bus is ours: mastered in place
-            bus, rate, mix_settings.master, target_lufs=options.target_lufs,
+            bus, rate, master, target_lufs=options.target_lufs,
             power_of=None if power is None else power.result, in_place=True)
     finally:
         if streamer is not None:
@@ -223,7 +238,7 @@ def render_score(
     heard_set = {t.id for t in heard}
     stem_audio = {tid: a for tid, a in processed.items() if tid in heard_set}
     stem_gain = _stem_gain(stem_audio, mastered.gain_db,
-                           mix_settings.master.ceiling_dbtp) if options.include_stems else None
+                           master.ceiling_dbtp) if options.include_stems else None
     jobs: list[tuple[str | None, Audio, float]] = [(None, mastered.audio, 0.0)]
     if stem_gain is not None:
         jobs += [(tid, a, stem_gain) for tid, a in stem_audio.items()]
@@ -236,9 +251,17 @@ def render_score(
         if gain_db:
             audio = apply_gain(audio, gain_db)
         name = f"mix{extension}" if track_id is None else f"stem-{track_id}{extension}"
-        path = encode(audio, rate, out_dir / name, options.format,
-                      bit_depth=options.bit_depth, quality=options.quality,
-                      ffmpeg_binary=ffmpeg_binary)
+
+        def encode_to(data: Audio) -> Path:
+            return encode(data, rate, out_dir / name, options.format,
+                          bit_depth=options.bit_depth, quality=options.quality,
+                          ffmpeg_binary=ffmpeg_binary)
+
+        # The mix file itself is checked against the ceiling (see `codec_peak`).
+        ceiling = mix_settings.master.ceiling_dbtp \
+            if track_id is None and mix_settings.master.limiter else None
+        path = encode_under_ceiling(audio, encode_to, options.format, ceiling,
+                                    ffmpeg_binary=ffmpeg_binary)
         return RenderedFile(path=path, kind="mix" if track_id is None else "stem",
                             track_id=track_id, format=options.format,
                             bytes=path.stat().st_size, duration_s=len(audio) / rate)
@@ -271,8 +294,9 @@ class _Streamer:
     (the filters run while the synth goes on; see `loudness.meter.PowerStream`). The bus and
     its power are exactly those of mixing and measuring afterwards."""
 
-    def __init__(self, score: Score, settings: MixSettings, options: RenderOptions) -> None:
-        self.mixer = StemMixer(score, settings)
+    def __init__(self, score: Score, settings: MixSettings, options: RenderOptions,
+                 trims: dict[str, float]) -> None:
+        self.mixer = StemMixer(score, settings, trims)
         self.power = None if options.target_lufs is None else PowerStream(
             options.render_rate, settings.master.gain_db)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ariaforge.composer.brief import Brief, Instrument
 from ariaforge.composer.plan import ChordEvent, Plan
-from ariaforge.music.score import ChordSymbol, Note, Score, Section, Track
+from ariaforge.music.score import ChordSymbol, Note, Score, Section, TempoChange, Track
 
 __all__ = ["TRACK_COLOURS", "assemble_score", "track_for"]
 
@@ -14,7 +14,11 @@ __all__ = ["TRACK_COLOURS", "assemble_score", "track_for"]
 TRACK_COLOURS = {"melody": "#e4572e", "chords": "#29335c", "pad": "#669bbc",
                  "bass": "#f3a712", "drums": "#a8c686", "other": "#8d6a9f"}
 _PANS = {"melody": 0, "chords": -18, "pad": 18, "bass": 0, "drums": 0, "other": 24}
-_VOLUMES = {"melody": 110, "chords": 88, "pad": 80, "bass": 100, "drums": 96, "other": 84}
+# Every fader starts at 100: the render balances the roles itself from each stem's
+# measured loudness (audio/balance.py), and a fader moved from 100 is the user's change
+# relative to that balance. Fixed volumes per role could not balance a loud trumpet
+# against a soft piano of the SoundFont.
+_VOLUMES = {"melody": 100, "chords": 100, "pad": 100, "bass": 100, "drums": 100, "other": 100}
 
 
 def track_for(instrument: Instrument, index: int, notes: Sequence[Note]) -> Track:
@@ -29,12 +33,30 @@ def track_for(instrument: Instrument, index: int, notes: Sequence[Note]) -> Trac
 
 def assemble_score(brief: Brief, plan: Plan, harmony: Sequence[ChordEvent],
                    tracks: Sequence[Track]) -> Score:
+    first, changes = _tempi(plan)
     return Score(
-        tempo=float(brief.tempo), key=brief.key, meter=brief.meter, bars=plan.bars,
-        sections=[Section(name=s.name, start_bar=s.start_bar, bars=s.bars)
+        tempo=float(first), tempo_changes=changes, key=brief.key, meter=brief.meter,
+        bars=plan.bars,
+        sections=[Section(name=s.name, start_bar=s.start_bar, bars=s.bars,
+                          key=s.key if s.key is not None and s.key != brief.key else None)
                   for s in plan.sections],
         chord_symbols=_lead_sheet(harmony),
         tracks=list(tracks))
+
+
+def _tempi(plan: Plan) -> tuple[int, list[TempoChange]]:
+    """The tempo at the start, and a change at the first tick of each section whose tempo
+    differs from the one before (a section after a faster bridge goes back to the
+    piece's tempo)."""
+    first = plan.tempo_at(1) if plan.sections else plan.tempo
+    changes: list[TempoChange] = []
+    current = first
+    for section in plan.sections[1:]:
+        bpm = section.tempo or plan.tempo
+        if bpm != current:
+            changes.append(TempoChange(tick=plan.bar_start(section.start_bar), bpm=float(bpm)))
+            current = bpm
+    return first, changes
 
 
 def _lead_sheet(harmony: Sequence[ChordEvent]) -> list[ChordSymbol]:

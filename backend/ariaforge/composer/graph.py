@@ -25,7 +25,7 @@ from langgraph.types import Checkpointer
 
 from ariaforge.composer import harmony as harmony_step
 from ariaforge.composer import melody as melody_step
-from ariaforge.composer.arrange import arrange_track, register_for
+from ariaforge.composer.arrange import Ensemble, arrange_track, register_for
 from ariaforge.composer.assemble import assemble_score, track_for
 from ariaforge.composer.brief import Brief, Instrument
 from ariaforge.composer.llm import BriefReader
@@ -41,8 +41,9 @@ from ariaforge.composer.operations import (
     splice_chords,
     splice_notes,
 )
-from ariaforge.composer.plan import ChordEvent, Plan, plan_form, rng_for
+from ariaforge.composer.plan import ChordEvent, Plan, SectionPlan, plan_form, rng_for
 from ariaforge.composer.repair import bars_to_repair, drop_offending_notes, summarise
+from ariaforge.composer.section_keys import bars_by_key, home_key_notes, in_section_keys
 from ariaforge.composer.state import (
     ComposeState,
     chords_from_json,
@@ -134,7 +135,7 @@ async def interpret(state: ComposeState, runtime: Runtime[ComposeContext]) -> di
 
 async def plan(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[str, Any]:
     form = plan_form(_brief(state))
-    outline = " ".join(f"{s.name}({s.bars})" for s in form.sections)
+    outline = " ".join(f"{s.name}({s.bars}{_changes_of(s)})" for s in form.sections)
     await _emit(runtime, "plan", f"form: {outline}")
     return {}
 
@@ -145,9 +146,9 @@ async def harmony(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict
     melody = _base_melody(base)
     operation = request.operation
     if operation is Operation.COMPOSE or base is None:
-        chords = await asyncio.to_thread(_clear_harmony, form, [])
+        chords = await asyncio.to_thread(_keyed_harmony, form, [])
     elif operation in (Operation.REHARMONIZE, Operation.RESTYLE):
-        chords = await asyncio.to_thread(_clear_harmony, form, melody)
+        chords = await asyncio.to_thread(_keyed_harmony, form, melody)
     else:
         old = harmony_from_score(base) or await asyncio.to_thread(
             harmony_step.compose_harmony, replace(form, seed=_original_seed(state, form)))
@@ -155,7 +156,7 @@ async def harmony(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict
         if operation is Operation.VARIATION:
             chords = old
         else:  # regenerate and continue: new chords only inside the span
-            fresh = await asyncio.to_thread(harmony_step.compose_harmony, form)
+            fresh = await asyncio.to_thread(_keyed_fresh_harmony, form)
             chords = splice_chords(old, fresh, start, end)
     await _emit(runtime, "harmony", " ".join(c.chord.symbol for c in chords[:16])
                 + (" ..." if len(chords) > 16 else ""))
@@ -169,7 +170,7 @@ async def melody(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[
     old = _base_melody(base)
     operation = request.operation
     if operation is Operation.COMPOSE or base is None:
-        notes = await asyncio.to_thread(_clear_melody, form, chords, register,
+        notes = await asyncio.to_thread(_keyed_melody, form, chords, register,
                                         chord_histogram(chords), "melody")
     elif operation is Operation.REHARMONIZE:
         notes = old
@@ -177,6 +178,7 @@ async def melody(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[
         notes = _refelt_melody(state, form, old)
     else:
         bars = _span_bars(state, form)
+        form = bars_by_key(form, bars)[0][0]  # one section: one key
         if operation is Operation.VARIATION:
             notes = await asyncio.to_thread(melody_step.vary_melody, form, chords, old, bars,
                                             register, request.amount)
@@ -201,7 +203,8 @@ async def validate_node(state: ComposeState, runtime: Runtime[ComposeContext]) -
     summary = summarise(report, score)
     if _request(state).operation is Operation.COMPOSE and score.pitched_notes():
         # Heard in another key than the one asked for: the melody is drawn again.
-        margin = key_margin(note_histogram(score.pitched_notes()), score.key)
+        heard = home_key_notes(plan_form(brief), score.pitched_notes())
+        margin = key_margin(note_histogram(heard), score.key) if heard else 0.0
         summary["key_margin"] = round(margin, 4)
         summary["repairable"] = summary["repairable"] or margin < 0
     # Progress never goes back: each repair round moves validate a little further on.
@@ -230,13 +233,14 @@ async def repair(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[
         register = register_for(_melody_instrument(brief), Role.MELODY)
         heard = note_histogram(n for t in score.tracks if not t.is_drum and t.role is not
                                Role.MELODY for n in t.notes)
-        notes = await asyncio.to_thread(_clear_melody, form, chords, register, heard,
+        notes = await asyncio.to_thread(_keyed_melody, form, chords, register, heard,
                                         f"melody-repair-{round_}", REPAIR_DRAWS)
         melody_bars = set()  # a new melody: the old melody's faults went with it
     if melody_bars:
         register = register_for(_melody_instrument(brief), Role.MELODY)
-        notes = await asyncio.to_thread(melody_step.resample_melody_bars, form, chords, notes,
-                                        melody_bars, register, round_)
+        for keyed, group in bars_by_key(form, melody_bars):
+            notes = await asyncio.to_thread(melody_step.resample_melody_bars, keyed, chords,
+                                            notes, group, register, round_)
     repaired = await asyncio.to_thread(_arranged_tracks, {**state, "melody": notes_to_json(notes)},
                                        bars.get("accompaniment", set()), round_)
     await _emit(runtime, "repair", f"round {round_}: re-sampled bars "
@@ -266,6 +270,12 @@ def _after_validate(state: ComposeState) -> str:
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _changes_of(section: SectionPlan) -> str:
+    """", C major, 140 bpm" for a section with a key or tempo of its own."""
+    key = f", {section.key.tonic} {section.key.mode.value}" if section.key else ""
+    return key + (f", {section.tempo} bpm" if section.tempo else "")
+
+
 def _reseeded(form: Plan, part: str, draw: int) -> Plan:
     """Draw 0 is the plan itself; later draws get their own seed for this part only."""
     return form if draw == 0 else replace(
@@ -285,6 +295,28 @@ def _clear_harmony(form: Plan, melody: Sequence[Note]) -> list[ChordEvent]:
         return key_margin(weights, form.key)
 
     return best_candidate(draw, margin)
+
+
+def _keyed_harmony(form: Plan, melody: Sequence[Note]) -> list[ChordEvent]:
+    """The clearest harmony, each section in its own key (`section_keys`)."""
+    return in_section_keys(form, _clear_harmony(form, melody),
+                           lambda keyed: _clear_harmony(keyed, melody), splice_chords)
+
+
+def _keyed_fresh_harmony(form: Plan) -> list[ChordEvent]:
+    """One draw of the harmony (no search for the clearest), each section in its key."""
+    return in_section_keys(form, harmony_step.compose_harmony(form),
+                           harmony_step.compose_harmony, splice_chords)
+
+
+def _keyed_melody(form: Plan, chords: Sequence[ChordEvent], register: tuple[int, int],
+                  accompaniment: Sequence[float], part: str,
+                  draws: int = CANDIDATES) -> list[Note]:
+    """The clearest melody, each section in its own key (`section_keys`)."""
+    def clear(keyed: Plan) -> list[Note]:
+        return _clear_melody(keyed, chords, register, accompaniment, part, draws)
+
+    return in_section_keys(form, clear(form), clear, splice_notes)
 
 
 def _clear_melody(form: Plan, chords: Sequence[ChordEvent], register: tuple[int, int],
@@ -366,7 +398,8 @@ def _arranged_tracks(state: ComposeState, only_bars: Collection[int] | None = No
             continue
         if instrument.role is Role.MELODY:  # a second melody instrument: a counter-line
             instrument = instrument.model_copy(update={"role": Role.OTHER})
-        new = arrange_track(form, chords, melody, instrument)
+        ensemble = Ensemble(tuple(brief.instruments), index)
+        new = _arranged_in_keys(form, chords, melody, instrument, ensemble)
         old = _old_notes(previous, base, index, salt)
         if spans is not None and old is not None:
             for start, end in spans:
@@ -374,6 +407,15 @@ def _arranged_tracks(state: ComposeState, only_bars: Collection[int] | None = No
             new = old
         tracks.append(_keep_id(track_for(instrument, index, new), base, index))
     return tracks
+
+
+def _arranged_in_keys(form: Plan, chords: Sequence[ChordEvent], melody: Sequence[Note],
+                      instrument: Instrument, ensemble: Ensemble) -> list[Note]:
+    """`arrange_track`, each section in its own key (`section_keys`)."""
+    def arranged(keyed: Plan) -> list[Note]:
+        return list(arrange_track(keyed, chords, melody, instrument, ensemble))
+
+    return in_section_keys(form, arranged(form), arranged, splice_notes)
 
 
 def _rewrite_spans(state: ComposeState, form: Plan, only_bars: Collection[int] | None,

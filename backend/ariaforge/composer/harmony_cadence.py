@@ -80,6 +80,8 @@ def _formula(plan: Plan, style: StyleHarmony, cadence: Cadence, rng: random.Rand
         if key.mode in (Mode.MAJOR, Mode.MINOR) and plan.style in TURNAROUND_STYLES:
             return [numeral_token(n) for n in rng.choice(
                 _TURNAROUNDS["min" if minor else "maj"]).split()]
+        if key.mode in (Mode.MAJOR, Mode.MINOR) and style.half_cadences:
+            return [numeral_token(rng.choice(style.half_cadences))]  # metal stops on bVII
         return [dominant_token(key, seventh=False)]
     if cadence is Cadence.PLAGAL:
         if key.mode is Mode.LYDIAN:  # IV would bring back the natural 4 lydian lacks

@@ -83,8 +83,8 @@ def _chord_for(token: str, tonic: str, mode: Mode) -> tuple[Chord, str]:
         roman = roman_numeral(chord, key)
     except (RomanParseError, ValueError):
         roman = token
-    if degree == 0 and quality == "7" and bass_degree is None:
-        roman = "I7"  # the blues tonic, not a dominant of IV
+    if degree == 0 and quality in ("7", "9") and bass_degree is None:
+        roman = "I" + quality  # the blues (or funk) tonic, not a dominant of IV
     return chord, roman
 
 

@@ -18,6 +18,12 @@ from typing import Final
 
 from ariaforge.composer.harmony_chords import DOMINANT_QUALITIES, in_key, over, split_slash
 from ariaforge.composer.harmony_extensions import scale_degrees, with_sevenths
+from ariaforge.composer.harmony_idioms import (
+    fifths_sequence,
+    lament,
+    leading_diminished,
+    raised_four,
+)
 from ariaforge.composer.harmony_rhythm import Cell
 from ariaforge.composer.harmony_styles import StyleHarmony
 from ariaforge.composer.model.tokens import chord_token, split_chord_token
@@ -42,12 +48,20 @@ def colour(tokens: list[str], locked: set[int], cells: list[Cell], key: Key,
            style: StyleHarmony, rng: random.Random, judge: Judge = NO_MELODY) -> list[str]:
     out = list(tokens)
     chromatic = key.mode in (Mode.MAJOR, Mode.MINOR)  # modal keys stay in their mode
+    if style.fifths:
+        fifths_sequence(out, locked, key, style.fifths, rng, judge.keep)
+    if key.mode is Mode.MINOR and style.lament:
+        locked = locked | lament(out, locked, style.lament, rng, judge.keep)
     if chromatic and style.two_five:
         _two_fives(out, locked, cells, key, style.two_five, rng, judge)
     if chromatic and style.secondary:
         _secondary_dominants(out, locked, key, style.secondary, rng, judge)
+    if chromatic and style.leading_dim:
+        leading_diminished(out, locked, key, style.leading_dim, rng, judge.keep)
     if chromatic and style.passing_dim:
         _passing_diminished(out, locked, style.passing_dim, rng, judge)
+    if chromatic and style.raised_four:
+        raised_four(out, locked, style.raised_four, rng, judge.keep)
     if key.mode is Mode.MAJOR and style.minor_iv:
         _minor_iv(out, style.minor_iv, rng, judge)
     if chromatic and style.tritone:
@@ -56,7 +70,8 @@ def colour(tokens: list[str], locked: set[int], cells: list[Cell], key: Key,
         out = with_sevenths(out, key, style, rng)
     if style.inversions:
         _inversions(out, locked, key, style.inversions, rng)
-    _resolve(out, locked, key, judge)
+    if not style.dominant_vamp:  # a funk vamp's sevenths are colour, not function
+        _resolve(out, locked, key, judge)
     return out
 
 

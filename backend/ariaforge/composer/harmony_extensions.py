@@ -24,16 +24,17 @@ _DOMINANT_ROOTS: Final = frozenset({1, 2, 4, 9, 10, 11})
 
 def with_sevenths(tokens: list[str], key: Key, style: StyleHarmony,
                   rng: random.Random) -> list[str]:
-    sevenths = [_seventh(token, key) for token in tokens]
+    sevenths = [_seventh(token, key, style.dominant_vamp) for token in tokens]
     chosen: dict[str, str] = {}  # one colour per chord, so a held chord stays held
     for token in dict.fromkeys(sevenths):
         chosen[token] = _extended(token, key, style, rng)
     return [chosen[token] for token in sevenths]
 
 
-def _seventh(token: str, key: Key) -> str:
+def _seventh(token: str, key: Key, vamp: bool = False) -> str:
     """A triad as its seventh chord: the key's own seventh above a diatonic root, a
-    dominant seventh on the chromatic roots that act as dominants."""
+    dominant seventh on the chromatic roots that act as dominants (and, in a funk
+    `vamp`, on every major chord)."""
     base, bass = split_slash(token)
     degree, quality = split_chord_token(base)
     if quality not in (*_TRIADS, "dim"):
@@ -48,6 +49,8 @@ def _seventh(token: str, key: Key) -> str:
                     "min": "m7", "dim": "m7b5"}[quality]
     if degree == 7 and quality == "maj" and key.mode in (Mode.MAJOR, Mode.MINOR):
         coloured = "7"  # V is a dominant seventh in every tonal key
+    if vamp and quality == "maj":
+        coloured = "7"
     new = chord_token(degree, coloured)
     return new if bass is None else over(new, bass)
 

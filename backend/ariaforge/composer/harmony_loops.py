@@ -1,10 +1,14 @@
-"""Loop styles (pop, rock, edm, house, lo-fi): a section is one chord loop played round,
-as these styles are written, with the learned harmony model choosing which loop.
+"""Loop styles (pop, rock, edm, house, lo-fi, funk, reggae, trap, hip-hop, country, metal,
+synthwave, ballad, lullaby, cinematic, chiptune): a section is one chord loop played round, as these
+styles are written, with the learned harmony model choosing which loop.
 
-Candidates are the style's loops in `model.progressions` (I-V-vi-IV and its rotations for
-pop, I-bVII-IV-I for rock, i-bVI-bIII-bVII for minor dance music...) or, in a church mode,
-the mode's vamps from `harmony_modes`. Each is weighted by its mean probability under the
-harmony model in the style's context, and by how well it explains a given melody.
+Candidates are the style's own loops (`StyleHarmony.major_loops`, written with the style),
+else its loops in `model.progressions` (I-V-vi-IV and its rotations for pop, I-bVII-IV-I
+for rock, i-bVI-bIII-bVII for minor dance music...) or, in a church mode, the mode's vamps
+from `harmony_modes`. A style's own loop may name a bass note after a slash: "V/7" is V
+with scale degree 7 in the bass, "i/b7" the tonic over the flat seventh. Each is weighted by
+its mean probability under the harmony model in the style's context, and by how well it
+explains a given melody.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import math
 import random
 from collections.abc import Callable
 
-from ariaforge.composer.harmony_chords import in_key, split_slash, token_pcs, tonic_token
+from ariaforge.composer.harmony_chords import in_key, over, split_slash, token_pcs, tonic_token
 from ariaforge.composer.harmony_modes import MODAL_LOOPS, is_modal
 from ariaforge.composer.harmony_rhythm import Cell
+from ariaforge.composer.harmony_styles import style_harmony
 from ariaforge.composer.model.progressions import PROGRESSIONS, numeral_token
 from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import harmony_context, mode_family, split_chord_token
@@ -26,19 +31,37 @@ from ariaforge.music.theory.scales import tonic_pc
 Fit = Callable[[int, str], float]  # (cell index, token) -> melody fit, 0 without a melody
 _FLOOR = 1e-4  # probability given to a loop chord the model has never seen
 HEARD = 12.0  # how much a modal loop's key margin counts: +0.1 makes it 3.3 times likelier
+_SCALE_STEPS = (0, 2, 4, 5, 7, 9, 11)  # scale degrees 1-7 of the major scale, in semitones
 
 
 def candidate_loops(plan: Plan, allowed: Callable[[str], bool]) -> list[list[str]]:
     modal = MODAL_LOOPS.get(plan.key.mode)
+    own = False
     if modal is not None:
         texts = modal
     else:
         family = "min" if mode_family(plan.key.mode) in ("min", "dor") else "maj"
-        texts = PROGRESSIONS.get(plan.style.value, {}).get(family, ())
+        style = style_harmony(plan.style)
+        texts = style.minor_loops if family == "min" else style.major_loops
+        own = bool(texts)  # written for the style: its chromatic chords are meant
+        if not texts:
+            texts = PROGRESSIONS.get(plan.style.value, {}).get(family, ())
         if not texts:
             texts = PROGRESSIONS["pop"][family]
-    loops = [[numeral_token(n) for n in text.split()] for text in texts]
-    return [loop for loop in loops if all(allowed(t) or in_key(t, plan.key) for t in loop)]
+    loops = [[loop_token(n) for n in text.split()] for text in texts]
+    return [loop for loop in loops
+            if own or all(allowed(t) or in_key(t, plan.key) for t in loop)]
+
+
+def loop_token(text: str) -> str:
+    """A loop's chord as a token: a numeral, with an optional bass degree after a slash
+    ("V/7": V over the leading tone, "i/b7": the tonic over the flat seventh)."""
+    numeral, slash, bass = text.partition("/")
+    token = numeral_token(numeral)
+    if not slash:
+        return token
+    shift = {"b": -1, "#": 1}.get(bass[0], 0)
+    return over(token, _SCALE_STEPS[int(bass.lstrip("b#")) - 1] + shift)
 
 
 def choose_loop(plan: Plan, models: Models, loops: list[list[str]], cells: list[Cell],
@@ -92,7 +115,7 @@ def _likelihood(plan: Plan, models: Models, loop: list[str]) -> float:
     family = mode_family(plan.key.mode)
     history: list[str] = []
     logs = []
-    for token in loop * 2:
+    for token in (split_slash(t)[0] for t in loop * 2):  # the model knows no slash basses
         if history and history[-1] == token:
             continue
         dist = harmony.distribution(harmony_context(family, plan.style.value, history))

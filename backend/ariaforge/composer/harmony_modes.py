@@ -54,7 +54,8 @@ PARENT_TONIC: Final = {Mode.PHRYGIAN: 8, Mode.LYDIAN: 7, Mode.MIXOLYDIAN: 5,
 PARENT_WEIGHT: Final = 0.4
 # Styles whose modal pieces still cadence on a major V (the tonal minor of Bach's dorian
 # chorales); they keep the characteristic chords inside phrases.
-TONAL_CADENCE_STYLES: Final = frozenset({Style.CHORALE, Style.CLASSICAL})
+TONAL_CADENCE_STYLES: Final = frozenset({Style.CHORALE, Style.CLASSICAL, Style.CAROL,
+                                         Style.BAROQUE, Style.NOCTURNE})
 
 
 def is_modal(key: Key) -> bool:

@@ -31,8 +31,9 @@ from ariaforge.composer.brief import (
     Instrument,
     parse_brief,
 )
+from ariaforge.composer.phrases import lookup_instrument
 from ariaforge.composer.plan import ChordEvent, rng_for
-from ariaforge.composer.vocabulary import Mood, Style, lookup_instrument
+from ariaforge.composer.vocabulary import Mood, Style
 from ariaforge.music.score import Meter, Mode, Note, Role, Score
 from ariaforge.music.theory.pitch import join_name, split_name
 from ariaforge.text import SPACE, BriefText, any_case
@@ -194,7 +195,9 @@ def _operation_seed(request: ComposeRequest, brief: Brief, base: Score) -> int:
 
 
 def _brief_of_score(score: Score, previous: Brief | None) -> Brief:
-    form = [FormSection(name=s.name, bars=s.bars) for s in score.sections]
+    # Sections keep their own key and tempo (a modulated chorus, a faster outro).
+    form = [FormSection(name=s.name, bars=s.bars, key=s.key, tempo=max(30, min(300, round(
+        score.tempo_at(score.bar_start(s.start_bar)))))) for s in score.sections]
     if sum(part.bars for part in form) != score.bars:
         form = [FormSection(name="A", bars=score.bars)]
     instruments = [Instrument(role=Role.DRUMS if t.is_drum else

@@ -44,6 +44,8 @@ class SectionPlan:
     occurrence: int  # 0 for the first section with this phrase, 1 for the next...
     energy: float  # 0..1, the section's mean
     cadence: Cadence
+    key: Key | None = None  # set where the brief changes key for this section
+    tempo: int | None = None  # likewise for the tempo
 
     @property
     def end_bar(self) -> int:
@@ -115,6 +117,28 @@ class Plan:
                 return section
         raise ValueError(f"bar {bar} is outside the piece")
 
+    def key_at(self, bar: int) -> Key:
+        """The key of 1-based `bar`: its section's own, else the piece's."""
+        return self.section_at(bar).key or self.key
+
+    def tempo_at(self, bar: int) -> int:
+        """The tempo (bpm) of 1-based `bar`: its section's own, else the piece's."""
+        return self.section_at(bar).tempo or self.tempo
+
+    def changed_keys(self) -> list[tuple[Key, list[SectionPlan]]]:
+        """The sections in a key of their own, grouped by key in order of appearance (the
+        home key's sections are not listed)."""
+        keyed: list[tuple[Key, list[SectionPlan]]] = []
+        for section in self.sections:
+            if section.key is None or section.key == self.key:
+                continue
+            group = next((g for key, g in keyed if key == section.key), None)
+            if group is None:
+                keyed.append((section.key, [section]))
+            else:
+                group.append(section)
+        return keyed
+
 
 def rng_for(seed: int, *parts: object) -> random.Random:
     """A generator for one step of one run: the same seed and parts give the same numbers,
@@ -160,12 +184,13 @@ _CLOSING_NAMES = ("chorus", "outro", "coda", "drop")
 def plan_form(brief: Brief) -> Plan:
     """Sections with phrase labels, energies and cadences; an energy per bar that rises
     through each section and never leaves 0..1."""
-    form = [(part.name, part.bars) for part in brief.form] or [("A", brief.bars)]
+    form = [(part.name, part.bars, part.key, part.tempo) for part in brief.form] or [
+        ("A", brief.bars, None, None)]
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     sections: list[SectionPlan] = []
     start = 1
-    for index, (name, bars) in enumerate(form):
+    for index, (name, bars, key, tempo) in enumerate(form):
         phrase = labels.setdefault(name.lower(), chr(ord("A") + min(len(labels), 25)))
         occurrence = seen.get(phrase, 0)
         seen[phrase] = occurrence + 1
@@ -173,7 +198,7 @@ def plan_form(brief: Brief) -> Plan:
         energy = _clamp(brief.energy * _SECTION_ENERGY.get(name.lower(), 1.0)
                         + 0.05 * occurrence)
         sections.append(SectionPlan(index, name, start, bars, phrase, occurrence, energy,
-                                    _cadence(name.lower(), last)))
+                                    _cadence(name.lower(), last), key, tempo))
         start += bars
     bar_energy: list[float] = []
     for section in sections:

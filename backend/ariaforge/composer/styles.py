@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import cache
 from typing import Final
 
 from ariaforge.composer.vocabulary import Style
@@ -424,4 +425,14 @@ _KITS: Final[dict[Style, StyleKit]] = {
 
 def style_kit(style: Style) -> StyleKit:
     """How `style` is played: drums, bass and comping."""
-    return _KITS[style]
+    return _all_kits()[style]
+
+
+@cache
+def _all_kits() -> dict[Style, StyleKit]:
+    """The kits above and those of the styles added in issue 13, which live in their own
+    modules (built from this one's types, hence imported late)."""
+    from ariaforge.composer.style_kits_groove import GROOVE_KITS
+    from ariaforge.composer.style_kits_lyric import LYRIC_KITS
+
+    return {**_KITS, **GROOVE_KITS, **LYRIC_KITS}

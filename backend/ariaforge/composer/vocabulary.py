@@ -8,7 +8,7 @@ small rules. Phrases are matched on their letters and digits only ("lo-fi", "lo 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
@@ -34,6 +34,29 @@ class Style(StrEnum):
     LOFI_HIP_HOP = "lofi-hip-hop"
     EDM = "edm"
     HOUSE = "house"
+    FUNK = "funk"
+    REGGAE = "reggae"
+    TRAP = "trap"
+    HIP_HOP = "hip-hop"
+    TANGO = "tango"
+    GOSPEL = "gospel"
+    COUNTRY = "country"
+    SAMBA = "samba"
+    METAL = "metal"
+    SYNTHWAVE = "synthwave"
+    BALLAD = "ballad"
+    LULLABY = "lullaby"
+    CAROL = "carol"
+    CINEMATIC = "cinematic"
+    CHIPTUNE = "chiptune"
+    NOCTURNE = "nocturne"
+    BAROQUE = "baroque"
+    CELTIC = "celtic"
+
+
+# Every style has its own profile, kit, harmony and melody cells now; the name stays for
+# code that may still import it (a style added with a stand-in parent would go here).
+PROVISIONAL_PARENTS: Final[Mapping[Style, Style]] = {}
 
 
 class Mood(StrEnum):
@@ -57,7 +80,9 @@ DANCES: Final = frozenset({Style.WALTZ, Style.MARCH, Style.JIG, Style.REEL, Styl
 DANCE_REFINES: Final = {
     Style.FOLK: frozenset({Style.REEL, Style.JIG, Style.WALTZ, Style.MARCH}),
     Style.CLASSICAL: frozenset({Style.WALTZ, Style.MARCH}),
+    Style.CELTIC: frozenset({Style.REEL, Style.JIG, Style.WALTZ, Style.MARCH}),
 }
+# (A "country waltz" stays country, in 3/4: the band's boom-chick becomes boom-chick-chick.)
 
 PHRASE_BARS: Final = 4  # bars in one phrase: lengths derived from durations round to these
 
@@ -86,6 +111,9 @@ class StyleProfile:
     # Other (intro, body, outro) forms the style plays, one of which a seed may take
     # when the brief names no form; the length stays the brief's.
     other_forms: tuple[tuple[Sections, Sections, Sections], ...] = ()
+    # The mode the style is played in when neither the brief nor its mood names one:
+    # metal and trap are minor, a celtic tune mixolydian.
+    mode: Mode = Mode.MAJOR
 
     @property
     def forms(self) -> tuple[tuple[Sections, Sections, Sections], ...]:
@@ -97,11 +125,13 @@ def _profile(tempo: tuple[int, int, int], meter: tuple[int, int], swing: bool,
              tonics: tuple[str, str], energy: float, form: tuple[Sections, Sections, Sections],
              ensemble: tuple[str, ...], validation: str, bars: int,
              section_bars: int = 0,
-             others: tuple[tuple[Sections, Sections, Sections], ...] = ()) -> StyleProfile:
+             others: tuple[tuple[Sections, Sections, Sections], ...] = (),
+             mode: Mode = Mode.MAJOR) -> StyleProfile:
     low, default, high = tempo
     intro, body, outro = form
     return StyleProfile((low, high), default, meter, swing, tonics[0], tonics[1], energy,
-                        intro, body, outro, ensemble, validation, bars, section_bars, others)
+                        intro, body, outro, ensemble, validation, bars, section_bars, others,
+                        mode)
 
 
 _SONG: Final = ((("intro", 4),), (("verse", 8), ("chorus", 8)), (("outro", 4),))
@@ -114,8 +144,10 @@ _SONG_BRIDGE: Final = ((("intro", 4),), (("verse", 8), ("chorus", 8), ("bridge",
 _FRAMED_AABA: Final = ((("intro", 4),), _AABA[1], (("outro", 4),))
 _ABAC: Final = ((), (("A", 8), ("B", 8), ("A", 8), ("C", 8)), ())
 _BAND: Final = ("bass", "drums")
+# A groove tune that rides one vamp before its chorus (funk).
+_VAMP_SONG: Final = ((("intro", 4),), (("A", 8), ("A", 8), ("B", 8)), (("outro", 4),))
 
-STYLE_PROFILES: Final[Mapping[Style, StyleProfile]] = {
+_STYLE_PROFILES: Final[dict[Style, StyleProfile]] = {
     Style.POP: _profile((80, 110, 130), (4, 4), False, ("C", "A"), 0.6, _SONG,
                         ("synth lead", "piano", *_BAND), "pop", 40,
                         others=(_LONG_INTRO_SONG, _SONG_BRIDGE, _FRAMED_AABA)),
@@ -185,7 +217,77 @@ STYLE_PROFILES: Final[Mapping[Style, StyleProfile]] = {
                                    (("outro", 8),)),
                                   ((("intro", 8),), (("drop", 8), ("breakdown", 8)),
                                    (("outro", 8),)))),
+    # --- the styles of issue 13 -----------------------------------------------------------
+    Style.FUNK: _profile((90, 104, 120), (4, 4), False, ("E", "E"), 0.75, _SONG,
+                         ("trumpet", "clavinet", "slap bass", "drums"), "jazz", 40,
+                         others=(_VAMP_SONG, _SONG_BRIDGE), mode=Mode.MINOR),
+    Style.REGGAE: _profile((60, 76, 96), (4, 4), False, ("G", "A"), 0.5, _SONG,
+                           ("melodica", "electric guitar", *_BAND), "pop", 40,
+                           others=(_LONG_INTRO_SONG, _SONG_BRIDGE)),
+    # Trap is written at its full tempo (130-160) with the snare on beat 3: the half-time
+    # feel lives in the drums, the hi-hats run at the written tempo.
+    Style.TRAP: _profile((130, 140, 160), (4, 4), False, ("C", "C"), 0.7, _SONG,
+                         ("synth lead", "synth pad", "808 bass", "drums"), "electronic", 40,
+                         others=(_LONG_INTRO_SONG,), mode=Mode.MINOR),
+    Style.HIP_HOP: _profile((80, 90, 100), (4, 4), True, ("F", "D"), 0.6, _SONG,
+                            ("muted trumpet", "rhodes", *_BAND), "pop", 40,
+                            others=(_LONG_INTRO_SONG, _SONG_BRIDGE)),
+    Style.TANGO: _profile((96, 116, 132), (4, 4), False, ("G", "D"), 0.65, _ABAC,
+                          ("bandoneon", "violin", "piano", "double bass"), "classical", 32,
+                          others=(_AABB, ((("intro", 4),), (("A", 8), ("B", 8)), ())),
+                          mode=Mode.MINOR),
+    Style.GOSPEL: _profile((60, 80, 130), (4, 4), True, ("Ab", "F"), 0.65, _SONG,
+                           ("choir", "piano", "drums"), "pop", 40,
+                           others=(_SONG_BRIDGE, _LONG_INTRO_SONG)),
+    Style.COUNTRY: _profile((80, 110, 150), (4, 4), False, ("G", "E"), 0.6, _SONG,
+                            ("fiddle", "acoustic guitar", *_BAND), "folk", 40,
+                            others=(_SONG_BRIDGE, _LONG_INTRO_SONG)),
+    # Samba is felt in two: a 2/4 bar of two quarter beats, the surdo answering on 2.
+    Style.SAMBA: _profile((90, 104, 140), (2, 4), False, ("C", "A"), 0.8,
+                          ((("intro", 4),), (("A", 16), ("B", 16)), ()),
+                          ("flute", "nylon guitar", *_BAND), "jazz", 36,
+                          others=(((("intro", 4),), _AABB[1], ()),)),
+    Style.METAL: _profile((100, 140, 200), (4, 4), False, ("E", "E"), 0.95, _SONG,
+                          ("overdriven guitar", "distorted guitar", *_BAND), "rock", 40,
+                          others=(((("intro", 4),), (("verse", 8), ("chorus", 8),
+                                                    ("solo", 8)), (("outro", 4),)),
+                                  _LONG_INTRO_SONG), mode=Mode.MINOR),
+    Style.SYNTHWAVE: _profile((80, 100, 118), (4, 4), False, ("C", "A"), 0.65,
+                              _LONG_INTRO_SONG,
+                              ("saw lead", "synth pad", "synth bass", "drums"), "electronic",
+                              44, others=(_SONG, _SONG_BRIDGE), mode=Mode.MINOR),
+    Style.BALLAD: _profile((60, 72, 84), (4, 4), False, ("Eb", "C"), 0.4, _SONG,
+                           ("voice", "piano", "strings", "bass"), "pop", 40,
+                           others=(_SONG_BRIDGE, _FRAMED_AABA)),
+    Style.LULLABY: _profile((60, 66, 80), (3, 4), False, ("F", "D"), 0.2,
+                            ((), (("A", 8), ("B", 8)), ()),
+                            ("music box", "harp"), "folk", 32,
+                            others=(((), _AABA[1], ()),)),
+    Style.CAROL: _profile((72, 92, 112), (4, 4), False, ("G", "E"), 0.45,
+                          ((), (("verse", 8), ("refrain", 8)), ()),
+                          ("satb", "church organ"), "chorale", 32,
+                          others=(((("intro", 4),), (("verse", 8), ("refrain", 8)), ()),)),
+    Style.CINEMATIC: _profile((60, 84, 120), (4, 4), False, ("D", "D"), 0.6,
+                              ((("intro", 4),), (("A", 8), ("B", 8)), (("coda", 4),)),
+                              ("french horn", "strings", "piano", "timpani"), "classical", 40,
+                              others=(((("intro", 8),), (("A", 8), ("B", 8), ("build", 8)),
+                                       (("coda", 4),)),), mode=Mode.MINOR),
+    Style.CHIPTUNE: _profile((120, 150, 180), (4, 4), False, ("C", "A"), 0.8, _SONG,
+                             ("square lead", "synth bass", "drums"), "electronic", 40,
+                             others=(_AABB, _SONG_BRIDGE)),
+    Style.NOCTURNE: _profile((50, 66, 80), (4, 4), False, ("Eb", "C#"), 0.3,
+                             ((), (("A", 8), ("B", 8), ("A", 8)), (("coda", 4),)),
+                             ("piano",), "classical", 28,
+                             others=(((), (("A", 8), ("A", 8), ("B", 8), ("A", 8)), ()),)),
+    Style.BAROQUE: _profile((72, 96, 120), (4, 4), False, ("G", "D"), 0.55, _AABB,
+                            ("violin", "harpsichord", "cello"), "classical", 32,
+                            others=(((), (("A", 8), ("B", 8), ("A", 8)), ()),)),
+    Style.CELTIC: _profile((90, 112, 132), (4, 4), False, ("D", "E"), 0.6, _AABB,
+                           ("fiddle", "tin whistle", "acoustic guitar", "bodhran"), "folk", 32,
+                           others=(((("intro", 4),), _AABB[1], ()),), mode=Mode.MIXOLYDIAN),
 }
+
+STYLE_PROFILES: Final[Mapping[Style, StyleProfile]] = _STYLE_PROFILES
 
 
 @dataclass(frozen=True)
@@ -308,32 +410,66 @@ _STYLE_ALIASES: Final[Mapping[Style, tuple[str, ...]]] = {
     Style.POP: ("pop", "pop song", "synth pop", "indie pop", "k pop", "j pop", "power pop",
                 "r&b", "rnb", "soul"),
     Style.ROCK: ("rock", "rock and roll", "rock n roll", "rock'n'roll", "hard rock", "punk",
-                 "punk rock", "metal", "heavy metal", "grunge", "indie rock", "alt rock",
-                 "alternative rock", "pop rock", "soft rock", "power ballad"),
+                 "punk rock", "grunge", "indie rock", "alt rock",
+                 "alternative rock", "pop rock", "soft rock"),
     Style.JAZZ: ("jazz", "jazzy", "bebop", "bop", "cool jazz", "smooth jazz", "jazz standard",
-                 "fusion"),
+                 "fusion", "jazz ballad"),  # a jazz ballad is jazz played slowly
     Style.SWING: ("swing", "big band", "swing era"),
     Style.BLUES: ("blues", "bluesy", "delta blues", "chicago blues"),
-    Style.BOSSA_NOVA: ("bossa nova", "bossa", "samba"),
-    Style.FOLK: ("folk", "folk song", "folky", "celtic", "irish", "scottish", "country",
-                 "americana", "bluegrass", "shanty", "sea shanty"),
+    Style.BOSSA_NOVA: ("bossa nova", "bossa"),
+    Style.FOLK: ("folk", "folk song", "folky", "americana", "shanty", "sea shanty",
+                 "children's song", "childrens song", "kids song", "nursery rhyme"),
     Style.REEL: ("reel",),
     Style.JIG: ("jig",),
     Style.WALTZ: ("waltz", "valse", "viennese waltz"),
     Style.MARCH: ("march", "military march", "marching band"),
     Style.CHORALE: ("chorale", "hymn", "bach chorale"),
-    Style.CLASSICAL: ("classical", "baroque", "sonata", "sonatina", "romantic era"),
-    Style.AMBIENT: ("ambient", "drone", "soundscape", "new age"),
+    Style.CLASSICAL: ("classical", "sonata", "sonatina"),
+    Style.AMBIENT: ("ambient", "drone", "soundscape", "new age", "meditation",
+                    "meditation music", "relaxation music", "spa music"),
     Style.LOFI_HIP_HOP: ("lofi", "lo-fi", "lofi hip hop", "lo-fi hip-hop", "chillhop",
-                         "hip hop", "hip-hop", "boom bap", "trip hop", "lofi beats"),
+                         "trip hop", "lofi beats"),
     Style.EDM: ("edm", "electronic", "electronica", "techno", "trance", "dubstep",
-                "drum and bass", "drum & bass", "dnb", "electro", "synthwave",
+                "drum and bass", "drum & bass", "dnb", "electro",
                 "dance music"),
     Style.HOUSE: ("house", "deep house", "tech house", "progressive house", "disco"),
+    Style.FUNK: ("funk", "funky", "p funk", "funk groove", "jazz funk"),
+    Style.REGGAE: ("reggae", "roots reggae", "one drop", "dub", "rocksteady", "ska",
+                   "dancehall"),
+    Style.TRAP: ("trap", "trap beat", "drill", "808 trap"),
+    Style.HIP_HOP: ("hip hop", "hip-hop", "boom bap", "rap", "rap beat", "hip hop beat",
+                    "old school hip hop"),
+    Style.TANGO: ("tango", "argentine tango", "tango nuevo", "milonga"),
+    Style.GOSPEL: ("gospel", "spiritual", "gospel choir", "black gospel", "praise and worship"),
+    Style.COUNTRY: ("country", "bluegrass", "country and western",
+                    "country song"),
+    Style.SAMBA: ("samba", "batucada", "samba enredo", "pagode"),
+    Style.METAL: ("metal", "heavy metal", "thrash", "thrash metal", "death metal",
+                  "power metal", "metalcore", "doom metal"),
+    Style.SYNTHWAVE: ("synthwave", "synth wave", "retrowave", "outrun", "80s synth",
+                      "vaporwave"),
+    Style.BALLAD: ("ballad", "power ballad", "pop ballad", "rock ballad", "love ballad",
+                   "piano ballad"),
+    Style.LULLABY: ("lullaby", "cradle song", "berceuse", "bedtime song"),
+    Style.CAROL: ("carol", "christmas carol", "christmas song", "christmas hymn",
+                  "noel"),
+    Style.CINEMATIC: ("cinematic", "film score", "film music", "movie score",
+                      "movie soundtrack", "soundtrack", "trailer music",
+                      "orchestral score"),
+    Style.CHIPTUNE: ("chiptune", "chip tune", "chip music", "8 bit", "8-bit",
+                     "video game music", "game music", "retro game"),
+    # "romantic piano" names the piano too: a nocturne's ensemble is that piano, alone.
+    Style.NOCTURNE: ("nocturne", "romantic piano", "romantic piano piece", "night piece",
+                     "chopin", "romantic piano ballad", "piano ballade"),
+    Style.BAROQUE: ("baroque", "concerto grosso", "baroque suite"),
+    Style.CELTIC: ("celtic", "irish", "scottish", "irish folk", "celtic folk", "gaelic"),
 }
 # Style words that also fix a meter.
 _METERED_STYLES: Final = {"minuet": (Style.CLASSICAL, (3, 4)), "slip jig": (Style.JIG, (9, 8)),
-                          "polka": (Style.FOLK, (2, 4)), "hornpipe": (Style.REEL, (4, 4))}
+                          "polka": (Style.FOLK, (2, 4)), "hornpipe": (Style.REEL, (4, 4)),
+                          "sarabande": (Style.BAROQUE, (3, 4)),
+                          "country waltz": (Style.COUNTRY, (3, 4)),
+                          "gigue": (Style.BAROQUE, (6, 8))}
 
 _MOOD_ALIASES: Final[Mapping[Mood, tuple[str, ...]]] = {
     Mood.NEUTRAL: ("neutral",),
@@ -346,7 +482,7 @@ _MOOD_ALIASES: Final[Mapping[Mood, tuple[str, ...]]] = {
                        "tearful", "sorrow", "grief", "grieving"),
     Mood.CALM: ("calm", "peaceful", "serene", "tranquil", "relaxing", "soothing", "gentle",
                 "mellow", "chill", "chilled", "meditative", "contemplative", "restful",
-                "placid", "lullaby"),
+                "placid"),
     Mood.ENERGETIC: ("energetic", "driving", "powerful", "exciting", "excited", "vibrant",
                      "punchy", "intense", "high energy", "pumping", "aggressive", "fierce",
                      "wild"),
@@ -356,7 +492,7 @@ _MOOD_ALIASES: Final[Mapping[Mood, tuple[str, ...]]] = {
     Mood.DREAMY: ("dreamy", "dreamlike", "ethereal", "floating", "floaty", "hazy",
                   "atmospheric", "spacey", "spacy", "otherworldly", "magical", "mystical",
                   "airy", "lush"),
-    Mood.EPIC: ("epic", "heroic", "triumphant", "majestic", "grand", "cinematic", "anthemic",
+    Mood.EPIC: ("epic", "heroic", "triumphant", "majestic", "grand", "anthemic",
                 "soaring", "victorious", "glorious", "bold"),
     Mood.ROMANTIC: ("romantic", "tender", "loving", "love song", "intimate", "sensual",
                     "passionate", "sweet", "affectionate", "warm"),
@@ -367,7 +503,7 @@ _MOOD_ALIASES: Final[Mapping[Mood, tuple[str, ...]]] = {
 # Fractions of the style's tempo range; the midpoint is the tempo chosen.
 _TEMPO_WORDS: Final[Mapping[tuple[float, float], tuple[str, ...]]] = {
     (0.0, 0.15): ("very slow", "really slow", "super slow", "glacial"),
-    (0.1, 0.3): ("slow", "slowly", "ballad", "downtempo", "unhurried", "slow tempo"),
+    (0.1, 0.3): ("slow", "slowly", "downtempo", "unhurried", "slow tempo"),
     (0.25, 0.45): ("laid back", "relaxed", "easy", "easygoing", "easy going", "leisurely",
                    "lazy"),
     (0.4, 0.6): ("moderate", "moderately", "medium", "medium tempo", "mid tempo",
@@ -428,139 +564,13 @@ _FORM_WORDS: Final = {"binary": ("A", "B"), "binary form": ("A", "B"),
                       "ternary": ("A", "B", "A"), "ternary form": ("A", "B", "A"),
                       "rondo": ("A", "B", "A", "C", "A"), "song form": ("A", "A", "B", "A")}
 
-# --- instruments --------------------------------------------------------------------------
 
-# Short names keep the instrument table one entry a line.
-_M, _C, _B, _D = Role.MELODY, Role.CHORDS, Role.BASS, Role.DRUMS
-_P, _O = Role.PAD, Role.OTHER
-_JAZZY: Final = (Style.JAZZ, Style.SWING, Style.LOFI_HIP_HOP)
-_ACOUSTIC_BASS_STYLES: Final = (*_JAZZY, Style.BOSSA_NOVA, Style.FOLK, Style.REEL, Style.JIG,
-                                Style.WALTZ)
-_ORCHESTRAL: Final = (Style.CLASSICAL, Style.CHORALE, Style.MARCH)
-_NYLON_STYLES: Final = (Style.CLASSICAL, Style.BOSSA_NOVA)
+# --- the word entries ---------------------------------------------------------------------
 
 
-def _styles(styles: Iterable[Style], program: int) -> dict[Style, int]:
-    return dict.fromkeys(styles, program)
-
-
-def _voice(program: int, *roles: Role, name: str | None = None,
-           by_style: Mapping[Style, int] | None = None) -> tuple[Voice, ...]:
-    return (Voice(program, roles, name, dict(by_style or {})),)
-
-
-_GUITAR: Final = {**_styles(_NYLON_STYLES, 24), **_styles((Style.JAZZ, Style.SWING), 26),
-                  Style.ROCK: 30}
-_ELECTRIC_GUITAR: Final = {**_styles(_JAZZY, 26), Style.ROCK: 30, Style.BLUES: 29}
-_BASS: Final = {**_styles(_ACOUSTIC_BASS_STYLES, 32), **_styles(_ORCHESTRAL, 43),
-                Style.EDM: 38, Style.HOUSE: 38}
-_DRUMS: Final = (Voice(0, (_D,), "Drums", is_drum=True),)
-_STRING_QUARTET: Final = (Voice(40, (_M,), "Violin I", fixed=True),
-                          Voice(40, (_C,), "Violin II", fixed=True),
-                          Voice(41, (_C,), "Viola", fixed=True),
-                          Voice(42, (_B,), "Cello", fixed=True))
-_SATB: Final = (Voice(52, (_M,), "Soprano", fixed=True), Voice(52, (_C,), "Alto", fixed=True),
-                Voice(52, (_C,), "Tenor", fixed=True), Voice(52, (_B,), "Bass", fixed=True))
-
-_INSTRUMENT_ALIASES: Final[Mapping[tuple[str, ...], tuple[Voice, ...]]] = {
-    ("piano", "grand piano", "acoustic piano"): _voice(0, _C, _M, name="Piano"),
-    ("keys", "keyboard"): _voice(0, _C, _M, by_style=_styles(_JAZZY, 4)),
-    ("electric piano", "e piano", "epiano", "rhodes", "wurlitzer"): _voice(4, _C, _M),
-    ("harpsichord",): _voice(6, _C, _M), ("celesta",): _voice(8, _M, _C),
-    ("glockenspiel",): _voice(9, _M), ("music box",): _voice(10, _M),
-    ("vibraphone", "vibes"): _voice(11, _M, _C), ("marimba",): _voice(12, _M, _C),
-    ("xylophone",): _voice(13, _M), ("bells", "tubular bells"): _voice(14, _M),
-    ("organ",): _voice(16, _C, _P, _M, by_style=_styles((Style.CHORALE, Style.CLASSICAL), 19)),
-    ("hammond", "hammond organ"): _voice(16, _C, _P, _M),
-    ("church organ", "pipe organ"): _voice(19, _C, _P, _M),
-    ("accordion",): _voice(21, _M, _C), ("harmonica",): _voice(22, _M),
-    ("guitar",): _voice(25, _C, _M, by_style=_GUITAR),
-    ("acoustic guitar",): _voice(25, _C, _M, by_style=_styles(_NYLON_STYLES, 24)),
-    ("nylon guitar", "classical guitar", "spanish guitar"): _voice(24, _C, _M),
-    ("steel guitar", "folk guitar"): _voice(25, _C, _M),
-    ("jazz guitar",): _voice(26, _C, _M), ("clean guitar",): _voice(27, _C, _M),
-    ("electric guitar",): _voice(27, _C, _M, by_style=_ELECTRIC_GUITAR),
-    ("overdriven guitar",): _voice(29, _M, _C),
-    ("distorted guitar", "distortion guitar"): _voice(30, _C, _M),
-    ("lead guitar",): _voice(27, _M, by_style={**_ELECTRIC_GUITAR, Style.ROCK: 29}),
-    ("rhythm guitar",): _voice(27, _C, by_style=_ELECTRIC_GUITAR),
-    ("bass",): _voice(33, _B, by_style=_BASS),
-    ("bass guitar", "electric bass"): _voice(33, _B),
-    ("upright bass", "acoustic bass", "double bass"): _voice(32, _B),
-    ("contrabass",): _voice(43, _B), ("fretless bass",): _voice(35, _B),
-    ("synth bass",): _voice(38, _B),
-    ("violin",): _voice(40, _M, _C), ("fiddle",): _voice(40, _M, _C, name="Fiddle"),
-    ("viola",): _voice(41, _C, _M), ("cello",): _voice(42, _B, _M, _C),
-    ("harp",): _voice(46, _C, _M), ("timpani",): _voice(47, _O),
-    ("pizzicato strings",): _voice(45, _C),
-    ("strings", "string", "string ensemble", "string section"): _voice(48, _P, _C, _M),
-    ("choir", "voices"): _voice(52, _P, _C, _M),
-    ("voice", "vocals", "vocal"): _voice(53, _M),
-    ("trumpet",): _voice(56, _M), ("trombone",): _voice(57, _M, _C, _B), ("tuba",): _voice(58, _B),
-    ("french horn", "horn"): _voice(60, _M, _P, _C),
-    ("brass", "brass section", "horn section"): _voice(61, _C, _P, _M),
-    ("sax", "saxophone"): _voice(65, _M, by_style=_styles((*_JAZZY, Style.BLUES), 66)),
-    ("alto sax", "alto saxophone"): _voice(65, _M),
-    ("tenor sax", "tenor saxophone"): _voice(66, _M),
-    ("soprano sax", "soprano saxophone"): _voice(64, _M),
-    ("baritone sax", "bari sax", "baritone saxophone"): _voice(67, _B, _M),
-    ("oboe",): _voice(68, _M), ("english horn", "cor anglais"): _voice(69, _M),
-    ("bassoon",): _voice(70, _B, _M), ("clarinet",): _voice(71, _M), ("piccolo",): _voice(72, _M),
-    ("flute",): _voice(73, _M), ("recorder",): _voice(74, _M),
-    ("pan flute", "pan pipes", "panpipes"): _voice(75, _M),
-    ("tin whistle", "penny whistle", "whistle"): _voice(72, _M, name="Tin Whistle"),
-    ("ocarina",): _voice(79, _M),
-    ("synth", "synthesizer", "synths"): _voice(80, _M, _C, by_style=_styles(
-        (Style.EDM, Style.HOUSE), 81)),
-    ("synth lead", "lead synth"): _voice(80, _M, by_style=_styles((Style.EDM, Style.HOUSE), 81)),
-    ("saw lead", "sawtooth lead"): _voice(81, _M), ("square lead",): _voice(80, _M),
-    ("pad", "synth pad"): _voice(88, _P, by_style=_styles(
-        (Style.AMBIENT, Style.LOFI_HIP_HOP), 89)),
-    ("warm pad",): _voice(89, _P), ("polysynth",): _voice(90, _C, _P),
-    ("sitar",): _voice(104, _M), ("banjo",): _voice(105, _C, _M), ("koto",): _voice(107, _M, _C),
-    ("kalimba",): _voice(108, _M), ("bagpipes", "bagpipe"): _voice(109, _M),
-    ("steel drums", "steel pan"): _voice(114, _M, _C),
-    ("drums", "drum", "drum kit", "drumkit", "drum set", "percussion", "drum machine",
-     "808", "snare", "snare drum", "bass drum", "kick drum"): _DRUMS,
-    ("string quartet",): _STRING_QUARTET,
-    ("satb", "satb choir", "four part choir", "four-part harmony"): _SATB,
-    ("rhythm section", "jazz trio"): (*_voice(0, _C, _M, name="Piano"),
-                                      *_voice(33, _B, by_style=_BASS), *_DRUMS),
-    ("orchestra", "full orchestra", "orchestral"): (
-        *_voice(73, _M), *_voice(48, _P, _C, _M), *_voice(60, _P, _M), *_voice(43, _B),
-        *_voice(47, _O)),
-}
-
-GM_PROGRAM_NAMES: Final = (
-    "Acoustic Grand Piano", "Bright Acoustic Piano", "Electric Grand Piano", "Honky-tonk Piano",
-    "Electric Piano 1", "Electric Piano 2", "Harpsichord", "Clavinet", "Celesta",
-    "Glockenspiel", "Music Box", "Vibraphone", "Marimba", "Xylophone", "Tubular Bells",
-    "Dulcimer", "Drawbar Organ", "Percussive Organ", "Rock Organ", "Church Organ",
-    "Reed Organ", "Accordion", "Harmonica", "Tango Accordion", "Nylon Guitar", "Steel Guitar",
-    "Jazz Guitar", "Clean Electric Guitar", "Muted Electric Guitar", "Overdriven Guitar",
-    "Distortion Guitar", "Guitar Harmonics", "Acoustic Bass", "Electric Bass (finger)",
-    "Electric Bass (pick)", "Fretless Bass", "Slap Bass 1", "Slap Bass 2", "Synth Bass 1",
-    "Synth Bass 2", "Violin", "Viola", "Cello", "Contrabass", "Tremolo Strings",
-    "Pizzicato Strings", "Orchestral Harp", "Timpani", "String Ensemble 1",
-    "String Ensemble 2", "Synth Strings 1", "Synth Strings 2", "Choir Aahs", "Voice Oohs",
-    "Synth Voice", "Orchestra Hit", "Trumpet", "Trombone", "Tuba", "Muted Trumpet",
-    "French Horn", "Brass Section", "Synth Brass 1", "Synth Brass 2", "Soprano Sax",
-    "Alto Sax", "Tenor Sax", "Baritone Sax", "Oboe", "English Horn", "Bassoon", "Clarinet",
-    "Piccolo", "Flute", "Recorder", "Pan Flute", "Blown Bottle", "Shakuhachi", "Whistle",
-    "Ocarina", "Square Lead", "Sawtooth Lead", "Calliope Lead", "Chiff Lead", "Charang Lead",
-    "Voice Lead", "Fifths Lead", "Bass + Lead", "New Age Pad", "Warm Pad", "Polysynth Pad",
-    "Choir Pad", "Bowed Pad", "Metallic Pad", "Halo Pad", "Sweep Pad", "Rain", "Soundtrack",
-    "Crystal", "Atmosphere", "Brightness", "Goblins", "Echoes", "Sci-fi", "Sitar", "Banjo",
-    "Shamisen", "Koto", "Kalimba", "Bagpipe", "Fiddle", "Shanai", "Tinkle Bell", "Agogo",
-    "Steel Drums", "Woodblock", "Taiko Drum", "Melodic Tom", "Synth Drum", "Reverse Cymbal",
-    "Guitar Fret Noise", "Breath Noise", "Seashore", "Bird Tweet", "Telephone Ring",
-    "Helicopter", "Applause", "Gunshot",
-)
-
-# --- the phrase table ---------------------------------------------------------------------
-
-
-def _phrase_entries() -> list[tuple[str, Entry]]:
+def word_entries() -> list[tuple[str, Entry]]:
+    """Every (phrase, meaning) pair of the tables above; instruments live in `instruments`
+    and the whole phrase table is assembled in `phrases`."""
     entries: list[tuple[str, Entry]] = []
     for style, aliases in _STYLE_ALIASES.items():
         entries += [(alias, StyleWord(style)) for alias in aliases]
@@ -582,27 +592,9 @@ def _phrase_entries() -> list[tuple[str, Entry]]:
         entries += [(alias, SectionWord(name)) for alias in aliases]
     entries += [(word, FormWord(sections)) for word, sections in _FORM_WORDS.items()]
     entries += [(word, SoloWord()) for word in _SOLO_WORDS]
-    for aliases, voices in _INSTRUMENT_ALIASES.items():
-        entries += [(alias, InstrumentWord(voices)) for alias in aliases]
     return entries
 
 
-def _build_phrases(entries: list[tuple[str, Entry]]) -> dict[str, Entry]:
-    """Every phrase the parser knows, by `phrase_key`. A phrase means one thing only, so a
-    duplicate across tables is a bug in the tables, caught at import."""
-    table: dict[str, Entry] = {}
-    for phrase, entry in entries:
-        key = phrase_key(phrase)
-        if table.get(key, entry) != entry:
-            raise ValueError(f"the phrase {phrase!r} has two meanings")
-        table[key] = entry
-    return table
-
-
-_ENTRIES: Final = _phrase_entries()
-PHRASES: Final[Mapping[str, Entry]] = _build_phrases(_ENTRIES)
-# The longest phrase in words: how far ahead the matcher needs to look.
-MAX_PHRASE_WORDS: Final = max(len(re.findall(r"[0-9a-z]+", phrase)) for phrase, _ in _ENTRIES)
 # Section phrases as regular-expression alternatives, longest first, for "8-bar intro".
 SECTION_PATTERN: Final = "|".join(
     sorted({r"[\s-]*".join(re.escape(w) for w in re.findall(r"[0-9a-z]+", alias))
@@ -610,19 +602,3 @@ SECTION_PATTERN: Final = "|".join(
            key=lambda p: (-len(p), p)))
 SECTION_BY_KEY: Final = {phrase_key(alias): name for name, aliases in SECTION_ALIASES.items()
                          for alias in aliases}
-
-
-def lookup_phrase(key: str) -> Entry | None:
-    """The entry for a `phrase_key`, allowing a plural: "violins", "basses", "waltzes"."""
-    for candidate in (key, key[:-1] if key.endswith("s") else "",
-                      key[:-2] if key.endswith("es") else ""):
-        entry = PHRASES.get(candidate) if candidate else None
-        if entry is not None:
-            return entry
-    return None
-
-
-def lookup_instrument(phrase: str) -> InstrumentWord | None:
-    """The instrument entry for a phrase ("Piano", "string quartet", "violins"), or None."""
-    entry = lookup_phrase(phrase_key(phrase))
-    return entry if isinstance(entry, InstrumentWord) else None

@@ -124,6 +124,8 @@ class Section(Model):
     name: Label = Field(min_length=1, max_length=64)
     start_bar: int = Field(ge=1, le=MAX_BARS)
     bars: int = Field(ge=1, le=MAX_BARS)
+    key: Key | None = Field(default=None, description="the section's own key where it "
+                            "modulates; absent: the score's key")
 
     @property
     def end_bar(self) -> int:

@@ -51,6 +51,17 @@ def test_cadences_as_planned(plan: Plan) -> None:
             assert last in half_degrees(plan), section
 
 
+# Styles whose modal pieces still close with V-I, as Bach's dorian chorales do.
+TONAL_IN_MODES = (Style.CHORALE, Style.CLASSICAL, Style.CAROL, Style.BAROQUE, Style.NOCTURNE)
+# The other closes of the styles added with issue 13: plagal IV (or iv), bVII, bII.
+OTHER_CLOSES = {Style.GOSPEL: {5}, Style.CINEMATIC: {5, 10}, Style.CHIPTUNE: {10},
+                Style.METAL: {1, 10}, Style.SYNTHWAVE: {10}, Style.TRAP: {1, 5, 10},
+                Style.REGGAE: {10}, Style.LULLABY: {5}, Style.CAROL: {5},
+                Style.BALLAD: {5, 10}, Style.CELTIC: {10}, Style.FUNK: {5, 10},
+                Style.HIP_HOP: {5}}
+OTHER_HALVES = {Style.METAL: {10}, Style.CINEMATIC: {8, 10}}
+
+
 def closing_degrees(plan: Plan) -> set[int]:
     """The chord before the tonic in an authentic cadence: V (or its tritone substitute in
     jazz), the plagal IV of ambient, and in a mode its characteristic chord."""
@@ -58,9 +69,9 @@ def closing_degrees(plan: Plan) -> set[int]:
         return {7}
     modal = {Mode.PHRYGIAN: {1}, Mode.LYDIAN: {2}, Mode.MIXOLYDIAN: {10}, Mode.DORIAN: {5},
              Mode.AEOLIAN: {10}}
-    if plan.key.mode in modal and plan.style not in (Style.CHORALE, Style.CLASSICAL):
+    if plan.key.mode in modal and plan.style not in TONAL_IN_MODES:
         return modal[plan.key.mode]
-    allowed = {7}
+    allowed = {7} | OTHER_CLOSES.get(plan.style, set())
     if plan.style in (Style.JAZZ, Style.SWING, Style.BOSSA_NOVA, Style.LOFI_HIP_HOP):
         allowed.add(1)
     if plan.style is Style.AMBIENT:
@@ -71,11 +82,11 @@ def closing_degrees(plan: Plan) -> set[int]:
 def half_degrees(plan: Plan) -> set[int]:
     modal = {Mode.PHRYGIAN: {1}, Mode.LYDIAN: {2}, Mode.MIXOLYDIAN: {10}, Mode.DORIAN: {5},
              Mode.AEOLIAN: {8}}
-    if plan.key.mode in modal and plan.style not in (Style.CHORALE, Style.CLASSICAL):
+    if plan.key.mode in modal and plan.style not in TONAL_IN_MODES:
         return modal[plan.key.mode]
     if plan.style in (Style.JAZZ, Style.SWING, Style.BOSSA_NOVA):
         return {7, 1}  # a turnaround ends on V7 or its substitute
-    return {7}
+    return OTHER_HALVES.get(plan.style, {7})
 
 
 def test_minor_cadence_uses_the_harmonic_minor_dominant() -> None:

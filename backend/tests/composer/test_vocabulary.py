@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ariaforge.composer.brief import Style, parse_brief
-from ariaforge.composer.vocabulary import GM_PROGRAM_NAMES, STYLE_PROFILES, lookup_instrument
+from ariaforge.composer.instruments import GM_PROGRAM_NAMES
+from ariaforge.composer.phrases import lookup_instrument
+from ariaforge.composer.vocabulary import STYLE_PROFILES
 from ariaforge.music.validation import STYLES as VALIDATION_STYLES
 
 

@@ -1503,6 +1503,8 @@ export interface components {
         Section: {
             /** Bars */
             bars: number;
+            /** @description the section's own key where it modulates; absent: the score's key */
+            key?: components["schemas"]["Key"] | null;
             /** Name */
             name: string;
             /** Start Bar */
@@ -1645,7 +1647,7 @@ export interface components {
          * Style
          * @enum {string}
          */
-        Style: "pop" | "rock" | "jazz" | "swing" | "blues" | "bossa-nova" | "folk" | "reel" | "jig" | "waltz" | "march" | "chorale" | "classical" | "ambient" | "lofi-hip-hop" | "edm" | "house";
+        Style: "pop" | "rock" | "jazz" | "swing" | "blues" | "bossa-nova" | "folk" | "reel" | "jig" | "waltz" | "march" | "chorale" | "classical" | "ambient" | "lofi-hip-hop" | "edm" | "house" | "funk" | "reggae" | "trap" | "hip-hop" | "tango" | "gospel" | "country" | "samba" | "metal" | "synthwave" | "ballad" | "lullaby" | "carol" | "cinematic" | "chiptune" | "nocturne" | "baroque" | "celtic";
         /** TempoChange */
         TempoChange: {
             /** Bpm */

@@ -4,7 +4,8 @@ accompanying track (bass, drums, chords or pad, a secondary line) in the plan's 
 Everything is deterministic: the only randomness comes from `rng_for(plan.seed, role,
 phrase, ...)`, so a repeated phrase repeats its accompaniment and a seed its notes. The
 parts live in `bass`, `drums`, `comping` and `lines`, on the shared bar arithmetic of
-`timing`; the style knowledge they follow lives in `composer.styles`.
+`timing`; the style knowledge they follow lives in `composer.styles`. In a band, a chord
+instrument plays its family's idiom in the style (`idioms`, `figures`, `idiomatic`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Final
 from ariaforge.composer.arrange.bass import arrange_bass
 from ariaforge.composer.arrange.comping import Comper, arrange_comping
 from ariaforge.composer.arrange.drums import arrange_drums
+from ariaforge.composer.arrange.ensemble import Ensemble
+from ariaforge.composer.arrange.idiomatic import arrange_idiom, style_comper
 from ariaforge.composer.arrange.lines import arrange_counterline
 from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.composer.brief import Instrument
@@ -25,7 +28,7 @@ from ariaforge.composer.styles import Beats, Pulse, Texture, Voicing, style_kit
 from ariaforge.music.score import Note, Role
 from ariaforge.music.validation.ranges import instrument_range
 
-__all__ = ["arrange_track", "register_for"]
+__all__ = ["Ensemble", "arrange_track", "register_for"]
 
 # Where each role is comfortable on a typical instrument; narrowed to the instrument's own
 # range (validation.ranges), or slid into it when the two barely overlap.
@@ -59,9 +62,13 @@ def register_for(instrument: Instrument, role: Role) -> tuple[int, int]:
 
 
 def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[Note],
-                  instrument: Instrument) -> list[Note]:
+                  instrument: Instrument, ensemble: Ensemble | None = None) -> list[Note]:
     """The notes of one accompanying track. Drums use GM percussion keys; every other
-    role follows the harmony (and keeps under the melody where it can)."""
+    role follows the harmony (and keeps under the melody where it can). `ensemble` is the
+    whole band and this track's place in it: a chord instrument in a band plays its
+    family's idiom in the style (`idioms`); without one it plays the style's own comping."""
+    given = ensemble is not None
+    ensemble = ensemble or Ensemble.alone(instrument)
     kit = style_kit(plan.style)
     if instrument.is_drum or instrument.role is Role.DRUMS:
         return arrange_drums(plan, kit)
@@ -76,13 +83,14 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
     if instrument.role is Role.OTHER:
         return arrange_counterline(plan, chords, melody, register)
     floor = instrument_range(instrument.program)[0]
+    # Four-part writing (SATB, string quartet) and section voicings (brass, strings divisi)
+    # are routed from here, before the single chord parts below.
     inner = _INNER_VOICES.get(instrument.name.lower())
     if inner is not None:
         low, high = _INNER_REGISTER
         comper = Comper(plan, kit, kit.comp, Voicing.CLOSE, kit.comp.texture, 2, True,
                         (max(low, floor), high), floor)
         return arrange_comping(comper, chords, melody, voice=inner)
-    part = kit.comp
     # A seed's own colour: the voicings sit a little higher or lower, and where the style
     # allows, spread past the octave instead of close.
     shift = _REGISTER_SHIFTS[seeded_choice(plan.seed, len(_REGISTER_SHIFTS), "chords",
@@ -91,14 +99,15 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
     low, high = register
     register = (max(floor, low + shift), min(top, high + shift))
     if instrument.role is Role.PAD:
-        part = replace(part, main=(_PAD,), sparse=_PAD, full=None, legato=Fraction(1),
-                       velocity=part.velocity - 8)
+        part = replace(kit.comp, main=(_PAD,), sparse=_PAD, full=None, legato=Fraction(1),
+                       velocity=kit.comp.velocity - 8)
+        shared = ensemble.shared_window()
+        if shared is not None:  # above the comping of the other chord parts
+            floor = shared[0]
+            register = (floor, max(floor + 12, min(top, shared[1])))
         comper = Comper(plan, kit, part, Voicing.SPREAD, Texture.BLOCK, 4, False, register,
                         floor)
-    else:
-        spacing = part.voicing
-        if part.open_ok and seeded_choice(plan.seed, 2, "chords", "spacing", plan.style):
-            spacing = Voicing.OPEN
-        comper = Comper(plan, kit, part, spacing, part.texture, part.voices,
-                        part.voicing is Voicing.SHELL, register, floor)
-    return arrange_comping(comper, chords, melody)
+        return arrange_comping(comper, chords, melody)
+    if given:  # in a band: the instrument's own idiom, in its place among the chord parts
+        return arrange_idiom(plan, chords, melody, instrument, ensemble, register)
+    return arrange_comping(style_comper(plan, kit, kit.comp, register, floor), chords, melody)

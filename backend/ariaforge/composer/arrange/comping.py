@@ -52,7 +52,7 @@ def _colour_seventh(event: ChordEvent, part: CompPart, key: Key) -> int | None:
     return None
 
 
-class _MelodyFloor:
+class MelodyFloor:
     """The lowest melody pitch sounding in a span of ticks."""
 
     def __init__(self, melody: Sequence[Note]) -> None:
@@ -86,7 +86,7 @@ class Comper:
         early = self.plan.beat_ticks // 2  # an anticipated chord sounds this much early
         previous: Chord | None = None
         chosen: list[Chord] = []
-        tune = _MelodyFloor(melody)
+        tune = MelodyFloor(melody)
         for event in harmony.events:
             options = voicing_options(event.chord, self.voices, self.rootless,
                                       _colour_seventh(event, self.part, self.plan.key))
@@ -131,11 +131,14 @@ def _nearest(pool: list[tuple[Chord, float]], previous: Chord | None
 
 
 def arrange_comping(comper: Comper, harmony: Harmony, melody: Sequence[Note],
-                    voice: int | None = None) -> list[Note]:
+                    voice: int | None = None,
+                    voicings: Sequence[Chord] | None = None) -> list[Note]:
     """The chord part; with `voice`, only that voice (0 = lowest) of every voicing, for
-    one singer of a chorale's inner parts."""
+    one singer of a chorale's inner parts. `voicings` (one per chord) when the caller has
+    already led them."""
     plan, part = comper.plan, comper.part
-    voicings = comper.voicings(harmony, melody)
+    if voicings is None:
+        voicings = comper.voicings(harmony, melody)
     by_start = {event.start: chord for event, chord in zip(harmony.events, voicings,
                                                             strict=True)}
     notes: list[Note] = []

@@ -147,10 +147,15 @@ def density(plan: Plan, bar: int) -> Density:
 
 
 def velocity(plan: Plan, bar: int, base: int, jitter: int = 0) -> int:
-    """A velocity that follows the bar's energy: 60 % of `base` when silent-quiet, all of
-    it at full energy."""
+    """A velocity that follows the bar's energy, mostly relative to the loudest bar: all
+    of `base` there, about 60 % in a section half as energetic (an intro or outro against
+    a chorus: some 4-5 dB softer in the SoundFont, which scales level with velocity), and a
+    calm brief a little softer throughout. The span is wide on purpose: the render
+    balances each track's overall level, so only these contrasts make the dynamics."""
     energy = plan.bar_energy[bar - 1]
-    return max(1, min(127, round(base * (0.6 + 0.4 * energy)) + jitter))
+    peak = max(plan.bar_energy) or 1.0
+    scale = (0.2 + 0.8 * energy / peak) * (0.8 + 0.2 * energy)
+    return max(1, min(127, round(base * scale) + jitter))
 
 
 class Harmony:

@@ -46,8 +46,8 @@ def _ranked_tones(chord: chords.Chord, seventh: int | None, rootless: bool
         base = _DEGREE_RANK.get(degree, 3)
         if degree == 5 and (pc - chord.root_pc) % 12 != 7:
             base = _ALTERED_FIFTH_RANK
-        if degree == 1 and rootless:
-            base = 9
+        if degree == 1 and rootless:  # after even the tones a voicing may leave out
+            return (2, 9)
         return (1 if degree in info.omittable else 0, base)
 
     return sorted(tones, key=rank)

@@ -11,11 +11,14 @@ wins and `Brief.warnings` says so; `Brief.understood` names the words behind eac
 
 The steps live in their own modules: `model` (the types), `scan` (reading the text, with
 `text`, `numbers` and `keys`), then `resolve`, `length`, `form` and `ensemble` (deciding each
-field, with `notes` collecting warnings). This module runs them in order.
+field, with `notes` collecting warnings). Section changes ("modulates to the relative major for the
+chorus") are read first by `changes`, so they never become the home key or tempo, and
+placed on the form last by `section_changes`. This module runs them in order.
 """
 
 from __future__ import annotations
 
+from ariaforge.composer.brief.changes import scan_changes
 from ariaforge.composer.brief.ensemble import resolve_instruments
 from ariaforge.composer.brief.form import (
     natural_bars,
@@ -45,7 +48,9 @@ from ariaforge.composer.brief.resolve import (
     resolve_swing,
 )
 from ariaforge.composer.brief.scan import scan_all
+from ariaforge.composer.brief.section_changes import apply_changes, home_key_from_changes
 from ariaforge.composer.brief.text import Text
+from ariaforge.composer.brief.unread import warn_unread
 from ariaforge.composer.vocabulary import STYLE_PROFILES, Mood, Style
 
 __all__ = ["MAX_BRIEF_BARS", "MAX_BRIEF_CHARS", "MAX_SEED", "Brief", "BriefOverrides",
@@ -67,7 +72,9 @@ def parse_brief(text: str, overrides: BriefOverrides | None = None, *,
                          "shorten it")
     overrides = overrides or BriefOverrides()
     notes = Notes()
-    found = scan_all(Text(text), notes)
+    read = Text(text)
+    changes = scan_changes(read, notes)  # first, so a section's key is not the home key
+    found = scan_all(read, notes)
     choice = resolve_style(found, overrides, notes)
     profile = STYLE_PROFILES[choice.style]
     meter = resolve_meter(found, overrides, choice, notes)
@@ -79,11 +86,15 @@ def parse_brief(text: str, overrides: BriefOverrides | None = None, *,
     natural = natural_bars([hit.value for hit in parts], profile)
     bars, tempo = resolve_bars(found, overrides, tempo, meter, natural, notes)
     form = resolve_form(parts, profile, bars, notes)
-    instruments = resolve_instruments(found, overrides, choice.style, notes)
+    instruments = resolve_instruments(found, overrides, choice.style, notes, text=text)
     energy = resolve_energy(found, profile, mood, tempo, notes)
     chosen_seed = resolve_seed(seed, overrides, found, text, notes)
     if not parts:  # no form named: the seed picks one of the style's own
         form = seeded_form(choice.style, bars, chosen_seed)
+    if changes and overrides.tonic is None and not any(h.value.tonic for h in found.keys):
+        key = home_key_from_changes(changes, form, key)
+    form = apply_changes(changes, form, key, tempo.bpm, default_form=not parts, notes=notes)
+    warn_unread(found.unread, notes)  # last, to list all that was understood
     return Brief(
         style=choice.style, mood=mood, key=key, tempo=tempo.bpm, meter=meter, bars=bars,
         form=form, instruments=instruments, energy=energy, swing=swing,

@@ -1,6 +1,7 @@
 """The instruments: the ones a request or the text names, or the style's band, with
-"no X" ruling out a family and "with X" adding to the band; then a role for each, one of
-them carrying the melody."""
+"no X" ruling out a family and "with X" adding to the band; then who plays what
+(`players`). Nothing the brief did not ask for is added, except an instrument to carry the
+melody where none named can, and the warnings say what was added and why."""
 
 from __future__ import annotations
 
@@ -9,15 +10,24 @@ from typing import Final
 
 from ariaforge.composer.brief.model import MAX_INSTRUMENTS, BriefOverrides, Instrument
 from ariaforge.composer.brief.notes import Notes, overridden
+from ariaforge.composer.brief.players import players
 from ariaforge.composer.brief.scan import Found, of_kind
+from ariaforge.composer.brief.text import Hit, Text
+from ariaforge.composer.brief.unknown_instruments import (
+    unknown_instrument_warnings,
+    unplayable_spans,
+)
+from ariaforge.composer.gm_programs import GM_PROGRAM_NAMES
+from ariaforge.composer.instruments import STYLE_WORD_ENSEMBLES, stand_in_warning
+from ariaforge.composer.phrases import lookup_instrument
 from ariaforge.composer.vocabulary import (
-    GM_PROGRAM_NAMES,
     STYLE_PROFILES,
     InstrumentWord,
     SoloWord,
     Style,
+    StyleWord,
     Voice,
-    lookup_instrument,
+    phrase_key,
 )
 from ariaforge.music.score import Role
 
@@ -25,8 +35,8 @@ __all__ = ["resolve_instruments"]
 
 # "with strings" adds to the style's band; "for piano and strings" names the whole ensemble.
 _ADDING: Final = frozenset({"with", "featuring", "plus", "including", "add", "adding", "also"})
-
 _ROLE_ORDER: Final = (Role.MELODY, Role.CHORDS, Role.PAD, Role.BASS, Role.DRUMS, Role.OTHER)
+_HARMONY: Final = (Role.CHORDS, Role.PAD)
 
 
 def _family(voice: Voice, style: Style) -> int:
@@ -40,40 +50,23 @@ def _family(voice: Voice, style: Style) -> int:
     return 5 if 40 <= program <= 51 else program // 8
 
 
-def _melody_player(voices: Sequence[Voice], roles: Sequence[Role | None]) -> int | None:
-    """Who plays the tune: a born soloist (flute), else a voice that can (piano), else a bass
-    voice that can when nothing else can (a solo cello)."""
-    free = [i for i, role in enumerate(roles) if role is None and Role.MELODY in voices[i].roles]
-    tiers = ([i for i in free if voices[i].roles[0] is Role.MELODY],
-             [i for i in free if voices[i].roles[0] is not Role.BASS], free)
-    return next((tier[0] for tier in tiers if tier), None)
+def _melodic(voice: Voice) -> bool:
+    return Role.MELODY in voice.roles
 
 
-def _assign_roles(voices: Sequence[Voice]) -> list[Role]:
-    """Ensemble parts keep their role; one voice must carry the melody; then the bass; then
-    everyone else takes their first free preference (chords and pads may double)."""
-    roles: list[Role | None] = [v.roles[0] if v.fixed or v.is_drum else None for v in voices]
-    if Role.MELODY not in roles and (lead := _melody_player(voices, roles)) is not None:
-        roles[lead] = Role.MELODY
-    bass = next((i for i, v in enumerate(voices) if roles[i] is None and v.roles[0] is Role.BASS),
-                None)
-    if bass is not None and Role.BASS not in roles:
-        roles[bass] = Role.BASS
-    for index, voice in enumerate(voices):
-        if roles[index] is None:
-            untaken = [role for role in voice.roles if role not in roles]
-            shared = [role for role in voice.roles if role in (Role.CHORDS, Role.PAD)]
-            roles[index] = (untaken or shared or list(voice.roles))[0]
-    return [role or Role.OTHER for role in roles]
+def _chordal(voice: Voice) -> bool:
+    return any(role in _HARMONY for role in voice.roles)
 
 
-def _instrument(voice: Voice, role: Role, style: Style) -> Instrument:
-    program = voice.program_for(style)
-    return Instrument(role=role, program=program, is_drum=voice.is_drum,
-                      name=voice.name or GM_PROGRAM_NAMES[program])
+def _name(voice: Voice, style: Style) -> str:
+    return voice.name or GM_PROGRAM_NAMES[voice.program_for(style)]
 
 
-def _ensemble(phrases: Sequence[str], style: Style) -> list[Voice]:
+def _a(name: str) -> str:
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _ensemble(phrases: Sequence[str]) -> list[Voice]:
     words = (lookup_instrument(phrase) for phrase in phrases)
     return [voice for word in words if word for voice in word.voices]
 
@@ -83,12 +76,21 @@ def _add(voices: list[Voice], new: Sequence[Voice], style: Style) -> None:
     voices += [v for v in new if (v.name, v.program_for(style), v.is_drum) not in seen]
 
 
-def _named_voices(found: Found, style: Style, notes: Notes) -> tuple[list[Voice], set[int]]:
+def _band(found: Found, style: Style) -> list[Voice]:
+    """The style's band, or the ensemble a style word names ("big band")."""
+    for hit in of_kind(found.phrases, StyleWord):
+        if (ensemble := STYLE_WORD_ENSEMBLES.get(phrase_key(hit.words))) is not None:
+            return list(ensemble)
+    return _ensemble(STYLE_PROFILES[style].ensemble)
+
+
+def _named_voices(hits: Sequence[Hit[InstrumentWord]], style: Style, notes: Notes
+                  ) -> tuple[list[Voice], set[int]]:
     """The instruments the text asks for, in order, and the families it rules out; a later
     "with drums" undoes an earlier "no drums" and the other way round."""
     voices: list[Voice] = []
     excluded: set[int] = set()
-    for hit in of_kind(found.phrases, InstrumentWord, negated=True):
+    for hit in hits:
         families = {_family(voice, style) for voice in hit.value.voices}
         if hit.negated:
             if any(_family(v, style) in families for v in voices):
@@ -98,73 +100,117 @@ def _named_voices(found: Found, style: Style, notes: Notes) -> tuple[list[Voice]
         else:
             if families & excluded:
                 notes.warn(f"'{hit.words}' is both asked for and ruled out: the last wins")
+            if (stand_in := stand_in_warning(hit.words)) is not None:
+                notes.warn(stand_in)
             excluded -= families
             _add(voices, hit.value.voices, style)
     return voices, excluded
 
 
-def _complete(voices: list[Voice], excluded: set[int], style: Style, adding: bool,
-              solo: bool, notes: Notes) -> list[Voice]:
-    """The style's band where nothing is named; the band with the named instruments in
-    place of its own of the same family (or of its soloist, for a named soloist) where they
-    come "with"; and the band's melody and chord players where the named instruments alone
-    have no one to play a tune."""
-    defaults = [v for v in _ensemble(STYLE_PROFILES[style].ensemble, style)
-                if _family(v, style) not in excluded]
-    if not voices:
-        if not defaults:
-            notes.warn("every instrument of the style is ruled out: using a piano")
-            return _ensemble(["piano"], style)
-        return defaults
-    named = {_family(v, style) for v in voices}
-    if adding and not solo:
-        soloist = any(v.roles[0] is Role.MELODY for v in voices)  # "blues with harmonica"
-        kept = [v for v in defaults if _family(v, style) not in named
-                and not (soloist and v.roles == (Role.MELODY,))]
-        return [*voices, *kept]  # named first: they choose their roles first
-    if solo or any(Role.MELODY in v.roles for v in voices):
+def _melody_for(voices: list[Voice], band: list[Voice], style: Style, notes: Notes
+                ) -> list[Voice]:
+    """Where no named instrument can carry the tune: the band's melody player (and, where
+    none named can play chords either, its chord player), with a warning."""
+    tune = next((v for v in band if v.roles[0] is Role.MELODY),
+                next((v for v in band if _melodic(v) and not v.is_drum
+                      and v.roles[0] is not Role.BASS), None))
+    if tune is None:
         return voices
-    extra = [v for v in defaults if v.roles[0] not in (Role.BASS, Role.DRUMS)
-             and _family(v, style) not in named]
-    if extra:
-        names = ", ".join(v.name or GM_PROGRAM_NAMES[v.program_for(style)] for v in extra)
-        notes.warn(f"no instrument named can play the melody: adding {names}")
-    return [*extra, *voices]
+    added = [tune]
+    said = f"added {_a(_name(tune, style))} to carry the melody"
+    if not any(_chordal(v) for v in voices):
+        harmony = next((v for v in band if v is not tune and v.roles[0] in _HARMONY), None)
+        if harmony is not None:
+            added.append(harmony)
+            said += f" and {_a(_name(harmony, style))} for the chords"
+    notes.warn(f"{said}: the brief named no melody instrument")
+    return [*added, *voices]
 
 
-def _requested_voices(items: Sequence[str | Instrument]) -> list[Voice]:
+def _complete(voices: list[Voice], band: list[Voice], adding: bool, solo: bool,
+              style: Style, notes: Notes) -> list[Voice]:
+    """The style's band where nothing is named. "With X": the band, with X in place of its
+    own instruments of X's family and of X's job (a named soloist replaces the band's
+    soloist, a named chord instrument its chord players). "For X": X alone, plus a melody
+    player only where none named can carry the tune."""
+    if not voices:
+        if not band:
+            notes.warn("every instrument of the style is ruled out: using a piano")
+            return _ensemble(["piano"])
+        return band
+    if solo and not adding:  # "with a trumpet solo" still has a band
+        return voices
+    melodic = any(_melodic(v) for v in voices)
+    if adding:
+        named = {_family(v, style) for v in voices}
+        # Strings, a choir or a pad "with" a band colour it: they replace no one's job.
+        leaders = [v for v in voices if v.roles[0] is not Role.PAD]
+        melodic = any(_melodic(v) for v in leaders)
+        chordal = any(_chordal(v) for v in leaders)
+        soloist = any(v.roles[0] is Role.MELODY for v in leaders)
+
+        def keeps(v: Voice) -> bool:
+            if v.fixed:  # a named ensemble's parts (a big band's) stay, but for its soloist
+                return not (soloist and v.roles[0] is Role.MELODY)
+            return (_family(v, style) not in named and not (chordal and _chordal(v))
+                    and not (melodic and v.roles == (Role.MELODY,)))
+
+        kept = [v for v in band if keeps(v)]
+        if kept:  # "with" asks for the band too; still, say who came with it
+            names = ", ".join(dict.fromkeys(_name(v, style) for v in kept))
+            why = ("the brief named no melody instrument" if not melodic
+                   else "name every instrument to leave the band out")
+            notes.warn(f"added the {style.value} band's {names}: {why}")
+        return [*voices, *kept]  # named first: they choose their roles first
+    return voices if melodic else _melody_for(voices, band, style, notes)
+
+
+def _requested_voices(items: Sequence[str | Instrument], band: list[Voice], notes: Notes
+                      ) -> list[Voice]:
     voices: list[Voice] = []
     for item in items:
         if isinstance(item, Instrument):
             voices.append(Voice(item.program, (item.role,), item.name, is_drum=item.is_drum,
                                 fixed=True))
-        else:
-            word = lookup_instrument(item)
-            voices += word.voices if word else ()
+        elif (word := lookup_instrument(item)) is not None:
+            if (stand_in := stand_in_warning(item)) is not None:
+                notes.warn(stand_in)
+            voices += word.voices or band  # "band": the style's own
     return voices
 
 
 def resolve_instruments(found: Found, overrides: BriefOverrides, style: Style,
-                        notes: Notes) -> list[Instrument]:
-    hits = of_kind(found.phrases, InstrumentWord, negated=True)
+                        notes: Notes, *, text: str = "") -> list[Instrument]:
+    """The brief's instruments, melody first. `text` (the brief as written) lets the
+    warnings name instrument words that cannot be played."""
+    lower = Text(text).lower
+    spans = unplayable_spans(lower)
+    hits = [hit for hit in of_kind(found.phrases, InstrumentWord, negated=True)
+            if not any(start <= hit.start < end for start, end, _ in spans)]
+    excluded: set[int] = set()
+    if overrides.instruments is None:
+        named, excluded = _named_voices(hits, style, notes)
+    band = [v for v in _band(found, style) if _family(v, style) not in excluded]
     if overrides.instruments is not None:
         asked = ", ".join(i if isinstance(i, str) else i.name for i in overrides.instruments)
         overridden(notes, "instruments", asked, [h.words for h in hits])
-        voices = _requested_voices(overrides.instruments)
+        voices = _requested_voices(overrides.instruments, band, notes)
     else:
-        named, excluded = _named_voices(found, style, notes)
+        unplayable = unknown_instrument_warnings(lower, found.phrases)
+        for warning in unplayable:
+            notes.warn(warning)
+        if unplayable and not named:
+            notes.warn(f"no instrument named can be played: the {style.value} band plays")
         solo = bool(of_kind(found.phrases, SoloWord))
         first = next((h for h in hits if not h.negated), None)
         adding = first is not None and first.lead in _ADDING
-        voices = _complete(named, excluded, style, adding, solo, notes)
+        voices = _complete(named, band, adding, solo, style, notes)
         if hits:
             notes.understood["instruments"] = ", ".join(
                 dict.fromkeys(f"not {h.words}" if h.negated else h.words for h in hits))
-    if len(voices) > MAX_INSTRUMENTS:
+    instruments = players(voices, style)
+    if len(instruments) > MAX_INSTRUMENTS:
         notes.warn(f"a brief holds {MAX_INSTRUMENTS} instruments at most: the rest are left out")
-        voices = voices[:MAX_INSTRUMENTS]
-    roles = _assign_roles(voices)
-    instruments = [_instrument(v, role, style) for v, role in zip(voices, roles, strict=True)]
+        instruments = instruments[:MAX_INSTRUMENTS]
     # Tune first and drums last, as a score reads; the sort keeps the order within a role.
     return sorted(instruments, key=lambda i: _ROLE_ORDER.index(i.role))
-

@@ -25,7 +25,7 @@ from ariaforge.composer.vocabulary import (
 )
 
 __all__ = ["Part", "form_choice", "natural_bars", "requested_parts", "resolve_form",
-           "seeded_form"]
+           "seeded_form", "with_section"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,27 @@ def resolve_form(parts: list[Hit[Part]], profile: StyleProfile, bars: int,
         sections = _fit(list(body), bars, notes)
     return [FormSection(name=name, bars=length) for name, length in sections]
 
+
+def with_section(form: list[FormSection], name: str) -> list[FormSection]:
+    """`form` with a section called `name` added, in the same number of bars: an intro
+    first, an outro last, any other (a bridge) before the last body section."""
+    parts = [(section.name, section.bars) for section in form]
+    usual = SECTION_BARS.get(name, PHRASE_BARS * 2)
+    body = [i for i, (part, _) in enumerate(parts) if part not in FRAME_START | FRAME_END]
+    if name in FRAME_START:
+        at = 0
+    elif name in FRAME_END or not body:
+        at = len(parts)
+    else:
+        at = body[-1] if len(body) > 1 else body[-1] + 1
+    parts.insert(at, (name, usual))
+    total = sum(section.bars for section in form)
+    if len(parts) > total:
+        return form
+    kept: list[FormSection | None] = [*form]
+    kept.insert(at, None)  # the others keep a key or tempo given them already
+    return [old.model_copy(update={"bars": bars}) if old else FormSection(name=part, bars=bars)
+            for (part, bars), old in zip(_fit(parts, total, Notes()), kept, strict=True)]
 
 
 def form_choice(style: Style, seed: int) -> int:

@@ -11,8 +11,10 @@ from typing import Final
 from ariaforge.composer.brief.text import Text
 from ariaforge.music.score import Mode
 
-__all__ = ["KEY_AFTER", "KEY_BARE", "KEY_FULL", "LETTER_FORM", "KeyMention", "read_bare_key",
-           "read_full_key", "read_key_after", "read_letter_form"]
+__all__ = ["GERMAN_KEY", "GERMAN_KEY_AFTER", "KEY_AFTER", "KEY_BARE", "KEY_FULL", "LETTER_FORM",
+           "SOLFEGE_AFTER", "SOLFEGE_KEY", "KeyMention", "looks_german", "read_bare_key",
+           "read_full_key", "read_german_key", "read_key_after", "read_letter_form",
+           "read_solfege_key"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,78 @@ def read_bare_key(text: Text, match: re.Match[str]) -> KeyMention | None:
     if not accepted:
         return None
     return KeyMention(_tonic_of(match), Mode.MINOR if match.group("minor") else None)
+
+
+# --- keys in other languages ------------------------------------------------------------
+# The text is lower-cased and accent-folded here: "ré mineur" reads "re mineur".
+
+_FOREIGN_MODES: Final = {
+    "majeur": Mode.MAJOR, "mayor": Mode.MAJOR, "maggiore": Mode.MAJOR, "maior": Mode.MAJOR,
+    "mineur": Mode.MINOR, "menor": Mode.MINOR, "minore": Mode.MINOR,
+    "dorien": Mode.DORIAN, "dorisch": Mode.DORIAN, "dorico": Mode.DORIAN,
+    "phrygien": Mode.PHRYGIAN, "phrygisch": Mode.PHRYGIAN, "frigio": Mode.PHRYGIAN,
+    "lydien": Mode.LYDIAN, "lydisch": Mode.LYDIAN, "lidio": Mode.LYDIAN,
+    "mixolydien": Mode.MIXOLYDIAN, "mixolydisch": Mode.MIXOLYDIAN,
+    "mixolidio": Mode.MIXOLYDIAN, "eolien": Mode.AEOLIAN, "aolisch": Mode.AEOLIAN,
+    "eolico": Mode.AEOLIAN, "eolio": Mode.AEOLIAN, "ionien": Mode.IONIAN,
+    "ionisch": Mode.IONIAN, "jonico": Mode.IONIAN, "ionico": Mode.IONIAN,
+    "locrien": Mode.LOCRIAN, "lokrisch": Mode.LOCRIAN, "locrio": Mode.LOCRIAN,
+}
+_FOREIGN_MODE: Final = "|".join(sorted(_FOREIGN_MODES, key=len, reverse=True))
+
+# German: "d-Moll", "Fis-Dur", "es-moll", "As-Dur"; B is B flat and H is B natural.
+GERMAN_KEY: Final = re.compile(r"(?<![\w#'])(?P<name>[a-h](?:is|es)?|as|es)[\s-]*"
+                               r"(?P<mode>dur|moll)(?![a-z]|-[a-z])")
+_GERMAN_LETTERS: Final = {"b": "Bb", "h": "B", "as": "Ab", "es": "Eb"}
+
+
+# In a brief written in German, "in B" is B flat, "in H" is B and "in Fis" is F sharp too.
+GERMAN_KEY_AFTER: Final = re.compile(r"(?<![a-z])(?:in|tonart:?)\s+"
+                                     r"(?P<name>[a-h](?:is|es)?|as|es)(?![\w#'])")
+_GERMAN_WORDS: Final = frozenset({"fur", "und", "mit", "ein", "eine", "einen", "einem", "im",
+                                  "ohne", "takte", "tonart", "sehr", "oder", "zwei"})
+
+
+def looks_german(text: Text) -> bool:
+    return not _GERMAN_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower))
+
+
+def read_german_key(match: re.Match[str]) -> KeyMention | None:
+    name = match.group("name")
+    mode = match.groupdict().get("mode")
+    if name in _GERMAN_LETTERS:
+        tonic = _GERMAN_LETTERS[name]
+    else:
+        letter = "B" if name[0] == "h" else name[0].upper()
+        tonic = letter + {"is": "#", "es": "b"}.get(name[1:], "")
+        if name == "bes":  # the rare double spelling of B flat
+            tonic = "Bb"
+    return KeyMention(tonic, None if mode is None else Mode.MAJOR if mode == "dur" else Mode.MINOR)
+
+
+# Fixed do: "ré mineur", "mi bémol majeur", "fa sostenido menor", "dó maior", "si bemolle".
+_SYLLABLES: Final = {"do": "C", "ut": "C", "re": "D", "mi": "E", "fa": "F", "sol": "G",
+                     "la": "A", "si": "B"}
+_SHARP_WORDS: Final = r"dieses?|diesis|sostenidos?|sustenidos?|#"
+_FLAT_WORDS: Final = r"bemols?|bemoles|bemolle|b(?![a-z])"
+_SYLLABLE: Final = (r"(?P<note>do|ut|re|mi|fa|sol|la|si)"
+                    rf"(?:[\s-]*(?:(?P<sharp>{_SHARP_WORDS})|(?P<flat>{_FLAT_WORDS})))?")
+SOLFEGE_KEY: Final = re.compile(rf"(?<![\w#']){_SYLLABLE}[\s-]+(?P<mode>{_FOREIGN_MODE})"
+                                r"(?![a-z])")
+# With no mode word, a syllable is a key only after "in" or "key of" in some language, and
+# "mi" and "la" (Spanish "my" and "the") only with a sharp or flat: "en ré", "in sol".
+SOLFEGE_AFTER: Final = re.compile(
+    r"(?<![a-z])(?:en|in|em|tonalite\s+de|tonalidad\s+de|tonalita\s+di|tonalidade\s+de|"
+    rf"tom\s+de|ton\s+de)\s+{_SYLLABLE}(?![\w#])")
+
+
+def read_solfege_key(match: re.Match[str]) -> KeyMention | None:
+    note = match.group("note")
+    sign = "#" if match.group("sharp") else "b" if match.group("flat") else ""
+    mode = match.groupdict().get("mode")
+    if mode is None and note in ("mi", "la") and not sign:
+        return None
+    return KeyMention(_SYLLABLES[note] + sign, _FOREIGN_MODES[mode] if mode else None)
 
 
 # --- letter forms ("AABA") ----------------------------------------------------------------

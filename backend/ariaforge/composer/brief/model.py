@@ -8,7 +8,8 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ariaforge.composer.vocabulary import STYLE_PROFILES, Mood, Style, lookup_instrument
+from ariaforge.composer.phrases import lookup_instrument
+from ariaforge.composer.vocabulary import STYLE_PROFILES, Mood, Style
 from ariaforge.music.score import Key, Label, Meter, Mode, Role
 from ariaforge.music.theory.pitch import join_name, split_name
 
@@ -43,8 +44,13 @@ class Instrument(_Model):
 
 
 class FormSection(_Model):
+    """A section of the form; `key` and `tempo` are set where the brief changes them for
+    this section ("modulates to the relative major for the chorus"), else the brief's."""
+
     name: Label = Field(min_length=1, max_length=64)
     bars: int = Field(ge=1, le=MAX_BRIEF_BARS)
+    key: Key | None = None
+    tempo: int | None = Field(default=None, ge=MIN_TEMPO, le=MAX_TEMPO)
 
 
 class Brief(_Model):

@@ -12,12 +12,13 @@ from typing import Final
 
 from ariaforge.composer.brief.model import MAX_BRIEF_BARS, MAX_SEED, MAX_TEMPO, MIN_TEMPO
 from ariaforge.composer.brief.notes import Notes
+from ariaforge.composer.brief.number_words import FOREIGN_NUMBER_PATTERN, foreign_number
 from ariaforge.composer.vocabulary import SECTION_BY_KEY, SECTION_PATTERN, phrase_key
 from ariaforge.music.score import DENOMINATORS
 
-__all__ = ["BARS", "DURATIONS", "METER", "NUM", "SECTION_COUNTS", "SEED", "TEMPI", "TEMPO_AT",
-           "read_bars", "read_duration", "read_meter", "read_section_count", "read_seed",
-           "read_tempo", "read_tempo_at", "round_half_up"]
+__all__ = ["BARS", "DURATIONS", "FOREIGN_METERS", "METER", "NUM", "SECTION_COUNTS", "SEED",
+           "TEMPI", "TEMPO_AT", "read_bars", "read_duration", "read_foreign_meter", "read_meter",
+           "read_section_count", "read_seed", "read_tempo", "read_tempo_at", "round_half_up"]
 
 
 def round_half_up(value: float | Fraction) -> int:
@@ -35,8 +36,9 @@ _TENS: Final = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 6
 _NUMBER_WORD: Final = (rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]?(?:{'|'.join(_UNITS[1:10])}))?|"
                        + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")")
 # Four digits at most, so a pasted serial number is never a tempo or a bar count.
+# The other languages' number words come last: "six" and "nove" are read the same anyway.
 NUM: Final = (rf"(?:(?<![0-9.])[0-9]{{1,4}}(?:\.[0-9]{{1,2}})?(?![0-9])"
-              rf"|(?<![a-z]){_NUMBER_WORD}(?![a-z]))")
+              rf"|(?<![a-z]){_NUMBER_WORD}(?![a-z])|{FOREIGN_NUMBER_PATTERN})")
 _NUM_OR_A: Final = rf"(?:{NUM}|(?<![a-z])an?(?![a-z]))"
 
 
@@ -47,6 +49,9 @@ def _number(text: str) -> float:
         return float(text)
     if text in ("a", "an"):
         return 1.0
+    foreign = foreign_number(text)
+    if foreign is not None:
+        return float(foreign)
     total = 0
     for word, value in _TENS.items():
         if text.startswith(word):
@@ -59,14 +64,18 @@ def _number(text: str) -> float:
 
 SEED: Final = re.compile(r"(?<![a-z])seed\s*(?:[:=#]|of|is)?\s*(?P<n>[0-9]{1,12})(?![0-9])")
 
-_HALF: Final = r"\s+and\s+a\s+half"
-_MINUTES: Final = r"(?:minutes?|mins?)(?![a-z])"
-_SECONDS: Final = r"(?:seconds?|secs?)(?![a-z])"
+_HALF: Final = (r"(?:\s+and\s+a\s+half|\s+et\s+demie?|\s+y\s+media|\s+e\s+mezzo|"
+                r"\s+e\s+meia)")
+# Minutes in six languages; seconds only in the plural, for "un segundo tema" is a second
+# theme, and hours not in Italian, where "ora" is "now".
+_MINUTES: Final = r"(?:minutes?|mins?|minuten|minutos?|minuti)(?![a-z])"
+_SECONDS: Final = r"(?:seconds?|secs?|secondes|sekunden|segundos|secondi)(?![a-z])"
+_HOURS: Final = r"(?:hours?|hrs?|heures?|stunden?|horas?)(?![a-z])"
 DURATIONS: Final = (
     re.compile(r"(?<![a-z])half\s+an?\s+(?:(?P<hm>minute)|(?P<hh2>hour))(?![a-z])"),
     re.compile(r"(?<![0-9:.])(?P<m>[0-9]{1,2}):(?P<s>[0-5][0-9])(?![0-9:])"),
     re.compile(r"(?<![\w.])(?P<m>[0-9]{1,2})\s*m\s*(?P<s>[0-9]{1,2})\s*s(?![a-z])"),
-    re.compile(rf"(?P<h>{_NUM_OR_A})(?P<hh>{_HALF})?[\s-]*(?:hours?|hrs?)(?![a-z])"),
+    re.compile(rf"(?P<h>{_NUM_OR_A})(?P<hh>{_HALF})?[\s-]*{_HOURS}"),
     re.compile(rf"(?P<m>{_NUM_OR_A})(?P<mh>{_HALF})?[\s-]*{_MINUTES}(?P<mh2>{_HALF})?"
                rf"(?:[\s,]*(?:and\s+)?(?P<s>{NUM})[\s-]*(?:{_SECONDS}|s(?![a-z])))?"),
     re.compile(rf"(?P<s>{_NUM_OR_A})[\s-]*{_SECONDS}"),
@@ -86,13 +95,22 @@ def read_duration(match: re.Match[str]) -> float | None:
     return total if total > 0 else None
 
 
-_AFTER_NUMBER: Final = r"(?![0-9./:])(?!\s*(?:bars?|measures?|min|sec|s(?![a-z])|hours?|%))"
+# Bars in six languages: "16 mesures", "16 Takte", "16 compases", "16 battute", "16 compassos".
+_BAR_WORDS: Final = (r"bars?|measures?|mesures?|takte?n?|compas|compases|compass?os?|"
+                     r"battut[ae]|misur[ae]")
+_AFTER_NUMBER: Final = (r"(?![0-9./:])"
+                        rf"(?!\s*(?:{_BAR_WORDS}|min|sec|s(?![a-z])|hours?|%))")
+# "beats per minute", "pulsations par minute", "Schläge pro Minute", "battiti al minuto"...
+_PER_MINUTE: Final = (r"(?:beats|pulsations|battements|noires|schlage|viertel|pulsaciones|"
+                      r"golpes|negras|pulsazioni|battiti|batidas|batimentos|pulsacoes)"
+                      r"\s+(?:per|a|par|pro|por|al|in\s+der)\s+(?:minute|minuto)(?![a-z])")
 TEMPI: Final = (
-    re.compile(r"(?<![0-9.])(?P<a>[0-9]{2,3})\s*(?:-|to)\s*(?P<b>[0-9]{2,3})\s*"
-               r"(?:bpm|beats\s+per\s+minute)(?![a-z])"),
+    re.compile(r"(?<![0-9.])(?P<a>[0-9]{2,3})\s*(?:-|to|a|bis)\s*(?P<b>[0-9]{2,3})\s*"
+               rf"(?:bpm|{_PER_MINUTE})(?![a-z])"),
     re.compile(r"(?<![0-9.])(?P<n>[0-9]{1,4})(?:\.[0-9]+)?\s*-?\s*"
-               r"(?:bpm|b\.p\.m\.?|beats\s+(?:per|a)\s+minute)(?![a-z])"),
-    re.compile(r"(?<![a-z])(?:tempo(?:\s+of)?|bpm|♩|q|quarter(?:\s+note)?|crotchet)\s*"
+               rf"(?:bpm|b\.p\.m\.?|{_PER_MINUTE})(?![a-z])"),
+    re.compile(r"(?<![a-z])(?:tempo(?:\s+(?:of|de|di|von))?|bpm|♩|q|quarter(?:\s+note)?|"
+               r"crotchet|noire|viertel|negra|semiminima)\s*"
                r"[:=]?\s*(?:(?:about|around|approx(?:imately)?|~)\s*)?"
                rf"(?P<n>[0-9]{{1,4}}){_AFTER_NUMBER}"),
 )
@@ -121,7 +139,36 @@ METER: Final = re.compile(r"(?<![0-9/.])(?P<n>[0-9]{1,2})\s*/\s*(?P<d>[0-9]{1,2}
 
 
 def read_meter(notes: Notes, match: re.Match[str]) -> tuple[int, int] | None:
-    numerator, denominator = int(match.group("n")), int(match.group("d"))
+    return _checked_meter(notes, int(match.group("n")), int(match.group("d")))
+
+
+# Meters in words: German "Dreivierteltakt", "Sechsachteltakt"; Italian "tre quarti",
+# "sei ottavi"; Spanish and Portuguese "tres por cuatro", "seis por oito"; French
+# "trois-quatre", "six-huit".
+_GERMAN_COUNTS: Final = {"zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7,
+                         "neun": 9, "zwolf": 12}
+_NOTE_VALUES: Final = {"halbe": 2, "viertel": 4, "achtel": 8, "quarti": 4, "ottavi": 8,
+                       "cuatro": 4, "ocho": 8, "quatro": 4, "oito": 8, "quatre": 4, "huit": 8,
+                       "deux": 2, "dos": 2, "dois": 2}
+FOREIGN_METERS: Final = (
+    re.compile(rf"(?<![a-z])(?P<n>{'|'.join(_GERMAN_COUNTS)})[\s-]?(?P<d>halbe|viertel|achtel)"
+               r"(?:[\s-]?takt)?(?![a-z])"),
+    re.compile(rf"(?P<n>{FOREIGN_NUMBER_PATTERN})\s+(?P<d>quarti|ottavi)(?![a-z])"),
+    re.compile(rf"(?P<n>{FOREIGN_NUMBER_PATTERN})\s+(?:por|sobre)\s+"
+               r"(?P<d>cuatro|ocho|dos|quatro|oito|dois)(?![a-z])"),
+    re.compile(rf"(?P<n>{FOREIGN_NUMBER_PATTERN})-(?P<d>quatre|huit|deux)(?![a-z])"),
+)
+
+
+def read_foreign_meter(notes: Notes, match: re.Match[str]) -> tuple[int, int] | None:
+    if foreign_number(match.group()) is not None:
+        return None  # "vingt-quatre" is twenty-four, not 20/4
+    count = _GERMAN_COUNTS.get(match.group("n")) or foreign_number(match.group("n"))
+    return None if count is None else _checked_meter(notes, count,
+                                                     _NOTE_VALUES[match.group("d")])
+
+
+def _checked_meter(notes: Notes, numerator: int, denominator: int) -> tuple[int, int] | None:
     if numerator < 2:  # "1/2" and "1/4" are fractions far more often than meters
         return None
     if denominator not in DENOMINATORS or numerator > 32:
@@ -130,7 +177,7 @@ def read_meter(notes: Notes, match: re.Match[str]) -> tuple[int, int] | None:
     return numerator, denominator
 
 
-_BAR_UNIT: Final = r"(?:bars?|measures?)(?![a-z])"
+_BAR_UNIT: Final = rf"(?:{_BAR_WORDS})(?![a-z])"
 SECTION_COUNTS: Final = (
     # "8-bar intro": a singular "bar" before a section name is that section's length...
     re.compile(rf"(?P<n>{NUM})[\s-]*(?:bar|measure)(?:[\s-]+long)?[\s-]+"
@@ -142,7 +189,13 @@ SECTION_COUNTS: Final = (
 BARS: Final = re.compile(rf"(?P<n>{NUM})[\s-]*{_BAR_UNIT}")
 
 
+# An article is not a count of bars: "un compás de 3/4" is a 3/4 bar, not a one-bar piece.
+_ARTICLES: Final = frozenset({"un", "une", "una", "uno", "ein", "eine", "einen", "um", "uma"})
+
+
 def read_bars(notes: Notes, match: re.Match[str]) -> int | None:
+    if match.group("n").strip() in _ARTICLES:
+        return None
     bars = round_half_up(_number(match.group("n")))
     clamped = min(max(bars, 1), MAX_BRIEF_BARS)
     if clamped != bars:

@@ -13,12 +13,14 @@ from ariaforge.composer.brief.model import MAX_SEED, BriefOverrides
 from ariaforge.composer.brief.notes import Notes, last_mention, overridden
 from ariaforge.composer.brief.scan import Found, of_kind
 from ariaforge.composer.brief.text import Hit, clean_text
+from ariaforge.composer.phrases import lookup_phrase
 from ariaforge.composer.vocabulary import (
     DANCE_REFINES,
     DANCES,
     MOOD_PROFILES,
     STYLE_PROFILES,
     EnergyWord,
+    InstrumentWord,
     ModeWord,
     Mood,
     MoodWord,
@@ -27,6 +29,7 @@ from ariaforge.composer.vocabulary import (
     StyleProfile,
     StyleWord,
     SwingWord,
+    phrase_key,
 )
 from ariaforge.music.score import Key, Meter, Mode
 from ariaforge.music.theory.modes import has_minor_third
@@ -44,6 +47,20 @@ class StyleChoice:
     meter_words: str | None  # set when a dance or metered style word implied the meter
     swing: bool
     swing_words: str | None  # set when a named style implied the feel
+
+
+def _style_in_instrument(found: Found) -> Hit[StyleWord] | None:
+    """A style named inside an instrument phrase ("jazz trio", "rock organ", "tango
+    accordion"), for a brief that names no style of its own: the last one wins."""
+    styled = []
+    for hit in of_kind(found.phrases, InstrumentWord):
+        words = hit.words.split()
+        for size in range(len(words) - 1, 0, -1):
+            entry = lookup_phrase(phrase_key(" ".join(words[:size])))
+            if isinstance(entry, StyleWord):
+                styled.append(Hit(hit.start, " ".join(words[:size]), entry))
+                break
+    return styled[-1] if styled else None
 
 
 def _style_meter(word: StyleWord) -> tuple[int, int]:
@@ -64,7 +81,7 @@ def resolve_style(found: Found, overrides: BriefOverrides, notes: Notes) -> Styl
     dance = last_mention([h for h in hits if h.value.style in DANCES], notes, "dances", show)
     if genre and dance and dance.value.style in DANCE_REFINES.get(genre.value.style, ()):
         genre = None  # "an Irish jig": the dance is the more precise name
-    main = genre or dance
+    main = genre or dance or _style_in_instrument(found)
     if main is None:
         profile = STYLE_PROFILES[Style.POP]
         return StyleChoice(Style.POP, profile.meter, None, profile.swing, None)
@@ -166,7 +183,8 @@ def _spell(tonic: str, mode: Mode, notes: Notes) -> Key:
 
 
 def _resolve_mode(found: Found, overrides: BriefOverrides, mood: Mood,
-                  mood_words: str | None, notes: Notes) -> tuple[Mode, str | None]:
+                  mood_words: str | None, notes: Notes,
+                  default: Mode = Mode.MAJOR) -> tuple[Mode, str | None]:
     mentions = [Hit(h.start, h.words, h.value.mode) for h in found.keys if h.value.mode]
     mentions += [Hit(h.start, h.words, h.value.mode) for h in of_kind(found.phrases, ModeWord)]
     mentions.sort(key=lambda hit: hit.start)
@@ -179,12 +197,13 @@ def _resolve_mode(found: Found, overrides: BriefOverrides, mood: Mood,
     suggested = MOOD_PROFILES[mood].mode
     if suggested is not None:
         return suggested, mood_words  # a sad song with no key named goes minor
-    return Mode.MAJOR, None
+    return default, None  # the style's own mode (metal is minor)
 
 
 def resolve_key(found: Found, overrides: BriefOverrides, style: Style, mood: Mood,
                 mood_words: str | None, notes: Notes) -> Key:
-    mode, mode_words = _resolve_mode(found, overrides, mood, mood_words, notes)
+    mode, mode_words = _resolve_mode(found, overrides, mood, mood_words, notes,
+                                     STYLE_PROFILES[style].mode)
     tonics = [h for h in found.keys if h.value.tonic]
     hit = tonics[-1] if tonics else None
     if overrides.tonic is not None:

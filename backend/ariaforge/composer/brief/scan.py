@@ -1,30 +1,40 @@
 """Scanning the text: every structured pattern once, most specific first, each blanking
-what it read; then the vocabulary's phrases, longest first, in what is left. Unknown words
-are ignored. The result (`Found`) lists every mention in order; nothing is decided yet."""
+what it read; then the vocabulary's phrases, longest first, in what is left. The words
+nothing read are left for `unread`, which warns about them. The result (`Found`) lists
+every mention in order; nothing is decided yet. The text is accent-folded ("ré" reads "re"),
+so the tables of other languages (`foreign_words`, `keys`, `numbers`) are plain ASCII."""
 
 from __future__ import annotations
 
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from ariaforge.composer.brief.keys import (
+    GERMAN_KEY,
+    GERMAN_KEY_AFTER,
     KEY_AFTER,
     KEY_BARE,
     KEY_FULL,
     LETTER_FORM,
+    SOLFEGE_AFTER,
+    SOLFEGE_KEY,
     KeyMention,
+    looks_german,
     read_bare_key,
     read_full_key,
+    read_german_key,
     read_key_after,
     read_letter_form,
+    read_solfege_key,
 )
 from ariaforge.composer.brief.notes import Notes
 from ariaforge.composer.brief.numbers import (
     BARS,
     DURATIONS,
+    FOREIGN_METERS,
     METER,
     SECTION_COUNTS,
     SEED,
@@ -32,6 +42,7 @@ from ariaforge.composer.brief.numbers import (
     TEMPO_AT,
     read_bars,
     read_duration,
+    read_foreign_meter,
     read_meter,
     read_section_count,
     read_seed,
@@ -39,7 +50,9 @@ from ariaforge.composer.brief.numbers import (
     read_tempo_at,
 )
 from ariaforge.composer.brief.text import Hit, Text, scan_matches
-from ariaforge.composer.vocabulary import MAX_PHRASE_WORDS, Entry, MeterWord, lookup_phrase
+from ariaforge.composer.brief.unread import Unread, unread_words
+from ariaforge.composer.phrases import MAX_PHRASE_WORDS, lookup_phrase
+from ariaforge.composer.vocabulary import Entry, MeterWord
 
 __all__ = ["Found", "of_kind", "scan_all"]
 
@@ -48,9 +61,20 @@ E = TypeVar("E")
 
 _TOKEN: Final = re.compile(r"[^\W_]+")
 _GAP: Final = re.compile(r"[\s'&-]*")  # what may sit inside a phrase: "lo-fi", "r&b"
-_NEGATIONS: Final = frozenset({"no", "without", "minus", "sans", "except", "not", "nor"})
-_FILLERS: Final = frozenset({"any", "the", "a", "an", "some", "too", "very", "so", "overly"})
-_CONNECTORS: Final = frozenset({"and", "or", "nor", *_FILLERS})
+_NEGATIONS: Final = frozenset({"no", "without", "minus", "sans", "except", "not", "nor",
+                               "pas", "ohne", "kein", "keine", "keinen", "sin", "senza", "sem",
+                               "nessun", "nessuna", "nenhum", "nenhuma", "ni"})
+_FILLERS: Final = frozenset({"any", "the", "a", "an", "some", "too", "very", "so", "overly",
+                             "le", "la", "les", "l", "un", "une", "des", "de", "du", "d",
+                             "der", "die", "das", "den", "dem", "ein", "eine", "einen",
+                             "einem", "einer", "el", "los", "las", "unos", "unas", "il", "lo",
+                             "gli", "i", "uno", "una", "o", "os", "as", "um", "uma", "di"})
+_CONNECTORS: Final = frozenset({"and", "or", "nor", "et", "ou", "und", "oder", "y", "e",
+                                "ni", "noch", *_FILLERS})
+# The word before a phrase, in English, for the ensemble's "with strings" and "for piano".
+_LEADS: Final = {"avec": "with", "mit": "with", "con": "with", "com": "with", "pour": "for",
+                 "fur": "for", "para": "for", "per": "for", "sans": "without",
+                 "ohne": "without", "sin": "without", "senza": "without", "sem": "without"}
 
 _Token = tuple[int, int, str]
 
@@ -72,7 +96,8 @@ def _lead(tokens: Sequence[_Token], index: int) -> str:
     before = index - 1
     while before >= 0 and tokens[before][2] in _FILLERS:
         before -= 1
-    return tokens[before][2] if before >= 0 else ""
+    word = tokens[before][2] if before >= 0 else ""
+    return _LEADS.get(word, word)
 
 
 def _is_negated(tokens: Sequence[_Token], index: int, entry: Entry,
@@ -86,6 +111,14 @@ def _is_negated(tokens: Sequence[_Token], index: int, entry: Entry,
     return all(token[2] in _CONNECTORS for token in tokens[previous[0]:index])
 
 
+def _is_and(masked: str, tokens: Sequence[_Token], index: int,
+            previous: tuple[int, bool, Entry] | None) -> bool:
+    """An "e" right after a phrase, with only a space between, is the Italian or Portuguese
+    "and", not the "e" of "e piano"."""
+    return (tokens[index][2] == "e" and previous is not None and previous[0] == index
+            and index > 0 and masked[tokens[index - 1][1]:tokens[index][0]].isspace())
+
+
 def scan_phrases(text: Text) -> list[Hit[Entry]]:
     masked = text.masked
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked)]
@@ -94,6 +127,8 @@ def scan_phrases(text: Text) -> list[Hit[Entry]]:
     index = 0
     while index < len(tokens):
         found = _longest_phrase(masked, tokens, index)
+        if found is not None and _is_and(masked, tokens, index, previous):
+            found = None  # "violoncelo e piano" is a cello and a piano, not an e-piano
         if found is None:
             index += 1
             continue
@@ -101,6 +136,7 @@ def scan_phrases(text: Text) -> list[Hit[Entry]]:
         negated = _is_negated(tokens, index, entry, previous)
         start, end = tokens[index][0], tokens[index + length - 1][1]
         hits.append(Hit(start, text.words(start, end), entry, negated, _lead(tokens, index)))
+        text.mask(start, end)  # read: what is left at the end was not understood
         previous = (index + length, negated, entry)
         index += length
     return hits
@@ -124,6 +160,7 @@ class Found:
     keys: list[Hit[KeyMention]]
     letter_forms: list[Hit[tuple[str, ...]]]
     phrases: list[Hit[Entry]]
+    unread: Unread = field(default_factory=Unread)  # the words nothing read
 
 
 def scan_all(text: Text, notes: Notes) -> Found:
@@ -138,10 +175,18 @@ def scan_all(text: Text, notes: Notes) -> Found:
     tempi = [hit for pattern in TEMPI for hit in scan(pattern, lambda m: read_tempo(notes, m))]
     tempi += scan(TEMPO_AT, read_tempo_at)
     meters = scan(METER, lambda m: read_meter(notes, m))
+    meters += [hit for pattern in FOREIGN_METERS
+               for hit in scan(pattern, lambda m: read_foreign_meter(notes, m))]
     counts = [hit for pattern in SECTION_COUNTS
               for hit in scan(pattern, lambda m: read_section_count(notes, m))]
     bars = scan(BARS, lambda m: read_bars(notes, m))
-    keys = scan(KEY_FULL, lambda m: read_full_key(text, m))
+    # Other languages' keys first: "in B-Dur" is B flat, not "in B".
+    keys = scan(GERMAN_KEY, read_german_key)
+    if looks_german(text):
+        keys += scan(GERMAN_KEY_AFTER, read_german_key)
+    keys += scan(SOLFEGE_KEY, read_solfege_key)
+    keys += scan(SOLFEGE_AFTER, read_solfege_key)
+    keys += scan(KEY_FULL, lambda m: read_full_key(text, m))
     keys += scan(KEY_AFTER, lambda m: read_key_after(text, m))
     keys += scan(KEY_BARE, lambda m: read_bare_key(text, m))
     letter_forms = scan(LETTER_FORM, lambda m: read_letter_form(text, m))
@@ -154,4 +199,4 @@ def scan_all(text: Text, notes: Notes) -> Found:
 
     return Found(ordered(seeds), ordered(durations), ordered(tempi), ordered(meters),
                  ordered(counts), ordered(bars), ordered(keys), ordered(letter_forms),
-                 phrases)
+                 phrases, unread_words(text))

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
+from ariaforge.composer.foreign_words import fold_letters
+
 __all__ = ["Hit", "Text", "clean_text", "scan_matches"]
 
 T = TypeVar("T")
@@ -29,14 +31,15 @@ def clean_text(text: str) -> str:
 
 class Text:
     """The brief as written (letter case tells "A minor" from "a minor ballad"),
-    lower-cased, and lower-cased with every span already read blanked out. All three have
-    the same length, so a position means the same thing in each."""
+    lower-cased with accents folded ("ré mineur" -> "re mineur", so the tables of other
+    languages are plain ASCII), and that again with every span already read blanked out.
+    All three have the same length, so a position means the same thing in each."""
 
     def __init__(self, text: str) -> None:
         self.original = clean_text(text)
         # A few characters lower-case to two; a space keeps the positions aligned.
-        self.lower = "".join(low if len(low) == 1 else " "
-                             for low in (ch.lower() for ch in self.original))
+        self.lower = fold_letters("".join(low if len(low) == 1 else " "
+                                          for low in (ch.lower() for ch in self.original)))
         self._masked = list(self.lower)
 
     @property

@@ -135,7 +135,11 @@ def _notes(decoder: Decoder, tones: Sequence[Tone]) -> list[Note]:
     for tone in tones:
         bar = min(max(1, plan.bar_of(tone.start)), max(1, plan.bars))
         energy = plan.bar_energy[bar - 1] if plan.bar_energy else 0.5
-        velocity = VELOCITY[decoder.beat(tone.start)] + round(16 * (energy - 0.5))
+        # Softer in the quiet sections (relative to the piece's loudest bar), but less
+        # so than the accompaniment (arrange.timing.velocity): the tune stays present.
+        peak = max(plan.bar_energy, default=0.5) or 1.0
+        scale = (0.4 + 0.6 * energy / peak) * (0.85 + 0.15 * energy)
+        velocity = round(VELOCITY[decoder.beat(tone.start)] * scale)
         notes.append(Note(id=f"mel-{tone.start}", pitch=tone.pitch, start=tone.start,
                           duration=tone.duration, velocity=max(1, min(127, velocity))))
     return notes

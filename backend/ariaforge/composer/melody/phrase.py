@@ -10,7 +10,8 @@ would use:
 - AABA (long sections): four phrases, the third a contrast (the motif inverted where the
   style allows it, else free material).
 The form, the motif's length and the sequence steps follow the style, the section's length
-and the seed; sections that share a phrase label get the same form."""
+and the seed (carols and lullabies are always sung in four-bar phrases); sections that share
+a phrase label get the same form."""
 
 from __future__ import annotations
 
@@ -23,10 +24,17 @@ from ariaforge.composer.vocabulary import Style
 
 # Styles whose melodies may turn a motif upside down; a pop hook stays the right way up.
 INVERTING: Final = frozenset({Style.CLASSICAL, Style.CHORALE, Style.FOLK, Style.REEL,
-                              Style.JIG, Style.MARCH, Style.WALTZ, Style.JAZZ})
+                              Style.JIG, Style.MARCH, Style.WALTZ, Style.JAZZ, Style.TANGO,
+                              Style.COUNTRY, Style.CAROL, Style.CINEMATIC, Style.NOCTURNE,
+                              Style.BAROQUE, Style.CELTIC})
 _HOOK_NAMES: Final = ("chorus", "drop", "hook", "refrain")
 _PERIOD_CHANCE: Final = {Style.CLASSICAL: 0.55, Style.CHORALE: 0.5, Style.MARCH: 0.6,
-                         Style.WALTZ: 0.55, Style.FOLK: 0.55, Style.REEL: 0.5, Style.JIG: 0.5}
+                         Style.WALTZ: 0.55, Style.FOLK: 0.55, Style.REEL: 0.5, Style.JIG: 0.5,
+                         Style.CAROL: 0.6, Style.LULLABY: 0.6, Style.NOCTURNE: 0.55,
+                         Style.CELTIC: 0.5, Style.COUNTRY: 0.5, Style.TANGO: 0.5,
+                         Style.BAROQUE: 0.35}
+# Styles sung in four-bar phrases, whatever the section's length (hymns, cradle songs).
+FOUR_BAR: Final = frozenset({Style.CAROL, Style.LULLABY})
 # Ways to restate the motif in later phrases (the first phrase keeps it recognisable).
 _LATER: Final = (("sequence", 3.0), ("vary", 2.0), ("invert", 1.0), ("displace", 0.7),
                  ("augment", 0.7))
@@ -96,7 +104,8 @@ def _phrase_lengths(plan: Plan, section: SectionPlan) -> list[int]:
     bars = section.bars
     if bars < 6:
         return [bars]
-    long = bars >= 16 or rng_for(plan.seed, "phrase-length", section.phrase).random() < 0.5
+    long = plan.style not in FOUR_BAR and (
+        bars >= 16 or rng_for(plan.seed, "phrase-length", section.phrase).random() < 0.5)
     unit = 8 if bars % 8 == 0 and long else 4
     count = max(1, bars // unit)
     lengths = [unit] * count

@@ -1,14 +1,16 @@
 """Melody rhythm by style: the rhythm cell of a motif, the notes leading into a cadence, and
 the pickup before a phrase.
 
-Folk tunes, reels, jigs, marches, waltzes, chorales and classical themes draw their rhythm
-from the learned rhythm model (its corpus is exactly that music), lightly steered per style.
+Folk tunes, reels, jigs, marches, waltzes, chorales, classical themes and celtic tunes draw
+their rhythm from the learned rhythm model (its corpus is exactly that music), lightly
+steered per style.
 Every other style tiles the bar with cells from its own vocabulary (`rhythm_cells`), so house
 gets off-beat sixteenth hooks and jazz eighth lines instead of fiddle-tune snaps.
 
 All positions are straight, on the sixteenth grid; `feel.swing_notes` swings them later.
 Tempo rules hold for every style: at 170 bpm and above nothing shorter than an eighth, and
-below 70 bpm no sixteenths and a lean towards long notes.
+below 70 bpm no sixteenths (except a nocturne's ornamental runs) and a lean towards long
+notes. Trap's triplet cells are the one rhythm off the sixteenth grid.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ EIGHTH: Final = PPQ // 2
 FAST_BPM: Final = 170  # from here on, nothing shorter than an eighth
 SLOW_BPM: Final = 70  # below this, no sixteenths and longer notes
 LEARNED: Final = frozenset({Style.FOLK, Style.REEL, Style.JIG, Style.MARCH, Style.WALTZ,
-                            Style.CHORALE, Style.CLASSICAL})
+                            Style.CHORALE, Style.CLASSICAL, Style.CELTIC})
 # Styles where a dotted eighth + sixteenth (or the reverse) would sound like a fiddle tune.
 NO_SNAPS: Final = frozenset({Style.HOUSE, Style.EDM, Style.CHORALE, Style.JAZZ, Style.SWING,
-                             Style.AMBIENT})
+                             Style.AMBIENT, Style.CAROL, Style.LULLABY, Style.CINEMATIC})
+# Slow styles whose ornaments are sixteenths all the same (a nocturne's runs and turns).
+ORNATE: Final = frozenset({Style.NOCTURNE})
+# Styles whose phrases take a quarter-note upbeat, as a hymn or a waltz does.
+QUARTER_PICKUP: Final = frozenset({Style.WALTZ, Style.CHORALE, Style.CAROL, Style.LULLABY})
 DENSITY: Final = 2.5  # how strongly energy favours busier cells / shorter notes
 LEARNED_DENSITY: Final = 1.6  # the same for the learned model's note lengths
 CADENCE_ENERGY: Final = 0.35  # the way into a cadence settles a little
@@ -50,15 +56,25 @@ _LEARNED_BIAS: Final[dict[Style, dict[int, float]]] = {
     Style.JIG: {EIGHTH: 1.5},
     Style.CHORALE: {PPQ: 2.5, 2 * PPQ: 4.0},  # matched to Bach's sopranos
     Style.WALTZ: {EIGHTH: 1.4, SIXTEENTH: 1.2, 3 * SIXTEENTH: 1.3, PPQ: 0.8},
+    Style.CELTIC: {EIGHTH: 1.5, PPQ: 0.8, SIXTEENTH: 0.8, 3 * SIXTEENTH: 0.9},
 }
-# How often a cell is played again at once: house and edm hooks repeat.
-_REPEAT: Final[dict[Style, float]] = {Style.HOUSE: 0.6, Style.EDM: 0.55, Style.BOSSA_NOVA: 0.3}
+# How often a cell is played again at once: house and edm hooks repeat, as do funk riffs,
+# trap and hip-hop hooks, synthwave and chiptune arpeggios, the tango's habanera.
+_REPEAT: Final[dict[Style, float]] = {
+    Style.HOUSE: 0.6, Style.EDM: 0.55, Style.BOSSA_NOVA: 0.3, Style.FUNK: 0.45,
+    Style.TRAP: 0.6, Style.HIP_HOP: 0.5, Style.SYNTHWAVE: 0.45, Style.CHIPTUNE: 0.5,
+    Style.TANGO: 0.35, Style.BAROQUE: 0.3, Style.REGGAE: 0.35, Style.METAL: 0.4,
+}
 # Pickups: how likely, and the figures (ticks before the downbeat) a player would use.
 _PICKUP_CHANCE: Final[dict[Style, float]] = {
     Style.FOLK: 0.5, Style.REEL: 0.6, Style.JIG: 0.6, Style.MARCH: 0.6, Style.WALTZ: 0.45,
     Style.JAZZ: 0.5, Style.SWING: 0.5, Style.CHORALE: 0.5, Style.CLASSICAL: 0.3,
     Style.BLUES: 0.4, Style.POP: 0.25, Style.ROCK: 0.2, Style.BOSSA_NOVA: 0.3,
-    Style.LOFI_HIP_HOP: 0.2,
+    Style.LOFI_HIP_HOP: 0.2, Style.FUNK: 0.2, Style.REGGAE: 0.25, Style.TRAP: 0.1,
+    Style.HIP_HOP: 0.25, Style.TANGO: 0.35, Style.GOSPEL: 0.4, Style.COUNTRY: 0.55,
+    Style.SAMBA: 0.3, Style.METAL: 0.15, Style.SYNTHWAVE: 0.15, Style.BALLAD: 0.35,
+    Style.LULLABY: 0.3, Style.CAROL: 0.5, Style.CINEMATIC: 0.2, Style.CHIPTUNE: 0.2,
+    Style.NOCTURNE: 0.35, Style.BAROQUE: 0.4, Style.CELTIC: 0.55,
 }
 
 
@@ -104,7 +120,7 @@ def pickup(plan: Plan, rng: random.Random) -> list[Span]:
     if rng.random() >= chance:
         return []
     beat = beat_grid(plan.meter)[-1]
-    if plan.style in (Style.WALTZ, Style.CHORALE) and beat.parts == 2:
+    if plan.style in QUARTER_PICKUP and beat.parts == 2:
         return [(-beat.length, beat.length)]  # a quarter upbeat
     eighth = beat.length // beat.parts
     if plan.style in (Style.JAZZ, Style.SWING, Style.REEL) or rng.random() < 0.4:
@@ -155,7 +171,7 @@ def _tiled(plan: Plan, rng: random.Random, energy: float, end: int, bars: int) -
     """Cells of the style laid beat after beat over [0, end), never across a bar line
     except a two-bar figure that covers the whole motif."""
     grid = beat_grid(plan.meter)
-    coarse = plan.tempo >= FAST_BPM or plan.tempo < SLOW_BPM
+    coarse = plan.tempo >= FAST_BPM or (plan.tempo < SLOW_BPM and plan.style not in ORNATE)
     starts, whole = layout(plan.style, plan.meter.numerator, plan.meter.denominator, coarse)
     beats = [(bar * plan.bar_ticks + b.offset, b.length) for bar in range(bars) for b in grid
              if bar * plan.bar_ticks + b.offset + b.length <= end]

@@ -6,7 +6,9 @@ holds it, `.` is a rest; spaces only group the characters for reading. Cells for
 beat (a quarter, or two eighths of 7/8) take four characters a beat; cells for a three-part
 beat (the dotted quarter of 6/8, 9/8 and 12/8) take six. A cell spans whole beats: one or
 two beats fill gaps and odd metres, four fill a 4/4 bar, eight (4/4 only) make a two-bar
-figure such as the bossa rhythm. The number after each cell is how often it is chosen.
+figure such as the bossa rhythm. A cell that starts with `3:` is written in eighth-note
+triplets, three characters a quarter beat (trap's triplet flow). The number after each cell
+is how often it is chosen.
 
 What each list aims at, as a player would phrase it:
 - pop: eighths with anticipations of beat 3 and of the next downbeat, and breaths;
@@ -16,7 +18,8 @@ What each list aims at, as a player would phrase it:
 - blues: a call of eighths ending on a long note, then room for the answer;
 - bossa nova: 3+3+2 accents over the bar and the clave's two-bar shape;
 - lo-fi hip hop: laid back, sparse, long notes; ambient: halves and wholes.
-None holds a dotted eighth next to a sixteenth (a folk "snap"): those belong to fiddle tunes.
+None of these holds a dotted eighth next to a sixteenth (a folk "snap"): those belong to
+fiddle tunes. The styles added with issue 13 are in `rhythm_cells_more`.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ from functools import cache
 from typing import Final
 
 from ariaforge.composer.arrange.timing import beat_grid
+from ariaforge.composer.melody import rhythm_cells_more as more
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Meter
 
-__all__ = ["VOCABULARY", "Cell", "Placed", "layout", "parse_cell", "style_cells"]
+__all__ = ["VOCABULARY", "Cell", "Placed", "layout", "parse_cell", "style_cells",
+           "uses_triplets"]
 
 Cells = tuple[tuple[str, float], ...]
 Span = tuple[int, int]  # (onset, length) in ticks
@@ -126,6 +131,24 @@ VOCABULARY: Final[dict[Style, tuple[Cells, Cells]]] = {
     Style.BOSSA_NOVA: (_BOSSA, _COMPOUND_BUSY),
     Style.LOFI_HIP_HOP: (_LOFI, _COMPOUND_SPARSE),
     Style.AMBIENT: (_AMBIENT, _COMPOUND_LONG),
+    Style.FUNK: (more.FUNK, _COMPOUND_BUSY),
+    Style.REGGAE: (more.REGGAE, _COMPOUND_BUSY),
+    Style.TRAP: (more.TRAP, _COMPOUND_SPARSE),
+    Style.HIP_HOP: (more.HIP_HOP, _COMPOUND_BUSY),
+    Style.TANGO: (more.TANGO, _COMPOUND_BUSY),
+    Style.GOSPEL: (more.GOSPEL, _COMPOUND_BUSY),
+    Style.COUNTRY: (more.COUNTRY, _COMPOUND_BUSY),
+    Style.SAMBA: (more.SAMBA, _COMPOUND_BUSY),
+    Style.METAL: (more.METAL, _COMPOUND_BUSY),
+    Style.SYNTHWAVE: (more.SYNTHWAVE, _COMPOUND_SPARSE),
+    Style.BALLAD: (more.BALLAD, _COMPOUND_SPARSE),
+    Style.LULLABY: (more.LULLABY, more.COMPOUND_ROCKING),
+    Style.CAROL: (more.CAROL, _COMPOUND_SPARSE),
+    Style.CINEMATIC: (more.CINEMATIC, _COMPOUND_LONG),
+    Style.CHIPTUNE: (more.CHIPTUNE, _COMPOUND_BUSY),
+    Style.NOCTURNE: (more.NOCTURNE, _COMPOUND_SPARSE),
+    Style.BAROQUE: (more.BAROQUE, _COMPOUND_BUSY),
+    # Celtic tunes are LEARNED (`rhythm`), like folk: no cells.
 }
 
 
@@ -139,6 +162,7 @@ class Cell:
     span: int  # beats
     notes: tuple[tuple[Fraction, Fraction], ...]  # (onset, length) in beats
     weight: float
+    triplets: bool = False  # written in eighth-note triplets (`3:`)
 
     @property
     def fine(self) -> bool:
@@ -156,6 +180,8 @@ def parse_cell(pattern: str, parts: int, weight: float = 1.0) -> Cell:
     """A grid string as a cell (the notation is described at the top of this module)."""
     chars = pattern.replace(" ", "")
     per_beat = 2 * parts
+    if chars.startswith("3:") and parts == 2:  # eighth-note triplets on a quarter beat
+        chars, per_beat = chars[2:], 3
     if not chars or len(chars) % per_beat or chars[0] == "-":
         raise ValueError(f"a cell fills whole beats and starts with x or '.': {pattern!r}")
     notes: list[tuple[Fraction, Fraction]] = []
@@ -169,13 +195,18 @@ def parse_cell(pattern: str, parts: int, weight: float = 1.0) -> Cell:
             notes[-1] = (at, length + Fraction(1, per_beat))
         elif char != ".":
             raise ValueError(f"unknown character {char!r} in {pattern!r}")
-    return Cell(parts, len(chars) // per_beat, tuple(notes), weight)
+    return Cell(parts, len(chars) // per_beat, tuple(notes), weight, per_beat == 3)
 
 
 @cache
 def style_cells(style: Style) -> tuple[Cell, ...]:
     simple, compound = VOCABULARY[style]
     return (*(parse_cell(p, 2, w) for p, w in simple), *(parse_cell(p, 3, w) for p, w in compound))
+
+
+def uses_triplets(style: Style) -> bool:
+    """Whether the style's melody may move in eighth-note triplets (off the sixteenths)."""
+    return style in VOCABULARY and any(cell.triplets for cell in style_cells(style))
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one object per cached layout
@@ -195,7 +226,10 @@ def layout(style: Style, numerator: int, denominator: int, coarse: bool
     beats on an even beat, every beat of the kind it was written for), and the two-bar
     figures; `coarse` leaves out cells that need sixteenths."""
     grid = beat_grid(Meter(numerator=numerator, denominator=denominator))
-    usable = [c for c in style_cells(style) if not (coarse and c.fine)]
+    # Triplets only where every beat is a quarter (not in 7/8, whose quarters fall off it).
+    quarters = numerator * 4 % denominator == 0
+    usable = [c for c in style_cells(style)
+              if not (coarse and c.fine) and not (c.triplets and not quarters)]
     starts = []
     for index in range(len(grid)):
         options = []

@@ -5,9 +5,9 @@
   semitones) to a chord tone on the next note: an appoggiatura, a suspension, an accented
   passing tone.
 - A leap larger than a fourth is followed by a step the other way.
-- A line keeps to a tessitura: 12-16 semitones by style, placed inside the instrument's
-  comfortable register (a singer's octave and a bit; fiddle tunes and jazz heads roam
-  wider).
+- A line keeps to a tessitura: 10-17 semitones by style, placed inside the instrument's
+  comfortable register (a singer's octave and a bit; a lullaby or a trap hook less; fiddle
+  tunes, jazz heads, tangos, nocturnes and film themes roam wider).
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ _WIDTH: Final = {
     Style.ROCK: 13, Style.BLUES: 13, Style.BOSSA_NOVA: 13, Style.HOUSE: 12, Style.EDM: 13,
     Style.FOLK: 17, Style.WALTZ: 15, Style.MARCH: 15, Style.CLASSICAL: 15, Style.JAZZ: 15,
     Style.SWING: 15, Style.REEL: 17, Style.JIG: 17,
+    # A lullaby stays within a ninth; tango, film themes, nocturnes and celtic tunes
+    # leap and roam widest; trap and hip-hop hooks sit in a narrow band.
+    Style.FUNK: 13, Style.REGGAE: 12, Style.TRAP: 10, Style.HIP_HOP: 11, Style.TANGO: 17,
+    Style.GOSPEL: 15, Style.COUNTRY: 14, Style.SAMBA: 14, Style.METAL: 14,
+    Style.SYNTHWAVE: 14, Style.BALLAD: 14, Style.LULLABY: 10, Style.CAROL: 13,
+    Style.CINEMATIC: 17, Style.CHIPTUNE: 15, Style.NOCTURNE: 17, Style.BAROQUE: 16,
+    Style.CELTIC: 16,
 }
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ariaforge.music.interchange import write_musicxml
-from ariaforge.music.score import ChordSymbol, MeterChange, Note, Score, TempoChange
+from ariaforge.music.score import ChordSymbol, MeterChange, Note, Score, Section, TempoChange
+from ariaforge.music.section_keys import KeyMap
 
 # Staff-bars on one page: 32 bars of a single staff, 13 of a three-track score, one bar
 # of a 40-staff score. Part of the cache key (through `svg.OPTIONS`).
@@ -59,7 +60,8 @@ def slice_bars(score: Score, first: int, last: int) -> Score:
 
     Notes sounding across the edges are cut to the page (the page shows what sounds
     there, unlike `transform.slice_bars`, which drops notes begun before the cut); meter,
-    tempo and key in force at `first` carry over.
+    tempo and key in force at `first` carry over, and the page's sections keep their keys
+    (so a page shows a modulated section's key signature).
     """
     start, end = score.bar_start(first), score.bar_start(last + 1)
     tracks = [track.model_copy(update={"notes": _notes_between(track.notes, start, end)})
@@ -68,7 +70,8 @@ def slice_bars(score: Score, first: int, last: int) -> Score:
         "tempo": score.tempo_at(start),
         "tempo_changes": [TempoChange(tick=c.tick - start, bpm=c.bpm)
                           for c in score.tempo_changes if start < c.tick < end],
-        "key": score.key,
+        "key": KeyMap.of(score).at(start),
+        "sections": _sections_between(score, first, last),
         "meter": score.meter_at_bar(first),
         "meter_changes": [MeterChange(bar=c.bar - first + 1, meter=c.meter)
                           for c in score.meter_changes if first < c.bar <= last],
@@ -77,6 +80,17 @@ def slice_bars(score: Score, first: int, last: int) -> Score:
                           for c in score.chord_symbols if start <= c.tick < end],
         "tracks": tracks,
     })
+
+
+def _sections_between(score: Score, first: int, last: int) -> list[Section]:
+    """The sections on the page, cut to it, each with its key spelled out (the page's
+    own key is the one in force at its first bar, not always the score's)."""
+    if not any(section.key for section in score.sections):
+        return []
+    return [Section(name=s.name, start_bar=max(s.start_bar, first) - first + 1,
+                    bars=min(s.end_bar - 1, last) - max(s.start_bar, first) + 1,
+                    key=s.key or score.key)
+            for s in score.sections if s.start_bar <= last and s.end_bar > first]
 
 
 def _notes_between(notes: list[Note], start: int, end: int) -> list[Note]:

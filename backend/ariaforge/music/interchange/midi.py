@@ -29,16 +29,17 @@ Reading (`read_midi`) accepts types 0 and 1 (type 2 is refused) at any PPQ:
 * Roles are guessed (see `assembly.guess_roles`).
 
 Writing (`write_midi`) makes a type 1 file at PPQ 480: a conductor track (tempo, meter
-and key events, with their changes), then one track per Score track, muted ones included,
-with its name, program, CC7 volume, CC10 pan and notes. Drum tracks play on channel 10;
-pitched tracks take channels 1-9 and 11-16 in order, so from the 16th pitched track on,
-tracks share channels (and the program of whichever track changed it last). MIDI cannot
-say which note-off ends which of two overlapping notes of one pitch on one channel, so such
-notes go to a spare channel with the same settings while spare channels last (drums stay
-on channel 10 and rely on first-in, first-out). Church modes are written as the major or
-minor key with the same signature (the tonic is not kept); keys past seven sharps or flats
-take the enharmonic signature. Sections, chord symbols, roles, mute, solo and colours are
-not stored in MIDI.
+and key events, with their changes: a section with a key of its own gets a key signature
+at its first bar, and the bar after it one back to the score's key), then one track per
+Score track, muted ones included, with its name, program, CC7 volume, CC10 pan and notes.
+Drum tracks play on channel 10; pitched tracks take channels 1-9 and 11-16 in order, so
+from the 16th pitched track on, tracks share channels (and the program of whichever track
+changed it last). MIDI cannot say which note-off ends which of two overlapping notes of
+one pitch on one channel, so such notes go to a spare channel with the same settings
+while spare channels last (drums stay on channel 10 and rely on first-in, first-out).
+Church modes are written as the major or minor key with the same signature (the tonic is
+not kept); keys past seven sharps or flats take the enharmonic signature. Sections, chord
+symbols, roles, mute, solo and colours are not stored in MIDI.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from ariaforge.music.interchange.errors import InterchangeError
 from ariaforge.music.interchange.limits import MAX_MIDI_BYTES, NoteBudget, check_size
 from ariaforge.music.interchange.notation import MINOR_LIKE, key_fifths
 from ariaforge.music.score import PPQ, Key, Mode, Note, Score, Track
+from ariaforge.music.section_keys import key_changes
 
 DRUM_CHANNEL = 9
 PITCHED_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
@@ -367,6 +369,13 @@ def _conductor(score: Score, end: int) -> mido.MidiTrack:
         (0, _SETTING, mido.MetaMessage("key_signature", key=_mido_key(score.key))),
         (0, _SETTING, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo))),
     ]
+    for bar, key in key_changes(score):  # sections with a key of their own
+        tick = score.bar_start(bar)
+        if tick == 0:
+            events[1] = (0, _SETTING, mido.MetaMessage("key_signature", key=_mido_key(key)))
+        else:
+            events.append((tick, _SETTING, mido.MetaMessage("key_signature",
+                                                           key=_mido_key(key))))
     for change in score.meter_changes:
         events.append((score.bar_start(change.bar), _SETTING, _time_signature(
             change.meter.numerator, change.meter.denominator)))

@@ -11,13 +11,14 @@ that validates against the MusicXML 4.0 schema.
 Layout: one part per track (a placeholder part when the score has none, to carry the
 chord symbols). Notes that start and end together form a chord; notes that overlap
 otherwise go to further voices (separated by <backup>), each voice padded with rests.
-Key, time (with its changes) and clef open the part; tempo marks and chord symbols
-(<harmony>) are written in the first part, at their exact tick through <offset> when no
-note starts there. Drum tracks use a percussion clef and keep their GM drum keys as
-pitched notes (MusicXML's <unpitched> only says where a note is drawn, not which drum
-it is), with MIDI channel 10 in <midi-instrument>. Velocity travels in the note's
-`dynamics` attribute (a percentage of 90, as MusicXML defines it), volume and pan in
-<midi-instrument>.
+Key, time and clef open the part, and a key or time change opens the measure where it
+starts (a section with a key of its own, `Section.key`, and the bar after it); notes are
+spelled in the key in force. Tempo marks and chord symbols (<harmony>) are written in the
+first part, at their exact tick through <offset> when no note starts there. Drum tracks
+use a percussion clef and keep their GM drum keys as pitched notes (MusicXML's
+<unpitched> only says where a note is drawn, not which drum it is), with MIDI channel 10
+in <midi-instrument>. Velocity travels in the note's `dynamics` attribute (a percentage
+of 90, as MusicXML defines it), volume and pan in <midi-instrument>.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from ariaforge.music.interchange.midi import allocate_channels
 from ariaforge.music.interchange.notation import NoteValue, key_fifths, note_values, spell
-from ariaforge.music.score import PPQ, ChordSymbol, Meter, Note, Score, Track
+from ariaforge.music.score import PPQ, ChordSymbol, Key, Meter, Note, Score, Track
+from ariaforge.music.section_keys import key_changes
 
 _DECLARATION = (
     '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
@@ -70,7 +72,7 @@ def write_musicxml(score: Score, *, first_bar: int = 1, ends_piece: bool = True)
     in the whole piece, and `ends_piece=False` leaves out the final barline.
     """
     measures = _measures(score, first_bar)
-    fifths = key_fifths(score.key)
+    fifths = key_fifths(measures[0].key or score.key)
     tracks = score.tracks or [Track(id="chords", name="Chords")]
     root = Element("score-partwise", version="4.0")
     encoding = SubElement(SubElement(root, "identification"), "encoding")
@@ -97,6 +99,7 @@ class _Measure:
     length: int
     meter: Meter
     new_meter: bool
+    key: Key | None = None  # set where a key starts (bar 1, and a section in its own key)
 
     @property
     def end(self) -> int:
@@ -114,12 +117,13 @@ def _measures(score: Score, first_bar: int = 1) -> list[_Measure]:
     count = max(score.bars, score.bar_of(last_end - 1) if last_end else 1,
                 *(change.bar for change in score.meter_changes))
     changes = {change.bar: change.meter for change in score.meter_changes}
+    keys = {1: score.key, **dict(key_changes(score))}
     measures, start, meter = [], 0, score.meter
     for number in range(1, count + 1):
         new_meter = number == 1 or (number in changes and changes[number] != meter)
         meter = changes.get(number, meter)
         measures.append(_Measure(number, first_bar + number - 1, start, meter.ticks_per_bar,
-                                 meter, new_meter))
+                                 meter, new_meter, keys.get(number)))
         start += meter.ticks_per_bar
     return measures
 
@@ -252,8 +256,10 @@ def _part(
     writer = _MeasureWriter(fifths, _next(pending), pending)
     for measure in measures:
         element = SubElement(part, "measure", number=str(measure.label))
-        if measure.new_meter:
-            _attributes(element, measure, score, track, fifths)
+        if measure.key is not None:  # notes are spelled in the key in force
+            writer.fifths = key_fifths(measure.key)
+        if measure.new_meter or measure.key is not None:
+            _attributes(element, measure, score, track, writer.fifths)
         for number, cursor in enumerate(voices, start=1):
             groups = cursor.take(measure)
             if number > 1 and not groups:
@@ -276,12 +282,14 @@ def _attributes(
     attributes = SubElement(measure_element, "attributes")
     if measure.number == 1:
         SubElement(attributes, "divisions").text = str(PPQ)
+    if measure.key is not None:  # bar 1, or a section in a key of its own
         key = SubElement(attributes, "key")
         SubElement(key, "fifths").text = str(fifths)
-        SubElement(key, "mode").text = score.key.mode.value
-    time = SubElement(attributes, "time")
-    SubElement(time, "beats").text = str(measure.meter.numerator)
-    SubElement(time, "beat-type").text = str(measure.meter.denominator)
+        SubElement(key, "mode").text = measure.key.mode.value
+    if measure.new_meter:
+        time = SubElement(attributes, "time")
+        SubElement(time, "beats").text = str(measure.meter.numerator)
+        SubElement(time, "beat-type").text = str(measure.meter.denominator)
     if measure.number == 1:
         clef = SubElement(attributes, "clef")
         sign, line = _clef(track)

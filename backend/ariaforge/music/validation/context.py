@@ -5,9 +5,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
-from ariaforge.music.score import Note, Role, Score, Track
+from ariaforge.music.score import Key, Mode, Note, Role, Score, Track
+from ariaforge.music.section_keys import KeyMap
 from ariaforge.music.theory.chords import (
     Chord,
     ChordParseError,
@@ -43,6 +44,26 @@ class Context:
     @cached_property
     def tonic(self) -> int:
         return scale_pitch_classes(self.score.key)[0]
+
+    # A section may have a key of its own (a modulated chorus): notes there are judged in
+    # that key. `scale`, `tonic` and `pitch_names` above are the score's (home) key.
+
+    @cached_property
+    def keys(self) -> KeyMap:
+        return KeyMap.of(self.score)
+
+    def key_at(self, tick: int) -> Key:
+        return self.keys.at(tick)
+
+    def tonic_at(self, tick: int) -> int:
+        return _key_facts(self.keys.at(tick))[0]
+
+    def scale_at(self, tick: int) -> frozenset[int]:
+        return _key_facts(self.keys.at(tick))[1]
+
+    def name_at(self, pitch: int, tick: int) -> str:
+        """The pitch's name as spelled in the key in force at `tick`."""
+        return pitch_class_name(pitch % 12, self.keys.at(tick))
 
     @cached_property
     def pitched_tracks(self) -> list[Track]:
@@ -105,7 +126,7 @@ class Context:
         spans: list[HarmonySpan] = []
         for index, start in enumerate(onsets):
             end = onsets[index + 1] if index + 1 < len(onsets) else self.score.end_tick
-            chord = recognize_chord([n.pitch for n in sounding[index]], self.score.key)
+            chord = recognize_chord([n.pitch for n in sounding[index]], self.key_at(start))
             if spans and chord is not None and spans[-1].chord == chord:
                 spans[-1] = HarmonySpan(spans[-1].start, end, chord, spans[-1].notes)
             else:
@@ -121,6 +142,17 @@ class Context:
         if index >= 0 and tick < self.harmony[index].end:
             return self.harmony[index].chord
         return None
+
+
+def _key_facts(key: Key) -> tuple[int, frozenset[int]]:
+    """(tonic, scale) pitch classes; cached by name, as a `Key` is not hashable."""
+    return _facts(key.tonic, key.mode)
+
+
+@cache
+def _facts(tonic: str, mode: Mode) -> tuple[int, frozenset[int]]:
+    scale = scale_pitch_classes(Key(tonic=tonic, mode=mode))
+    return scale[0], frozenset(scale)
 
 
 def sounding_at(notes_by_start: Sequence[Note], ticks: Sequence[int]) -> list[tuple[Note, ...]]:

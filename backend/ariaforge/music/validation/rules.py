@@ -50,12 +50,14 @@ def _name(ctx: Context, pitch: int) -> str:
 # --- notes and lines ----------------------------------------------------------------
 
 
-def _allowed_pitch_classes(ctx: Context) -> set[int]:
-    allowed = set(ctx.scale)
-    if ctx.score.key.mode in (Mode.MINOR, Mode.AEOLIAN):
-        allowed |= {(ctx.tonic + 9) % 12, (ctx.tonic + 11) % 12}  # melodic/harmonic minor
+def _allowed_pitch_classes(ctx: Context, tick: int = 0) -> set[int]:
+    """The pitch classes at home in the key in force at `tick` (a section may have its own)."""
+    key, tonic = ctx.key_at(tick), ctx.tonic_at(tick)
+    allowed = set(ctx.scale_at(tick))
+    if key.mode in (Mode.MINOR, Mode.AEOLIAN):
+        allowed |= {(tonic + 9) % 12, (tonic + 11) % 12}  # melodic/harmonic minor
     if ctx.options.get("blue_notes"):
-        allowed |= {(ctx.tonic + step) % 12 for step in (3, 6, 10)}
+        allowed |= {(tonic + step) % 12 for step in (3, 6, 10)}
     return allowed
 
 
@@ -83,10 +85,13 @@ def _neighbours(notes: list[Note], index: int) -> tuple[Note | None, Note | None
       "A note outside the key that is neither a chord tone nor a passing or neighbour note.")
 def non_diatonic(ctx: Context) -> Iterator[Violation]:
     allowed = _allowed_pitch_classes(ctx)
+    keyed = ctx.keys.modulates
     for track in ctx.pitched_tracks:
         melodic = line(track, highest=True)
         positions = {note.id: index for index, note in enumerate(melodic)}
         for note in track.sorted_notes():
+            if keyed:
+                allowed = _allowed_pitch_classes(ctx, note.start)
             if note.pitch % 12 in allowed:
                 continue
             chord = ctx.chord_at(note.start)
@@ -95,9 +100,10 @@ def non_diatonic(ctx: Context) -> Iterator[Violation]:
             index = positions.get(note.id)
             if index is not None and _embellishes(*_around(melodic, index, note)):
                 continue
+            key = ctx.key_at(note.start)
             yield _at(ctx, "non-diatonic-note",
-                      f"{_name(ctx, note.pitch)} is outside {ctx.score.key.tonic} "
-                      f"{ctx.score.key.mode.value} and is not explained as a chord tone, "
+                      f"{ctx.name_at(note.pitch, note.start)} is outside {key.tonic} "
+                      f"{key.mode.value} and is not explained as a chord tone, "
                       "passing or neighbour note", note.start, track, [note])
 
 
@@ -137,10 +143,11 @@ def large_leaps(ctx: Context) -> Iterator[Violation]:
 @rule("augmented-second", Severity.WARNING,
       "A melodic augmented second (the lowered sixth to the raised seventh degree).")
 def augmented_seconds(ctx: Context) -> Iterator[Violation]:
-    sixth, seventh = (ctx.tonic + 8) % 12, (ctx.tonic + 11) % 12
     for track in _melodic_tracks(ctx):
         notes = line(track, highest=track is not ctx.bass_track)
         for before, after in itertools.pairwise(notes):
+            tonic = ctx.tonic_at(after.start)
+            sixth, seventh = (tonic + 8) % 12, (tonic + 11) % 12
             if abs(after.pitch - before.pitch) == 3 and {before.pitch % 12,
                                                           after.pitch % 12} == {sixth, seventh}:
                 yield _at(ctx, "augmented-second",
@@ -242,10 +249,11 @@ def unresolved_leading_tone(ctx: Context) -> Iterator[Violation]:
     melody = ctx.melody_track
     if melody is None:
         return
-    leading, tonic = (ctx.tonic + 11) % 12, ctx.tonic
     notes = _Line(melody, highest=True)
     for current, following in zip(ctx.harmony, ctx.harmony[1:], strict=False):
-        if not (_is_dominant(ctx, current.chord) and _root(following.chord) == tonic):
+        tonic = ctx.tonic_at(current.start)
+        leading = (tonic + 11) % 12
+        if not (_is_dominant(tonic, current.chord) and _root(following.chord) == tonic):
             continue
         last = notes.between(current.start, current.end)
         after = notes.between(following.start, following.end)
@@ -260,9 +268,9 @@ def _root(chord: object) -> int | None:
     return getattr(chord, "root_pc", None)
 
 
-def _is_dominant(ctx: Context, chord: object) -> bool:
+def _is_dominant(tonic: int, chord: object) -> bool:
     pitch_classes: frozenset[int] = getattr(chord, "pitch_classes", frozenset())
-    return _root(chord) == (ctx.tonic + 7) % 12 and (ctx.tonic + 11) % 12 in pitch_classes
+    return _root(chord) == (tonic + 7) % 12 and (tonic + 11) % 12 in pitch_classes
 
 
 # --- harmony ------------------------------------------------------------------------
@@ -277,8 +285,9 @@ def weak_progressions(ctx: Context) -> Iterator[Violation]:
         first, second = _root(current.chord), _root(following.chord)
         if first is None or second is None:
             continue
-        name = _RETROGRESSIONS.get(((first - ctx.tonic) % 12, (second - ctx.tonic) % 12))
-        if name and _is_dominant(ctx, current.chord):
+        tonic = ctx.tonic_at(current.start)
+        name = _RETROGRESSIONS.get(((first - tonic) % 12, (second - tonic) % 12))
+        if name and _is_dominant(tonic, current.chord):
             yield _at(ctx, "weak-progression", f"{name} is a weak progression (retrogression)",
                       following.start, None, following.notes[:4])
 

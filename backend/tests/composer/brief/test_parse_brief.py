@@ -18,7 +18,7 @@ from ariaforge.composer.brief import (
     Style,
     parse_brief,
 )
-from ariaforge.composer.vocabulary import PHRASES
+from ariaforge.composer.phrases import PHRASES
 from ariaforge.music.score import Key, Meter, Mode, Role
 from tests.composer.brief.fields import key_of, programs, roles
 
@@ -48,8 +48,8 @@ BRIEFS = [
      "edm", "A minor", 128, "4/4", 72, [81, 88, 38, 0]),
     ("deep house at 124", "house", "C major", 124, "4/4", 56, [81, 0, 38, 0]),
     ("hard rock song in E minor, 140 BPM", "rock", "E minor", 140, "4/4", 40, [29, 30, 33, 0]),
-    ("a sad folk song in A minor with guitar", "folk", "A minor", 95, "4/4", 32, [40, 25, 32]),
-    ("solo piano, calm, 3/4", "pop", "C major", 93, "3/4", 40, [0]),
+    ("a sad folk song in A minor with guitar", "folk", "A minor", 95, "4/4", 32, [25, 25, 32]),
+    ("solo piano, calm, 3/4", "pop", "C major", 93, "3/4", 40, [0, 0]),
     ("a dorian groove", "pop", "A dorian", 110, "4/4", 40, [80, 0, 33, 0]),
     ("mixolydian reel", "reel", "D mixolydian", 212, "4/4", 32, [40, 73, 25]),
     ("E dorian jig", "jig", "E dorian", 174, "6/8", 32, [73, 40, 25]),
@@ -58,19 +58,19 @@ BRIEFS = [
     ("rock in 7/8, 100 bpm, 16 bars", "rock", "E major", 100, "7/8", 16, [29, 30, 33, 0]),
     ("a pop song in 6/8", "pop", "C major", 110, "6/8", 40, [80, 0, 33, 0]),
     ("2 minutes of pop at 120 bpm", "pop", "C major", 120, "4/4", 60, [80, 0, 33, 0]),
-    ("90 seconds of calm piano at 60 bpm", "pop", "C major", 60, "4/4", 24, [0]),
+    ("90 seconds of calm piano at 60 bpm", "pop", "C major", 60, "4/4", 24, [0, 0]),
     ("a 1:30 waltz at 90 bpm", "waltz", "F major", 90, "3/4", 44, [40, 0, 42]),
     ("three minutes of ambient", "ambient", "D major", 70, "4/4", 52, [0, 89]),
     ("32 bars of jazz in 1 minute", "jazz", "F major", 128, "4/4", 32, [66, 0, 32, 0]),
-    ("16-bar piano piece in F, 80 bpm", "pop", "F major", 80, "4/4", 16, [0]),
+    ("16-bar piano piece in F, 80 bpm", "pop", "F major", 80, "4/4", 16, [0, 0]),
     ("thirty-two bars in B flat minor", "pop", "Bb minor", 110, "4/4", 32, [80, 0, 33, 0]),
     ("AABA tune in the key of E flat, 32 bars",
      "pop", "Eb major", 110, "4/4", 32, [80, 0, 33, 0]),
     ("intro, verse, chorus, outro in C, 120 bpm",
      "pop", "C major", 120, "4/4", 24, [80, 0, 33, 0]),
     ("verse chorus pop song in A", "pop", "A major", 110, "4/4", 32, [80, 0, 33, 0]),
-    ("Dm, 100 bpm, strings", "pop", "D minor", 100, "4/4", 40, [48]),
-    ("F# major ballad", "pop", "F# major", 90, "4/4", 40, [80, 0, 33, 0]),
+    ("Dm, 100 bpm, strings", "pop", "D minor", 100, "4/4", 40, [40, 40, 41, 42, 43]),
+    ("F# major ballad", "ballad", "F# major", 72, "4/4", 40, [53, 0, 48, 33]),
     ("a cheerful tune in F sharp for flute, guitar and bass",
      "pop", "F# major", 113, "4/4", 40, [73, 25, 33]),
     ("in C#m", "pop", "C# minor", 110, "4/4", 40, [80, 0, 33, 0]),
@@ -83,7 +83,7 @@ BRIEFS = [
     ("a dark rock song", "rock", "E minor", 127, "4/4", 40, [29, 30, 33, 0]),
     ("an epic orchestral piece in D minor, 4/4",
      "pop", "D minor", 110, "4/4", 40, [73, 48, 60, 43, 47]),
-    ("a romantic piano ballad in Db", "pop", "Db major", 90, "4/4", 40, [0]),
+    ("a romantic piano ballad in Db", "nocturne", "Db major", 66, "4/4", 28, [0, 0]),
     ("a playful march", "march", "Bb major", 122, "2/4", 36, [56, 61, 58, 0]),
     ("a calm chorale in F", "chorale", "F major", 66, "4/4", 16, [52, 52, 52, 52]),
     ("swung blues shuffle in G, 80 bpm", "blues", "G major", 80, "4/4", 24, [29, 0, 33, 0]),
@@ -93,19 +93,20 @@ BRIEFS = [
     ("house music without piano", "house", "C major", 124, "4/4", 56, [81, 38, 0]),
     ("string quartet in G", "pop", "G major", 110, "4/4", 40, [40, 40, 41, 42]),
     ("SATB choir, hymn in D", "chorale", "D major", 72, "4/4", 16, [52, 52, 52, 52]),
-    ("a lullaby in F for music box", "pop", "F major", 93, "4/4", 40, [10]),
+    ("a lullaby in F for music box", "lullaby", "F major", 66, "3/4", 32, [10]),
     ("vivace classical piece in A major",
      "classical", "A major", 166, "4/4", 24, [40, 40, 41, 42]),
-    ("adagio for strings in B flat minor", "pop", "Bb minor", 71, "4/4", 40, [48]),
+    ("adagio for strings in B flat minor", "pop", "Bb minor", 71, "4/4", 40, [40, 40, 41, 42, 43]),
     ("an ambient drone in C lydian, very slow", "ambient", "C lydian", 53, "4/4", 48, [0, 89]),
     ("a techno track in F minor, 135 bpm, 64 bars",
      "edm", "F minor", 135, "4/4", 64, [81, 88, 38, 0]),
     ("trance at 138", "edm", "C major", 138, "4/4", 72, [81, 88, 38, 0]),
     ("bebop in Eb, 240 bpm", "jazz", "Eb major", 240, "4/4", 32, [66, 0, 32, 0]),
-    ("a country song in G with banjo", "folk", "G major", 100, "4/4", 32, [40, 105, 25, 32]),
+    ("a country song in G with banjo", "country", "G major", 110, "4/4", 40,
+     [105, 105, 32, 0]),
     ("polka in 2/4", "folk", "G major", 100, "2/4", 32, [40, 25, 32]),
     ("a minuet in G", "classical", "G major", 100, "3/4", 24, [40, 40, 41, 42]),
-    ("synthwave in A minor", "edm", "A minor", 128, "4/4", 72, [81, 88, 38, 0]),
+    ("synthwave in A minor", "synthwave", "A minor", 100, "4/4", 44, [81, 88, 38, 0]),
     ("a fast reel in E minor", "reel", "E minor", 230, "4/4", 32, [40, 73, 25]),
     ("very fast punk rock", "rock", "E major", 157, "4/4", 40, [29, 30, 33, 0]),
     ("moderate folk tune in D", "folk", "D major", 105, "4/4", 32, [40, 25, 32]),
@@ -113,7 +114,7 @@ BRIEFS = [
     ("Allegro in C", "pop", "C major", 138, "4/4", 40, [80, 0, 33, 0]),
     ("a song for voice and piano in G", "pop", "G major", 110, "4/4", 40, [53, 0]),
     ("electric guitar, bass and drums, rock, E minor",
-     "rock", "E minor", 124, "4/4", 40, [30, 33, 0]),
+     "rock", "E minor", 124, "4/4", 40, [30, 30, 33, 0]),
     ("an electronic track with synths and pads",
      "edm", "C major", 128, "4/4", 72, [81, 88, 38, 0]),
 ]
@@ -230,7 +231,7 @@ def test_overrides_from_json():
         '"instruments": ["Piano", {"role": "bass", "program": 33, "name": "Bass"}]}')
     brief = parse_brief("anything", overrides)
     assert (brief.style, key_of(brief)) == (Style.BOSSA_NOVA, "F# minor")
-    assert roles(brief) == [("melody", 0), ("bass", 33)]
+    assert roles(brief) == [("melody", 0), ("chords", 0), ("bass", 33)]
 
 
 # --- determinism and seeds ----------------------------------------------------------------

@@ -53,11 +53,12 @@ def test_jazz_closes_with_two_five_one() -> None:
 
 
 def test_secondary_dominants_resolve_to_their_target() -> None:
-    """Every chromatic dominant seventh outside the blues moves down a fifth to the chord
-    it is the dominant of (or down a semitone, as a tritone substitute)."""
+    """Every chromatic dominant seventh outside the blues and funk (whose I7 and IV7 are
+    colours, not functions) moves down a fifth to the chord it is the dominant of (or down
+    a semitone, as a tritone substitute)."""
     checked = 0
     for plan in random_plans(80, seed=23, modes=("major", "minor")):
-        if plan.style.value == "blues":
+        if plan.style.value in ("blues", "funk"):
             continue
         moves = changes(compose_harmony(plan))
         for current, following in itertools.pairwise(moves):

@@ -15,7 +15,8 @@ from tests.composer.harmony.pieces import changes, pieces
 from tests.composer.plans import random_plans
 
 TWICE_A_BAR = frozenset({Style.JAZZ, Style.SWING, Style.BOSSA_NOVA, Style.CHORALE,
-                         Style.CLASSICAL})
+                         Style.CLASSICAL, Style.TANGO, Style.GOSPEL, Style.CAROL,
+                         Style.NOCTURNE, Style.BAROQUE})
 
 
 def beats(plan: Plan) -> int:

@@ -11,15 +11,17 @@ import pytest
 from ariaforge.composer.brief import parse_brief
 from ariaforge.composer.harmony import compose_harmony
 from ariaforge.composer.melody import compose_melody, resample_melody_bars, vary_melody
+from ariaforge.composer.melody.rhythm_cells import uses_triplets
 from ariaforge.composer.model.tokens import GRID
 from ariaforge.composer.plan import ChordEvent, Plan, plan_form
 from ariaforge.composer.vocabulary import STYLE_PROFILES
-from ariaforge.music.score import ChordSymbol, Note, Role, Score, Track
+from ariaforge.music.score import PPQ, ChordSymbol, Note, Role, Score, Track
 from ariaforge.music.theory.scales import functional_pitch_classes, tonic_pc
 from ariaforge.music.validation import Severity, validate
 from tests.composer.plans import random_plans
 
 REGISTER = (60, 84)
+TRIPLET_GRID = PPQ // 12  # where both sixteenths and eighth-note triplets fall (trap)
 
 
 
@@ -50,7 +52,8 @@ def test_bar_arithmetic_register_and_validation(plan: Plan) -> None:
         assert before.end <= after.start  # one line, no overlaps
     for note in notes:
         if not plan.swing:  # swung off-beats sit between the sixteenths
-            assert note.start % GRID == 0 and note.duration % GRID == 0
+            grid = TRIPLET_GRID if uses_triplets(plan.style) else GRID
+            assert note.start % grid == 0 and note.duration % grid == 0
         assert REGISTER[0] <= note.pitch <= REGISTER[1]
         bar_end = (note.start // plan.bar_ticks + 1) * plan.bar_ticks
         assert note.end <= bar_end  # never across a bar line, so never past the end

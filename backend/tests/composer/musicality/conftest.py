@@ -15,7 +15,7 @@ from tests.composer.musicality.briefset import (
 
 @pytest.fixture(scope="session")
 def briefset() -> list[Composed]:
-    """The bench's 64 briefs at seeds 0 and 1."""
+    """The bench's 88 briefs at seeds 0 and 1."""
     return compose_all(bench_briefs())
 
 

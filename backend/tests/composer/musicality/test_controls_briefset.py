@@ -1,4 +1,4 @@
-"""The brief's controls stay obeyed on the bench's brief set (64 briefs, all 17 styles,
+"""The brief's controls stay obeyed on the bench's brief set (88 briefs, all 35 styles,
 seeds 0 and 1) while the composer grows more musical: the key heard by the composer's key
 estimator, the metre, the tempo, the bars and the named instruments, and none of them
 moves between seeds. One test per brief, each assertion naming brief and seed."""
@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from ariaforge.composer.phrases import lookup_instrument
 from ariaforge.composer.tonality import key_margin, note_histogram
-from ariaforge.composer.vocabulary import STYLE_PROFILES, Style, lookup_instrument
+from ariaforge.composer.vocabulary import STYLE_PROFILES, Style
 from ariaforge.music.theory.keyfinding import rank_keys
 from ariaforge.music.theory.pitch import pitch_class_of_name
 from tests.composer.musicality.briefset import (

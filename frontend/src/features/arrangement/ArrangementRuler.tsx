@@ -2,6 +2,7 @@
  * start of the bar clicked. */
 import type { Score } from "@/api/types";
 import { barAt, clamp, scoreEnd, type Bar } from "@/lib/geometry";
+import { keyName } from "@/lib/keys";
 
 import styles from "./ArrangementView.module.css";
 
@@ -21,7 +22,8 @@ export function ArrangementRuler({ bars, ppt, width, score, onSeek }: {
   return (
     <svg className={styles.ruler} width={width} height={RULER} role="img"
          aria-label={`Bars 1 to ${bars.length}${sections.length ? `; sections: ${
-           sections.map((s) => `${s.name} from bar ${s.start_bar}`).join(", ")}` : ""}`}
+           sections.map((s) => `${s.name} from bar ${s.start_bar}${s.key ? ` in ${keyName(s.key)}`
+             : ""}`).join(", ")}` : ""}`}
          onClick={(e) => {
            const rect = e.currentTarget.getBoundingClientRect();
            const tick = (e.clientX - rect.left) / ppt;
@@ -36,6 +38,7 @@ export function ArrangementRuler({ bars, ppt, width, score, onSeek }: {
                   className={i % 2 ? styles.sectionAlt : styles.section} />
             <text x={x + 5} y={SECTION_ROW - 5} className={styles.sectionText}>
               {x2 - x > 30 ? section.name : section.name.slice(0, 1)}
+              {section.key && x2 - x > 90 ? ` · ${keyName(section.key)}` : ""}
             </text>
           </g>
         );

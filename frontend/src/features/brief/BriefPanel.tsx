@@ -5,6 +5,7 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
 
 import { useProject, useScore } from "@/features/workspace/state";
+import { keyName } from "@/lib/keys";
 
 import styles from "./BriefPanel.module.css";
 import { MOODS, STYLES, STYLE_LABELS, type Mood, type Style } from "./choices";
@@ -182,7 +183,8 @@ export function BriefPanel() {
             {sections.length === 0 && <option value={0}>No sections</option>}
             {sections.map((s, index) => (
               <option key={`${s.name}-${index}`} value={index}>
-                {s.name} (bars {s.start_bar}–{s.start_bar + s.bars - 1})
+                {s.name} (bars {s.start_bar}–{s.start_bar + s.bars - 1}
+                {s.key ? `, in ${keyName(s.key)}` : ""})
               </option>
             ))}
           </select>
