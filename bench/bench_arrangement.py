@@ -2,9 +2,12 @@
 instrument play an idiomatic part, and are the brief's controls obeyed? On 72 briefs over
 all 35 styles (bench/arrangement/briefs.py), seeds 0 and 1, 16 bars each:
 
-- style traits obeyed: one operational check per trait (bench/arrangement/traits.py),
-  beside a peer measured in the same run: the same checks run on the pieces of every
-  *other* style, which shows how often a trait appears where it was not asked for;
+- style traits obeyed: one operational check per trait (bench/arrangement/traits.py: a
+  groove or figure is a per-bar check from kit_checks.py or part_checks.py that most
+  groove bars pass, the rest read the whole piece in piece_traits.py; the style
+  signature tests use the same per-bar checks), beside a peer measured in the same run:
+  the same checks run on the pieces of every *other* style, which shows how often a
+  trait appears where it was not asked for;
 - texture failures: no harmony although a chord instrument was named, or two chord parts
   sharing their voicings (texture.py);
 - unrequested tracks without a warning (texture.py);

@@ -10,7 +10,7 @@ SEEDS = (0, 1)
 
 _BRIEFS: tuple[tuple[str, str], ...] = (
     ("pop", "a happy pop song in C major"), ("pop", "a dreamy pop song in Ab major"),
-    ("pop", "a melancholic pop ballad in F# minor"), ("pop", "a pop song in E major in 3/4"),
+    ("ballad", "a melancholic pop ballad in F# minor"), ("pop", "a pop song in E major in 3/4"),
     ("rock", "an energetic rock song in E minor"), ("rock", "a dark rock song in C# minor"),
     ("rock", "a rock anthem in D major"), ("rock", "a rock song in A mixolydian"),
     ("jazz", "a jazz tune in F"), ("jazz", "a jazz ballad in Eb"),

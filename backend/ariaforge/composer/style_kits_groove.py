@@ -142,7 +142,7 @@ HIP_HOP = StyleKit(
                  hit(CLOSED_HAT, Beats.ALL, 60, grid=2)),
              bar(at(KICK, 85, F(0), F(5, 2)), hit(SIDE_STICK, Beats.BACK, 70),
                  hit(CLOSED_HAT, Beats.ALL, 45)),
-             Fill((SNARE, SNARE, LOW_TOM), beats=1, grid=2, velocity=(70, 100)),
+             Fill((SNARE, LOW_TOM), beats=1, grid=2, velocity=(70, 100)),  # snare, tom
              variants=(bar(at(KICK, 110, F(0), F(1, 2), F(5, 2), F(11, 4)),
                            hit(SNARE, Beats.BACK, 112), hit(CLOSED_HAT, Beats.ALL, 58, grid=2),
                            at(OPEN_HAT, 55, F(7, 2))),)),

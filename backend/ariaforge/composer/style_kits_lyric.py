@@ -156,7 +156,7 @@ CELTIC = StyleKit(
     Style.CELTIC,
     DrumPart(bar(*_BODHRAN),
              bar(hit(LOW_TOM, Beats.STRONG, 65), hit(SHAKER, Beats.ALL, 35, grid=2)),
-             Fill((HIGH_TOM, LOW_TOM), beats=1, grid=3, velocity=(60, 95)),
+             Fill((HIGH_TOM, MID_TOM, LOW_TOM), beats=2, grid=4, velocity=(55, 95)),  # a roll
              variants=(bar(*_BODHRAN, at(SNARE, 40, F(3, 4), F(11, 4)),
                            hit(CLOSED_HAT, Beats.BACK, 40)),)),
     BassPart(BassRule.ALTERNATE, TWO_FEEL, WHOLE, QUARTERS, velocity=86),

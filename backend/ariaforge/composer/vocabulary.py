@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from ariaforge.composer.foreign_words import fold_letters
 from ariaforge.music.score import Mode, Role
 
 
@@ -400,8 +401,9 @@ Entry = (StyleWord | MoodWord | TempoWord | EnergyWord | SwingWord | SimpleWord 
 
 
 def phrase_key(phrase: str) -> str:
-    """The lookup key of a phrase: its lower-case letters and digits, nothing else."""
-    return re.sub(r"[^0-9a-z]", "", phrase.lower())
+    """The lookup key of a phrase: its lower-case letters and digits, accents folded
+    ("bodhrán" and "bodhran" are one key), nothing else."""
+    return re.sub(r"[^0-9a-z]", "", fold_letters(phrase.lower()))
 
 
 # --- styles, moods, tempo, feel -----------------------------------------------------------

@@ -19,8 +19,10 @@ from ariaforge.composer.arrange.bass import arrange_bass
 from ariaforge.composer.arrange.comping import Comper, arrange_comping
 from ariaforge.composer.arrange.drums import arrange_drums
 from ariaforge.composer.arrange.ensemble import Ensemble
+from ariaforge.composer.arrange.four_part import four_part_layout, four_part_voice
 from ariaforge.composer.arrange.idiomatic import arrange_idiom, style_comper
 from ariaforge.composer.arrange.lines import arrange_counterline
+from ariaforge.composer.arrange.sections import section_peers, section_voice
 from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.composer.brief import Instrument
 from ariaforge.composer.plan import ChordEvent, Plan, seeded_choice
@@ -78,13 +80,18 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
     if not chords.events:
         return []
     register = register_for(instrument, instrument.role)
+    # Four-part writing (SATB, string quartet): the lower three voices are written together
+    # under the tune, the bass among them.
+    if ensemble.index in (four_part_layout(ensemble) or ()):
+        return four_part_voice(plan, chords, melody, ensemble)
     if instrument.role is Role.BASS:
         return arrange_bass(plan, kit, chords, register)
     if instrument.role is Role.OTHER:
         return arrange_counterline(plan, chords, melody, register)
     floor = instrument_range(instrument.program)[0]
-    # Four-part writing (SATB, string quartet) and section voicings (brass, strings divisi)
-    # are routed from here, before the single chord parts below.
+    # A section (brass, saxes, strings divisi) shares one voicing, a note for each player.
+    if instrument.role is Role.CHORDS and section_peers(ensemble):
+        return section_voice(plan, chords, melody, ensemble, register)
     inner = _INNER_VOICES.get(instrument.name.lower())
     if inner is not None:
         low, high = _INNER_REGISTER

@@ -7,7 +7,8 @@ note from the scale under rules a counterpoint teacher would give: a chord tone 
 beat (and always on a strong one), a passing note between only by step; a third or sixth
 under the melody where it can, a fifth or octave now and then but never two in a row in
 the same direction; contrary motion preferred to similar; steps preferred to leaps, and a
-leap turned back by step; never above the melody.
+leap turned back by step; never above the melody (or, for an instrument whose register
+sits above the tune, never under it: a descant).
 """
 
 from __future__ import annotations
@@ -33,19 +34,20 @@ from ariaforge.composer.styles import style_kit
 from ariaforge.music.score import Note
 from ariaforge.music.theory.scales import scale_pitch_classes
 
-__all__ = ["Onset", "Tune", "countermelody"]
+__all__ = ["Onset", "Tune", "countermelody", "side_of"]
 
 _SWEET: Final = (3, 4, 8, 9)  # thirds and sixths under the melody
 _PERFECT: Final = (0, 7)
 _VELOCITY: Final = 70
 # Costs of one note (see the module docstring for the rules they weigh).
 _OFF_CHORD_STRONG, _OFF_CHORD_BEAT, _OFF_CHORD_LEAPT = 10.0, 4.0, 4.0
-_ABOVE_MELODY, _PARALLEL, _DISSONANT_BEAT, _DISSONANT_OFF = 12.0, 15.0, 8.0, 2.5
+_WRONG_SIDE, _PARALLEL, _DISSONANT_BEAT, _DISSONANT_OFF = 12.0, 15.0, 8.0, 2.5
 _PERFECT_COST, _FOURTH, _SIMILAR, _CONTRARY = 1.5, 3.0, 1.0, -1.0
-_LEAP_UNRECOVERED, _FAR_BELOW = 1.5, 0.5
+_LEAP_UNRECOVERED, _FAR = 1.5, 0.5
 _MOTION: Final = ((0, 2.0), (2, 0.0), (4, 0.8), (7, 2.0), (12, 4.0))  # (up to, cost)
 _REPEAT_WHILE_HELD = 3.0  # the melody holds: the counterline should move
 _DRIFT, _JITTER = 0.08, 0.4
+_DESCANT_MARGIN = 5  # semitones the register's middle must clear the melody's to go above
 # The chance of a second note in a beat where the melody starts one note and holds it.
 _EXTRA: Final = {Density.SPARSE: 0.0, Density.MAIN: 0.35, Density.FULL: 0.6}
 
@@ -65,6 +67,18 @@ class Tune:
         last = bisect_right(self.starts, tick)
         sounding = [n.pitch for n in self.notes[first:last] if n.end > tick]
         return max(sounding) if sounding else None
+
+    def next_pitch(self, tick: int) -> int | None:
+        """The pitch of the first note starting at or after `tick`."""
+        index = bisect_left(self.starts, tick)
+        return self.notes[index].pitch if index < len(self.notes) else None
+
+    def lowest(self, start: int, end: int) -> int | None:
+        """The lowest pitch sounding anywhere in [start, end)."""
+        first = bisect_left(self.starts, start - self.longest)
+        last = bisect_left(self.starts, end)
+        pitches = [n.pitch for n in self.notes[first:last] if n.end > start]
+        return min(pitches) if pitches else None
 
     def onsets(self, start: int, end: int) -> int:
         """How many melody notes start in [start, end)."""
@@ -107,9 +121,18 @@ def _bar_rhythm(plan: Plan, info: BarInfo, chords: Harmony, tune: Tune,
 
 @dataclass
 class _Line:
+    side: int  # -1 under the melody, +1 over it (a descant)
     pitch: int | None = None
     tick: int = 0
     leap: int = 0  # the last motion, when it was a leap
+
+
+def side_of(tune: Tune, register: tuple[int, int]) -> int:
+    """-1 when the line's register sits under the melody's middle or near it (the usual
+    case), +1 when it sits clearly above (a flute over a cello's tune plays a descant)."""
+    pitches = sorted(n.pitch for n in tune.notes)
+    middle = pitches[len(pitches) // 2] if pitches else 127
+    return 1 if sum(register) / 2 > middle + _DESCANT_MARGIN else -1
 
 
 def _motion_cost(distance: int) -> float:
@@ -137,8 +160,8 @@ def _cost(pitch: int, onset: Onset, event: ChordEvent, line: _Line,
     melody, before = heard
     if melody is None:
         return cost
-    if pitch >= melody:
-        cost += _ABOVE_MELODY
+    if (pitch - melody) * line.side <= 0:
+        cost += _WRONG_SIDE
     gap = (melody - pitch) % 12
     if gap in _PERFECT:
         cost += _PERFECT_COST
@@ -146,7 +169,7 @@ def _cost(pitch: int, onset: Onset, event: ChordEvent, line: _Line,
         cost += _FOURTH
     elif gap not in _SWEET:
         cost += _DISSONANT_BEAT if onset.on_beat else _DISSONANT_OFF
-    cost += _FAR_BELOW * max(0, melody - pitch - 19)
+    cost += _FAR * max(0, abs(melody - pitch) - 19)
     if before is not None and previous is not None:
         moved = melody - before
         if moved * step > 0:
@@ -165,7 +188,7 @@ def countermelody(plan: Plan, chords: Harmony, tune: Tune,
     kit = style_kit(plan.style)
     swing = kit.swing_ratio if plan.swing else None
     scale = set(scale_pitch_classes(plan.key))
-    line = _Line()
+    line = _Line(side_of(tune, register))
     notes: list[Note] = []
     for info in bars_of(plan):
         onsets = _bar_rhythm(plan, info, chords, tune, swing)
@@ -192,5 +215,5 @@ def countermelody(plan: Plan, chords: Harmony, tune: Tune,
                                   duration=max(1, end - onset.tick),
                                   velocity=velocity(plan, info.bar, _VELOCITY,
                                                     rng.randint(-3, 3))))
-            line = _Line(pitch, onset.tick, step if abs(step) > 4 else 0)
+            line = _Line(line.side, pitch, onset.tick, step if abs(step) > 4 else 0)
     return notes

@@ -1,7 +1,8 @@
 """Four-part writing for a choir (SATB), a string quartet or any four voices of one family:
 the melody is the soprano; alto, tenor and bass are written together, one sonority a beat
-(or a chord in a quiet bar), with a Bach chorale's voice leading (`four_part_search`), then
-given passing eighths where a voice moves by a third, about as often as Bach's do.
+in hymn-like styles (else on strong beats and chord changes), with a Bach chorale's voice
+leading (`four_part_search`), then given passing eighths where a voice moves by a third,
+about as often as Bach's do.
 
 Entry points (the arrangement dispatch calls them per track):
 - `is_four_part(ensemble)`: the band is a four-voice texture;
@@ -32,6 +33,7 @@ from ariaforge.composer.arrange.timing import (
     velocity,
 )
 from ariaforge.composer.plan import ChordEvent, Plan
+from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Note, Role
 from ariaforge.music.theory.pitch import pitch_class_of_name
 from ariaforge.music.validation.ranges import instrument_range
@@ -49,6 +51,11 @@ _PART_NAMES: Final = {
 _FAMILIES: Final = (frozenset(range(52, 55)), frozenset((*range(40, 46), *range(48, 52))),
                     frozenset(range(56, 64)), frozenset(range(64, 80)))
 _VOICE_NAMES: Final = ("S", "A", "T", "B")
+# Styles whose four parts move together beat by beat, as a hymn does; in the others (a
+# string quartet playing a pop ballad) the lower voices change on strong beats and chords.
+_HYMN_LIKE: Final = frozenset({Style.CHORALE, Style.CAROL, Style.GOSPEL, Style.CLASSICAL,
+                               Style.BAROQUE, Style.FOLK, Style.CELTIC, Style.LULLABY,
+                               Style.MARCH, Style.WALTZ})
 _CHOIR: Final = frozenset(range(52, 55))
 _NARROWEST: Final = 10  # semitones a voice's range keeps when an instrument narrows it
 _VELOCITY: Final = 74
@@ -147,8 +154,9 @@ def _cache_key(plan: Plan, chords: Harmony, melody: Sequence[Note],
 
 
 def _slots(plan: Plan, chords: Harmony, tune: Tune) -> tuple[list[Slot], list[int]]:
-    """One sonority a beat (strong beats in a quiet bar, one chord in the last bar) and
-    at every chord change; with the index of the chord each one voices."""
+    """One sonority a beat in hymn-like styles (strong beats in a quiet bar or another
+    style, one chord in the last bar) and at every chord change; with the index of the
+    chord each one voices."""
     ticks = {e.start for e in chords.events}
     cadences: set[int] = set()
     beats = beat_grid(plan.meter)
@@ -156,7 +164,7 @@ def _slots(plan: Plan, chords: Harmony, tune: Tune) -> tuple[list[Slot], list[in
         start = plan.bar_start(info.bar)
         if info.last_of_section:
             cadences.add(info.bar)
-        sparse = density(plan, info.bar) is Density.SPARSE
+        sparse = density(plan, info.bar) is Density.SPARSE or plan.style not in _HYMN_LIKE
         ticks.update(start + b.offset for b in beats
                      if not info.final and (b.strong or not sparse))
     ordered = sorted(t for t in ticks if t < plan.total_ticks)
@@ -169,8 +177,12 @@ def _slots(plan: Plan, chords: Harmony, tune: Tune) -> tuple[list[Slot], list[in
         event = chords.events[at]
         following = ordered[index + 1] if index + 1 < len(ordered) else plan.total_ticks
         end = min(following, event.end)
-        slots.append(Slot(tick, end, event.chord, tune.at(tick),
-                          plan.bar_of(tick) in cadences, tune.at(end - 1)))
+        soprano, coming = tune.at(tick), tune.next_pitch(tick)
+        leaving = tune.at(end - 1)
+        slots.append(Slot(tick, end, event.chord, soprano, plan.bar_of(tick) in cadences,
+                          coming if soprano is None else soprano,
+                          tune.next_pitch(end) if leaving is None else leaving,
+                          tune.lowest(tick, end) if soprano is not None else coming))
         events.append(at)
     return slots, events
 

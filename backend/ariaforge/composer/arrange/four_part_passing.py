@@ -72,7 +72,7 @@ def add_passing_tones(plan: Plan, slots: Sequence[Slot], lines: dict[int, list[L
             continue
         mid = slots[index].end - _EIGHTH
         before = _sonority(lines, index, soprano_at(slots[index].tick))
-        after = _sonority(lines, index + 1, soprano_at(slots[index + 1].tick))
+        after = _sonority(lines, index + 1, slots[index + 1].heard)
         middle = list(middles.get(index) or _sonority(lines, index, soprano_at(mid)))
         middle[voice] = pitch  # with any voice already passing there (thirds in pairs)
         if not _ordered(tuple(middle)) or parallel_motion(before, tuple(middle)) \

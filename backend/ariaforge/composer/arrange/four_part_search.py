@@ -60,16 +60,22 @@ _WIDEST: Final = 127  # the widest motion between two MIDI pitches
 @dataclass(frozen=True)
 class Slot:
     """One sonority to voice: from `tick` to `end`, `chord` under `soprano` (None where
-    the melody rests); `cadence` when it is the chord that closes a section; `leaving` is
-    the soprano's last pitch before `end` (a melody's quick notes move on within a beat,
-    and the next sonority must not make fifths or octaves with where it got to)."""
+    the melody rests); `cadence` when it is the chord that closes a section.
+
+    What the rules hear of the soprano: `heard`, its pitch, or where the melody rests the
+    next note it sings (fifths and octaves are heard across a rest); `leaving`, its last
+    pitch before `end` (quick notes move on within a beat, and the next sonority must not
+    make fifths or octaves with where they got to); `ceiling`, the lowest it sings
+    meanwhile, which the alto keeps under."""
 
     tick: int
     end: int
     chord: Chord
     soprano: int | None
     cadence: bool
+    heard: int | None
     leaving: int | None
+    ceiling: int | None
 
 
 Ranges = tuple[tuple[int, int], ...]  # usual (low, high) of alto, tenor and bass
@@ -83,8 +89,8 @@ def _degree_names(chord: Chord) -> dict[int, str]:
 
 
 @lru_cache(maxsize=4096)
-def _candidates(chord: Chord, soprano: int | None, ranges: Ranges, leading_pc: int
-                ) -> tuple[Ints, Floats]:
+def _candidates(chord: Chord, soprano: int | None, heard: int | None, ceiling: int | None,
+                ranges: Ranges, leading_pc: int) -> tuple[Ints, Floats]:
     """Every voicing (soprano, alto, tenor, bass) of `chord` and what it costs alone
     (cached: chorales repeat their chords under the same soprano notes; never mutated)."""
     import numpy as np
@@ -98,12 +104,12 @@ def _candidates(chord: Chord, soprano: int | None, ranges: Ranges, leading_pc: i
                         if p % 12 in wanted])
     alto, tenor, bass = (a.ravel() for a in np.meshgrid(*map(np.array, options),
                                                          indexing="ij"))
-    top = soprano if soprano is not None else 127
+    top = ceiling if ceiling is not None else 127
     keep = (bass <= tenor) & (tenor <= alto) & (alto <= top)
     if not keep.any():  # nothing fits the ranges: allow crossing rather than nothing
         keep = np.ones_like(alto, dtype=bool)
     alto, tenor, bass = alto[keep], tenor[keep], bass[keep]
-    voices = np.stack([np.full_like(alto, -1 if soprano is None else soprano),
+    voices = np.stack([np.full_like(alto, -1 if heard is None else heard),
                        alto, tenor, bass], axis=1)
     cost = np.zeros(len(alto))
     for index, (low, high) in enumerate(ranges, start=1):
@@ -126,7 +132,8 @@ def _completeness(chord: Chord, voices: Ints, soprano: int | None,
 
     sounding = voices[:, 1:] % 12
     if soprano is not None and soprano % 12 in chord.tone_pitch_classes:
-        sounding = voices % 12
+        sounding = np.concatenate([np.full((len(voices), 1), soprano % 12), sounding],
+                                  axis=1)
     cost = np.zeros(len(voices))
     triad = len(chord.info.tones) == 3
     for semis, degree in chord.info.tones:
@@ -148,7 +155,9 @@ def _doubling(chord: Chord, voices: Ints, soprano: int | None, leading_pc: int,
     names = _degree_names(chord)
     inversion = names.get(chord.bass_pc, "root")
     table = costs.doubling.get(inversion, costs.doubling["root"])
-    pcs = voices % 12 if soprano is not None else voices[:, 1:] % 12
+    pcs = voices[:, 1:] % 12
+    if soprano is not None:
+        pcs = np.concatenate([np.full((len(voices), 1), soprano % 12), pcs], axis=1)
     cost = np.zeros(len(voices))
     for pc, name in names.items():
         doubled = (pcs == pc).sum(axis=1) > 1
@@ -178,8 +187,8 @@ def _transition(previous: Ints, current: Ints, step: Slot, after: Slot,
     """The (m, n) cost of moving from each of `previous` to each of `current`."""
     import numpy as np
 
-    has_soprano = step.leaving is not None and after.soprano is not None
-    if step.leaving is not None and after.soprano is not None:
+    has_soprano = step.leaving is not None and after.heard is not None
+    if step.leaving is not None and after.heard is not None:
         previous = previous.copy()
         previous[:, 0] = step.leaving
     moved = current[None, :, :] - previous[:, None, :]
@@ -241,7 +250,8 @@ def cheapest_voicings(slots: Sequence[Slot], ranges: Ranges, leading_pc: int
         return []
     costs = load_costs()
     tables = _motion_tables(costs)
-    layers = [_candidates(s.chord, s.soprano, ranges, leading_pc) for s in slots]
+    layers = [_candidates(s.chord, s.soprano, s.heard, s.ceiling, ranges, leading_pc)
+              for s in slots]
     voices, total = layers[0][0], layers[0][1].copy()
     back: list[Ints] = []
     for index in range(1, len(slots)):

@@ -26,8 +26,7 @@ from ariaforge.composer.arrange.idioms import (
     idiom_for,
 )
 from ariaforge.composer.arrange.play import Hands, play_figure
-from ariaforge.composer.arrange.timing import Harmony, beat_grid, offset_in_beat
-from ariaforge.composer.arrange.voicing import Chord
+from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.composer.brief import Instrument
 from ariaforge.composer.plan import Plan, seeded_choice
 from ariaforge.composer.styles import Beats, CompPart, Pulse, StyleKit, Texture, Voicing, style_kit
@@ -154,8 +153,6 @@ def arrange_idiom(plan: Plan, harmony: Harmony, melody: Sequence[Note], instrume
     comper = _comper(plan, kit, idiom, window, floor, guitar)
     voicings = comper.voicings(harmony, melody)
     notes = arrange_comping(comper, harmony, melody, voicings=voicings)
-    if idiom is Idiom.GOSPEL:
-        notes = _passing_chords(plan, kit, harmony, voicings, notes)
     if bass is not None:
         under = FIGURES[Idiom.BOSSA if idiom is Idiom.BOSSA else Idiom.STYLE][0]
         hands = Hands(bass, bass, (), kit.comp.velocity + 6, final_chord=False)
@@ -173,8 +170,9 @@ def _comper(plan: Plan, kit: StyleKit, idiom: Idiom, window: tuple[int, int],
         return Comper(plan, kit, replace(part, add_sevenths=True), Voicing.SHELL,
                       Texture.BLOCK, 3, True, window, floor)
     if idiom in (Idiom.EPIANO, Idiom.GOSPEL):
-        return Comper(plan, kit, replace(part, add_sevenths=True), Voicing.OPEN,
-                      Texture.BLOCK, 4, False, window, floor)
+        # Sevenths only where the style's harmony has them: the chord symbols must name
+        # what the comping sounds.
+        return Comper(plan, kit, part, Voicing.OPEN, Texture.BLOCK, 4, False, window, floor)
     if idiom is Idiom.HELD:
         held = replace(part, main=(_HELD_GROOVE,), sparse=_HELD_GROOVE, full=None,
                        legato=Fraction(1))
@@ -184,32 +182,3 @@ def _comper(plan: Plan, kit: StyleKit, idiom: Idiom, window: tuple[int, int],
         part = replace(part, texture=Texture.STRUM, main=folk.main, sparse=folk.sparse,
                        full=folk.full, voicing=Voicing.CLOSE, voices=4)
     return style_comper(plan, kit, part, window, floor)
-
-
-def _passing_chords(plan: Plan, kit: StyleKit, harmony: Harmony, voicings: Sequence[Chord],
-                    notes: list[Note]) -> list[Note]:
-    """A gospel pianist slides into each new chord from a half step below, on the (swung)
-    eighth before it, where the chord before lasts long enough to leave room."""
-    beat = beat_grid(plan.meter)[-1]  # the beat before a change on the downbeat
-    late = offset_in_beat(beat, Fraction(1, 2), kit.swing_ratio if plan.swing else None)
-    eighth = beat.length - late  # the last (swung) eighth before the change
-    slides: list[Note] = []
-    cuts: dict[int, int] = {}  # the tick a chord's notes stop for the slide
-    for index in range(1, len(harmony.events)):
-        event, before = harmony.events[index], harmony.events[index - 1]
-        if before.duration < 2 * plan.beat_ticks or event.start >= plan.total_ticks:
-            continue
-        at = event.start - eighth
-        cuts[before.start] = at
-        slides += [Note(pitch=p - 1, start=at, duration=eighth, velocity=64)
-                   for p in voicings[index]]
-    kept = []
-    for note in notes:
-        sounding = harmony.at(note.start)
-        cut = cuts.get(sounding.start) if sounding is not None else None
-        if cut is not None and note.start < cut < note.end:
-            note = note.model_copy(update={"duration": cut - note.start})
-        if cut is None or note.start < cut:
-            kept.append(note)
-    return kept + slides
-

@@ -43,7 +43,7 @@ class Idiom(StrEnum):
     STRIDE = "stride"  # low bass on 1 and 3, a middle chord on 2 and 4
     BOOGIE = "boogie"  # the walking left-hand boogie-woogie figure
     JAZZ_SHELLS = "jazz shells"  # rootless shells over a bassist, root and shell alone
-    GOSPEL = "gospel"  # full voicings with a passing chord into each change
+    GOSPEL = "gospel"  # full, open voicings (the passing chords are in the harmony)
     HELD = "held"  # sustained chords: the organ in a hymn, a pad
     EPIANO = "electric piano"  # soft seventh chords, spread and laid back
     STRUM = "strum"  # down- and up-strokes in the style's strumming pattern

@@ -33,7 +33,8 @@ PARALLEL: Final = 30.0  # outer voices in parallel fifths or octaves
 DOUBLED_THIRD: Final = 3.0  # a triad's third twice (the root or fifth doubles better)
 MISSING_THIRD: Final = 8.0  # a stack without the chord's third (or sus tone)
 DRIFT: Final = 0.3  # per semitone the top voice strays from its range's middle
-DOUBLED: Final = 25.0  # a pitch another section already plays on this chord
+DOUBLED: Final = 6.0  # a pitch another section already plays on this chord
+OVER_ANOTHER: Final = 25.0  # per semitone the top voice reaches another section's top
 _REACH: Final = 7  # semitones below its range the top voice may still be tried
 _CACHE_SIZE: Final = 8
 _cache: OrderedDict[Hashable, tuple[Stack, ...]] = OrderedDict()
@@ -107,7 +108,8 @@ def _beside(stack: Stack, upper: Stack) -> float:
     voice above that section's top."""
     if not upper:
         return 0.0
-    return DOUBLED * len(set(stack) & set(upper)) + CROWDING * max(0, stack[0] - upper[0])
+    return DOUBLED * len(set(stack) & set(upper)) + OVER_ANOTHER * max(0, stack[0] - upper[0]
+                                                                        + 1)
 
 
 def _lead(melody: Sequence[Note], start: int, end: int) -> float | None:

@@ -130,3 +130,17 @@ def test_duet_styles_harmonise_a_third_or_sixth_under(style: Style) -> None:
         event = harmony.at(note.start)
         if note.start in beats and event is not None:
             assert note.pitch % 12 in event.chord.pitch_classes
+
+
+@pytest.mark.parametrize("style", ["jazz", "country"])
+def test_a_line_registered_over_a_low_tune_sings_above_it(style: str) -> None:
+    """A flute over a cello's tune: a descant (jazz) or a high harmony (country)."""
+    plan = plan_form(parse_brief(f"a {style} tune in G major, 16 bars, seed 2"))
+    harmony = compose_harmony(plan)
+    low_tune = compose_melody(plan, harmony, (45, 62))
+    line = arrange_counterline(plan, Harmony(harmony), low_tune, (62, 86))
+    tune = Tune(low_tune)
+    heard = [(tune.at(n.start), n.pitch) for n in line]
+    over = sum(1 for below, pitch in heard if below is not None and pitch > below)
+    assert len(line) >= 0.5 * len(low_tune)
+    assert over >= 0.95 * sum(1 for below, _ in heard if below is not None)

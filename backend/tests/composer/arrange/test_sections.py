@@ -135,7 +135,8 @@ def test_horns_play_the_styles_rhythm_and_strings_sustain(played: list[Played]) 
     assert len(horn) >= 2 * len(funk.harmony)  # stabs: several hits on each chord
     strings = ballad.parts[1]
     assert len(strings) <= len(ballad.harmony)  # one held note per chord at most
-    assert sum(n.duration for n in strings) >= 0.9 * ballad.plan.total_ticks
+    held_ticks = sum(n.end - n.start for n in strings)
+    assert held_ticks >= 0.9 * ballad.plan.total_ticks
 
 
 def test_a_member_alone_in_its_family_still_plays_a_line() -> None:
@@ -150,7 +151,7 @@ def test_a_member_alone_in_its_family_still_plays_a_line() -> None:
 def test_a_second_section_pads_under_the_first_without_copying_it(
         played: list[Played]) -> None:
     """A big band: the brass (reaching highest) plays the style's rhythm; the saxes hold
-    their chords under it, so no sax plays a trumpet's or trombone's line."""
+    their chords under the lead trumpet, so no sax plays a trumpet's or trombone's line."""
     for piece in played[1:3]:
         saxes, brass = (1, 2, 3, 4), (5, 6, 7, 8, 9)
         assert set(piece.sections) == {saxes, brass}
@@ -158,8 +159,7 @@ def test_a_second_section_pads_under_the_first_without_copying_it(
             assert [(n.pitch, n.start) for n in piece.parts[sax]] != \
                 [(n.pitch, n.start) for n in piece.parts[horn]]
         assert len(piece.parts[1]) <= len(piece.harmony) < len(piece.parts[5])
-        onsets = sorted({n.start for i in brass for n in piece.parts[i]})
-        doubled = sum(bool({_sounding(piece.parts[i], tick) for i in saxes}
-                           & {_sounding(piece.parts[i], tick) for i in brass} - {None})
-                      for tick in onsets)
-        assert doubled <= 0.0 * len(onsets), doubled / len(onsets)
+        for event in piece.harmony:  # the lead trumpet over the whole sax section
+            lead = _sounding(piece.parts[5], event.start)
+            saxes_there = [_sounding(piece.parts[i], event.start) for i in saxes]
+            assert lead is None or all(p is None or p < lead for p in saxes_there)

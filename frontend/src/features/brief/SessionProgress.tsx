@@ -1,5 +1,7 @@
 /** A composition session as it runs (steps and progress) and as it ended (the brief as
  * understood, warnings, the validator's verdict). */
+import { useId } from "react";
+
 import { Progress } from "@/ui/Progress";
 
 import styles from "./BriefPanel.module.css";
@@ -48,6 +50,7 @@ export function SessionProgress({ state }: { state: SessionState }) {
 }
 
 function SessionResult({ session }: { session: NonNullable<SessionState["session"]> }) {
+  const warningsId = useId();
   const brief = (session.brief ?? {}) as {
     style?: string; mood?: string; key?: { tonic?: string; mode?: string }; tempo?: number;
     meter?: { numerator?: number; denominator?: number }; bars?: number;
@@ -86,8 +89,8 @@ function SessionResult({ session }: { session: NonNullable<SessionState["session
       )}
       {session.warnings.length > 0 && (
         <>
-          <h3 className={styles.subtitle}>Warnings</h3>
-          <ul className={styles.warnings}>
+          <h3 id={warningsId} className={styles.subtitle}>Warnings</h3>
+          <ul className={styles.warnings} aria-labelledby={warningsId}>
             {session.warnings.map((w, index) => <li key={index}>{w}</li>)}
           </ul>
         </>
