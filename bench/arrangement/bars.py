@@ -95,6 +95,7 @@ def score_bars(score: Score) -> list[Bar]:
     bars = {number: Bar(number, score.meter_at_bar(number).ticks_per_bar,
                         felt_beat(score.meter_at_bar(number)))
             for number in range(1, score.bars + 1)}
+    struck: dict[tuple[int, Role], list[tuple[int, int]]] = {}
     for track in score.tracks:
         for note in track.notes:
             found = bars.get(score.bar_of(note.start))
@@ -105,8 +106,23 @@ def score_bars(score: Score) -> list[Bar]:
                 strokes = found.drums.setdefault(note.pitch, {})
                 strokes[tick] = max(strokes.get(tick, 0), note.velocity)
             else:
-                found.parts.setdefault(track.role, {}).setdefault(tick, []).append(note.pitch)
+                struck.setdefault((found.number, track.role), []).append((tick, note.pitch))
+    for (number, role), notes in struck.items():
+        bars[number].parts[role] = _strokes(notes)
     return list(bars.values())
+
+
+def _strokes(notes: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """(tick, pitch) grouped by stroke: a rolled or strummed chord, each tone starting
+    within the tolerance of the one before, is one stroke at its first tone's tick."""
+    strokes: dict[int, list[int]] = {}
+    start = last = -TOLERANCE - 1
+    for tick, pitch in sorted(notes):
+        if tick - last > TOLERANCE:
+            start = tick
+        strokes.setdefault(start, []).append(pitch)
+        last = tick
+    return strokes
 
 
 def groove_bars(score: Score) -> list[Bar]:

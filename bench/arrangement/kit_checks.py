@@ -76,6 +76,14 @@ def half_time(bar: Bar) -> bool | None:
 
 
 @drummed
+def thrash_beat(bar: Bar) -> bool | None:
+    """The thrash (skank) beat of metal: the kick on every beat, the snare on every "and"
+    between them."""
+    ands = [tick + bar.beat // 2 for tick in bar.every_beat]
+    return on(bar.hits(*KICKS), *bar.every_beat) and on(bar.hits(*LOUD_SNARES), *ands)
+
+
+@drummed
 def hat_roll(bar: Bar) -> bool | None:
     """A hi-hat roll: three or more hats in a row closer than a sixteenth apart (32nds or
     sixteenth-note triplets), as trap hats stutter."""

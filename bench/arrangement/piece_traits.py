@@ -57,7 +57,8 @@ def _chords(score: Score) -> list[tuple[int, int, frozenset[int]]]:
 
 
 def twelve_bar(score: Score) -> bool | None:
-    """The 12-bar blues: I at bar 1, IV at bar 5, V at bar 9 of each 12-bar chorus."""
+    """The 12-bar blues: I at bar 1, IV at bar 5, V at bar 9 of each 12-bar chorus (or,
+    in a jazz blues, ii at bar 9 going to V at bar 10)."""
     chords, size, tonic = _chords(score), bar_ticks(score), tonic_pc(score.key)
     if not chords or score.bars < 12:
         return None
@@ -67,8 +68,13 @@ def twelve_bar(score: Score) -> bool | None:
         return [root for start, root, _ in chords if start <= tick][-1]
 
     choruses = [s.start_bar - 1 for s in score.sections if s.bars == 12] or [0]
+    five, two = (tonic + 7) % 12, (tonic + 2) % 12
+
+    def dominant_at(bar: int) -> bool:
+        return root_at(bar) == five or (root_at(bar) == two and root_at(bar + 1) == five)
+
     return all(root_at(b) == tonic and root_at(b + 4) == (tonic + 5) % 12
-               and root_at(b + 8) == (tonic + 7) % 12 for b in choruses)
+               and dominant_at(b + 8) for b in choruses)
 
 
 def sevenths(score: Score) -> bool | None:

@@ -59,22 +59,23 @@ def in_most_bars(check: BarCheck, needed: float = MOST) -> Trait:
 backbeat = in_most_bars(kit.backbeat)
 four_on_the_floor = in_most_bars(kit.four_on_the_floor)
 half_time = in_most_bars(kit.half_time)
-hat_rolls = in_most_bars(kit.hat_roll)
+hat_roll = in_most_bars(kit.hat_roll)
 one_drop_or_steppers = in_most_bars(either(kit.one_drop, kit.steppers))
-backbeat_or_half_time = in_most_bars(either(kit.backbeat, kit.half_time))  # metal
+backbeat_or_half_time_or_thrash_beat = in_most_bars(  # metal
+    either(kit.backbeat, kit.half_time, kit.thrash_beat))
 backbeat_or_four_on_the_floor = in_most_bars(  # synthwave
     either(kit.backbeat, kit.four_on_the_floor))
 oom_pah_or_train_beat = in_most_bars(either(part.oom_pah, kit.train_beat))  # country
 oom_pah = in_most_bars(part.oom_pah)
 skank = in_most_bars(part.skank)
 habanera = in_most_bars(part.habanera)
-walking_bass = in_most_bars(part.walking_bass)
-arpeggiated_left_hand = in_most_bars(part.wide_arpeggio)
+wide_arpeggio = in_most_bars(part.wide_arpeggio)  # a nocturne's left hand
 running_motion = in_most_bars(part.running_motion)
 sixteenth_syncopation = in_most_bars(part.sixteenth_syncopation)
 
 STYLE_TRAITS: Final[Mapping[str, tuple[Trait, ...]]] = {
-    "pop": (backbeat,), "rock": (backbeat,), "metal": (backbeat_or_half_time, power_chords),
+    "pop": (backbeat,), "rock": (backbeat,),
+    "metal": (backbeat_or_half_time_or_thrash_beat, power_chords),
     "jazz": (swing, sevenths), "swing": (swing, sevenths), "blues": (swing, twelve_bar),
     "bossa-nova": (straight, sevenths), "samba": (sixteenth_syncopation, straight),
     "folk": (duple_meter,), "country": (oom_pah_or_train_beat,),
@@ -82,10 +83,10 @@ STYLE_TRAITS: Final[Mapping[str, tuple[Trait, ...]]] = {
     "waltz": (triple_meter, oom_pah), "march": (duple_meter, final_cadence),
     "chorale": (four_part, final_cadence), "carol": (four_part,),
     "classical": (final_cadence,), "baroque": (running_motion,),
-    "nocturne": (arpeggiated_left_hand, slow, no_kit), "ballad": (slow,),
+    "nocturne": (wide_arpeggio, slow, no_kit), "ballad": (slow,),
     "lullaby": (slow, small_range, no_kit), "cinematic": (slow_harmony, wide_register),
     "ambient": (slow_harmony, no_kit), "lofi-hip-hop": (swing, sevenths),
-    "hip-hop": (backbeat,), "trap": (half_time, hat_rolls), "funk": (sixteenth_syncopation,),
+    "hip-hop": (backbeat,), "trap": (half_time, hat_roll), "funk": (sixteenth_syncopation,),
     "reggae": (skank, one_drop_or_steppers), "gospel": (plagal_colour, backbeat),
     "tango": (habanera,), "edm": (four_on_the_floor, synth_band),
     "house": (four_on_the_floor,),

@@ -73,9 +73,12 @@ class Mood(StrEnum):
     PLAYFUL = "playful"
 
 
-# Dances name a feel (meter, swing) as much as a genre: in "jazz waltz" or "rock march" the
-# genre is the style and the dance only brings its meter.
-DANCES: Final = frozenset({Style.WALTZ, Style.MARCH, Style.JIG, Style.REEL, Style.SWING})
+# Dances name a feel (meter, swing, pace) as much as a genre: in "jazz waltz" or "rock
+# march" the genre is the style and the dance only brings its meter; in "jazz ballad" or
+# "country ballad" the ballad brings a slow tempo (`SLOW_DANCE`).
+DANCES: Final = frozenset({Style.WALTZ, Style.MARCH, Style.JIG, Style.REEL, Style.SWING,
+                           Style.BALLAD})
+SLOW_DANCE: Final = Style.BALLAD
 # ...except where the dance is the more specific name for the same music: an Irish jig is a
 # folk tune, and a waltz or march is a classical form.
 DANCE_REFINES: Final = {
@@ -415,7 +418,7 @@ _STYLE_ALIASES: Final[Mapping[Style, tuple[str, ...]]] = {
                  "punk rock", "grunge", "indie rock", "alt rock",
                  "alternative rock", "pop rock", "soft rock"),
     Style.JAZZ: ("jazz", "jazzy", "bebop", "bop", "cool jazz", "smooth jazz", "jazz standard",
-                 "fusion", "jazz ballad"),  # a jazz ballad is jazz played slowly
+                 "fusion"),
     Style.SWING: ("swing", "big band", "swing era"),
     Style.BLUES: ("blues", "bluesy", "delta blues", "chicago blues"),
     Style.BOSSA_NOVA: ("bossa nova", "bossa"),
@@ -503,6 +506,7 @@ _MOOD_ALIASES: Final[Mapping[Mood, tuple[str, ...]]] = {
 }
 
 # Fractions of the style's tempo range; the midpoint is the tempo chosen.
+SLOW: Final = TempoWord(0.1, 0.3)  # "slow": the style's slow end (see `_TEMPO_WORDS`)
 _TEMPO_WORDS: Final[Mapping[tuple[float, float], tuple[str, ...]]] = {
     (0.0, 0.15): ("very slow", "really slow", "super slow", "glacial"),
     (0.1, 0.3): ("slow", "slowly", "downtempo", "unhurried", "slow tempo"),

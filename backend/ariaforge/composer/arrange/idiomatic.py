@@ -41,6 +41,7 @@ _KEYBOARD_BASS: Final = (36, 50)  # where a left hand's bass notes sit with no b
 _GUITAR_BASS: Final = (40, 52)  # a guitar's three lowest strings
 _ABOVE_THE_BASS: Final = (52, 70)  # the chords over a left hand's own bass notes
 _OVER_A_BASSIST: Final = 48  # the lowest a chord part's voicings go beside a bass
+_REACH_BELOW: Final = 5  # semitones a voicing may dip under that, at a price
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def arrange_idiom(plan: Plan, harmony: Harmony, melody: Sequence[Note], instrume
     floor = bottom
     if bass or shared or ensemble.has_bass:  # clear of the bass notes, its own or a bassist's
         window = (max(window[0], _OVER_A_BASSIST), window[1])
-        floor = window[0]
+        # A little room below the window: a voicing squeezed between the bass and the tune
+        # would have only parallel shapes left.
+        floor = max(bottom, window[0] - _REACH_BELOW)
     comper = _comper(plan, kit, idiom, window, floor, guitar)
     voicings = comper.voicings(harmony, melody)
     notes = arrange_comping(comper, harmony, melody, voicings=voicings)

@@ -18,7 +18,14 @@ from ariaforge.composer.brief.notes import Notes, last_mention, overridden
 from ariaforge.composer.brief.numbers import round_half_up
 from ariaforge.composer.brief.scan import Found, of_kind
 from ariaforge.composer.brief.text import Hit
-from ariaforge.composer.vocabulary import MOOD_PROFILES, PHRASE_BARS, Mood, StyleProfile, TempoWord
+from ariaforge.composer.vocabulary import (
+    MOOD_PROFILES,
+    PHRASE_BARS,
+    SLOW,
+    Mood,
+    StyleProfile,
+    TempoWord,
+)
 from ariaforge.music.score import Meter
 
 __all__ = ["Tempo", "resolve_bars", "resolve_tempo"]
@@ -40,8 +47,13 @@ def _word_range(word: TempoWord, profile: StyleProfile) -> tuple[int, int]:
 
 
 def resolve_tempo(found: Found, overrides: BriefOverrides, profile: StyleProfile,
-                  mood: Mood, mood_words: str | None, notes: Notes) -> Tempo:
+                  mood: Mood, mood_words: str | None, notes: Notes,
+                  slow_words: str | None = None) -> Tempo:
+    """`slow_words`: a ballad named beside a genre ("jazz ballad"), which asks for the
+    genre's slow end unless a tempo word or number says otherwise."""
     word = last_mention(of_kind(found.phrases, TempoWord), notes, "tempo words")
+    if word is None and slow_words is not None and not found.tempi:
+        word = Hit(0, slow_words, SLOW)
     number = last_mention(found.tempi, notes, "tempi", lambda h: f"{h.value} bpm")
     value = word.value if word else None
     if overrides.tempo is not None:

@@ -18,6 +18,7 @@ from ariaforge.composer.vocabulary import (
     DANCE_REFINES,
     DANCES,
     MOOD_PROFILES,
+    SLOW_DANCE,
     STYLE_PROFILES,
     EnergyWord,
     InstrumentWord,
@@ -47,6 +48,7 @@ class StyleChoice:
     meter_words: str | None  # set when a dance or metered style word implied the meter
     swing: bool
     swing_words: str | None  # set when a named style implied the feel
+    slow_words: str | None = None  # "jazz ballad": the genre played slowly
 
 
 def _style_in_instrument(found: Found) -> Hit[StyleWord] | None:
@@ -86,13 +88,16 @@ def resolve_style(found: Found, overrides: BriefOverrides, notes: Notes) -> Styl
         profile = STYLE_PROFILES[Style.POP]
         return StyleChoice(Style.POP, profile.meter, None, profile.swing, None)
     notes.understood["style"] = main.words
+    slow = dance if dance and dance.value.style is SLOW_DANCE and main is not dance else None
+    if slow is not None:
+        dance = None  # a ballad brings its pace, not its meter
     # The meter comes from the dance ("jazz waltz"), else from a metered word ("minuet").
     metered = dance or (main if main.value.meter else None)
     swinging = dance if dance and dance.value.style is Style.SWING else None
     return StyleChoice(main.value.style, _style_meter((metered or main).value),
                        metered.words if metered else None,
                        STYLE_PROFILES[main.value.style].swing or swinging is not None,
-                       (swinging or main).words)
+                       (swinging or main).words, slow.words if slow else None)
 
 
 def _show_meter(meter: tuple[int, int]) -> str:

@@ -137,7 +137,9 @@ def test_beside_a_bassist_a_keyboard_stays_above_the_bass(style: Style, player: 
     band = play(style, player, bassist=True)
     pitches = [n.pitch for n in band.parts[player.name]]
     assert pitches and min(pitches) >= 43
-    assert sum(p >= 48 for p in pitches) >= 0.95 * len(pitches)
+    # A voicing may dip a few semitones under the bassist's floor where staying above it
+    # would leave only parallel fifths and octaves: rarely.
+    assert sum(p >= 48 for p in pitches) >= 0.9 * len(pitches)
 
 
 def test_jazz_piano_is_rootless_over_a_bassist_and_rooted_alone() -> None:

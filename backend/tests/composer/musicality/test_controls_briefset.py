@@ -64,7 +64,8 @@ def problems(piece: Composed) -> list[str]:
     usual = STYLE_PROFILES[Style(piece.style)].tempo
     if round(score.tempo) != brief.tempo or not low <= score.tempo <= high:
         found.append(f"tempo {score.tempo} outside {low}-{high} (brief {brief.tempo})")
-    if any(word in piece.prompt for word in SLOWER) and not score.tempo < usual:
+    slower = [word for word in SLOWER if word != piece.style]  # a ballad's own pace is slow
+    if any(word in piece.prompt for word in slower) and not score.tempo < usual:
         found.append(f"tempo {score.tempo} not slower than the style's {usual}")
     if any(word in piece.prompt for word in FASTER) and not score.tempo > usual:
         found.append(f"tempo {score.tempo} not faster than the style's {usual}")
