@@ -34,7 +34,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+
+import numpy.typing as npt
 
 from ariaforge.audio.balance import probe_trims
 from ariaforge.audio.encode import decode, encode
@@ -76,10 +79,9 @@ def old_score(score: Score) -> Score:
         t.model_copy(update={"volume": OLD_VOLUMES[t.role]}) for t in score.tracks]})
 
 
-def figures(score: Score, stems: dict[str, object], trims: dict[str, float],
+def figures(score: Score, stems: Mapping[str, npt.ArrayLike], trims: dict[str, float],
             folder: Path, *, new: bool) -> dict[str, float | None]:
-    processed = process_stems(score, stems, MixSettings(), RATE,  # type: ignore[arg-type]
-                              trims=trims)
+    processed = process_stems(score, stems, MixSettings(), RATE, trims=trims)
     by_role: dict[Role, list[float]] = {}
     for track in score.tracks:
         value = loudness(processed[track.id])

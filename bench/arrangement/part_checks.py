@@ -97,9 +97,10 @@ def alternating_bass(bar: Bar) -> bool | None:
 
 
 def running_motion(bar: Bar) -> bool | None:
-    """Baroque motor rhythm: one part (the tune, the bass or the comping) strikes every
-    eighth of the bar."""
-    parts = [bar.parts.get(role, {}) for role in (Role.MELODY, Role.BASS, Role.CHORDS)]
+    """Baroque motor rhythm: one part (the tune, the bass, the comping or the strings'
+    repeated chords) strikes every eighth of the bar."""
+    parts = [bar.parts.get(role, {})
+             for role in (Role.MELODY, Role.BASS, Role.CHORDS, Role.PAD)]
     if not any(parts):
         return None
     eighths = range(0, bar.size, PPQ // 2)

@@ -28,6 +28,7 @@ from ariaforge.composer import melody as melody_step
 from ariaforge.composer.arrange import Ensemble, arrange_track, register_for
 from ariaforge.composer.assemble import assemble_score, track_for
 from ariaforge.composer.brief import Brief, Instrument
+from ariaforge.composer.harmony_styles import style_harmony
 from ariaforge.composer.llm import BriefReader
 from ariaforge.composer.melody.feel import straight_notes, swing_notes
 from ariaforge.composer.operations import (
@@ -58,6 +59,7 @@ from ariaforge.composer.tonality import (
     chord_histogram,
     key_margin,
     note_histogram,
+    rests_on_tonic,
 )
 from ariaforge.music.score import Note, Role, Score, Track
 from ariaforge.music.validation import validate
@@ -292,7 +294,11 @@ def _clear_harmony(form: Plan, melody: Sequence[Note]) -> list[ChordEvent]:
 
     def margin(chords: list[ChordEvent]) -> float:
         weights = [a + b for a, b in zip(chord_histogram(chords), heard, strict=True)]
-        return key_margin(weights, form.key)
+        fit = key_margin(weights, form.key)
+        # Where chords change at most once a bar, the chord held longest is heard as home;
+        # two chords a bar (chorale, jazz) name the key by function and cadence instead.
+        held = style_harmony(form.style).per_bar == 1
+        return fit if not held or rests_on_tonic(chords, form.key) else min(fit, 0.0)
 
     return best_candidate(draw, margin)
 

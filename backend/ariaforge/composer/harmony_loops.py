@@ -26,11 +26,16 @@ from ariaforge.composer.model.store import Models
 from ariaforge.composer.model.tokens import harmony_context, mode_family, split_chord_token
 from ariaforge.composer.plan import Plan, weighted_choice
 from ariaforge.composer.tonality import key_margin
+from ariaforge.composer.vocabulary import Style
 from ariaforge.music.theory.scales import tonic_pc
 
 Fit = Callable[[int, str], float]  # (cell index, token) -> melody fit, 0 without a melody
 _FLOOR = 1e-4  # probability given to a loop chord the model has never seen
 HEARD = 12.0  # how much a modal loop's key margin counts: +0.1 makes it 3.3 times likelier
+# Styles whose own minor loops lean on bVI, bIII and bVII: i-bVI-bIII-bVII is as much the
+# relative major's loop as the tonic's, so, as for a mode, a loop is likelier the more
+# clearly its chords name the asked tonic (a cinematic theme in C minor, not in Ab major).
+BORROWING_LOOP_STYLES = frozenset({Style.CINEMATIC})
 _SCALE_STEPS = (0, 2, 4, 5, 7, 9, 11)  # scale degrees 1-7 of the major scale, in semitones
 
 
@@ -75,7 +80,7 @@ def choose_loop(plan: Plan, models: Models, loops: list[list[str]], cells: list[
         weight = _likelihood(plan, models, loop)
         tiled = tile(loop, len(cells), long)
         weight *= math.exp(sum(fit(i, t) for i, t in enumerate(tiled)))
-        if is_modal(plan.key):
+        if is_modal(plan.key) or plan.style in BORROWING_LOOP_STYLES:
             weight *= math.exp(HEARD * heard_margin(plan, tiled))
         weights.append(weight)
     return weighted_choice(loops, weights, rng) or loops[-1]

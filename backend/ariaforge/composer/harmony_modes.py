@@ -38,7 +38,9 @@ MODAL_LOOPS: Final[dict[Mode, tuple[str, ...]]] = {
     Mode.PHRYGIAN: ("i bII i bII", "i bII i i", "i iv i bII", "i iv bII i"),
     Mode.LYDIAN: ("I II I II", "I II vii I", "I II I vii", "I vi II I"),
     Mode.MIXOLYDIAN: ("I bVII I bVII", "I bVII IV I", "I v bVII I", "I bVII I v"),
-    Mode.DORIAN: ("i IV i IV", "i ii IV i", "i IV i bVII", "i bVII IV i"),
+    # i-IV is dorian's vamp, but its IV and bVII are the parent major's I and IV: the vamp
+    # that stays on i three bars in four is the one heard in the mode even as fifths alone.
+    Mode.DORIAN: ("i IV i IV", "i ii IV i", "i IV i bVII", "i bVII IV i", "i i IV i"),
     Mode.AEOLIAN: ("i bVI bVII i", "i bVII bVI bVII", "i iv bVI bVII", "i bVI i bVII"),
 }
 CHARACTERISTIC_WEIGHT: Final = 4.0  # how much more likely the model's proposal becomes

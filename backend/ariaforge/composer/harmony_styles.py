@@ -116,12 +116,15 @@ NEW_STYLES: Final[dict[Style, StyleHarmony]] = {
                               tritone=0.15, extensions=_BOSSA_EXT,
                               cadences=("ii7 V7 I",), minor_cadences=("iiø7 V7 i",)),
     # Minor and phrygian power progressions: i-bVI-bVII, i-bII; half closes on bVII.
+    # A riff chugs on the tonic (the open low string) and steps out to bII, bVI or bVII
+    # and back: the tonic on half the bars or more, so power chords, which sound no third,
+    # still name the key (i-bVI-bVII-bVII played as fifths alone is heard in the key of iv).
     Style.METAL: StyleHarmony(
         loops=True, long_loop=0.2, hold=0.1, borrowed=("bVI", "bVII", "bIII"),
         borrowed_weight=0.15,
-        major_loops=("I bVII IV I", "I bIII IV I", "I bVI bVII I", "I bVII bVI bVII"),
-        minor_loops=("i bVI bVII i", "i bII i bII", "i bVI bVII", "i iv bVI bVII",
-                     "i bII bVII i", "i bVII bVI bVII", "i i bVI bII"),
+        major_loops=("I bVII IV I", "I bIII IV I", "I bVI bVII I", "I I bVII IV"),
+        minor_loops=("i i i bVI", "i bII i i", "i i i bVII", "i i bII i", "i bVI i i",
+                     "i i bVI bVII", "i bVII i i"),
         half_cadences=("bVII",), cadences=("bVI bVII I", "IV V I"),
         minor_cadences=("bVI bVII i", "bII i", "bVII i")),
     # The minor dance loops (i-bVI-bIII-bVII), chords held a bar or two.

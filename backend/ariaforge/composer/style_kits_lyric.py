@@ -138,16 +138,17 @@ NOCTURNE = StyleKit(
     CompPart(Voicing.OPEN, Texture.ARPEGGIO, (EIGHTHS, _TRIPLETS), QUARTERS, voices=4,
              arpeggio=(0, 1, 2, 3, 2, 1), legato=F(1), velocity=58))
 
-# --- baroque: a walking continuo bass in steady quarters (eighths when it drives), the
-# harpsichord realising the figures in even chords or broken sixteenths.
+# --- baroque: the motor rhythm of a continuo, a bass walking in running eighths (a
+# two-feel in the quiet bars), the harpsichord realising the figures in even chords.
 BAROQUE = StyleKit(
     Style.BAROQUE,
     DrumPart(bar(hit(KICK, Beats.STRONG, 50)), bar(hit(KICK, Beats.FIRST, 40)), SOFT_FILL,
              variants=(bar(hit(KICK, Beats.FIRST, 55), hit(SNARE, Beats.WEAK, 35)),)),
-    BassPart(BassRule.WALK, QUARTERS, TWO_FEEL, EIGHTHS, velocity=86),
+    BassPart(BassRule.WALK, EIGHTHS, TWO_FEEL, EIGHTHS, velocity=86),
     CompPart(Voicing.CLOSE, Texture.BLOCK,
              (QUARTERS, bar(Pulse(Beats.ALL, (F(0), _HALF), _HALF))),
-             TWO_FEEL, voices=3, legato=F(4, 5), velocity=70))
+             TWO_FEEL, voices=3, legato=F(4, 5), velocity=70,
+             pad=EIGHTHS))  # strings repeat their chords in eighths, as Vivaldi's do
 
 # --- celtic: a bodhrán (low and high tom standing in) driving eighths with the accent on
 # the beat, a guitar strumming DADGAD-like open chords, the bass mostly on 1 and 3.

@@ -149,6 +149,7 @@ class CompPart:
     legato: Fraction = _MOSTLY_LEGATO  # fraction of each hit's room actually sounded
     velocity: int = 80
     open_ok: bool = False  # a seed may spread the close voicing past the octave
+    pad: Groove | None = None  # how a pad or string section moves; None: it holds chords
 
 
 @dataclass(frozen=True)
@@ -397,7 +398,10 @@ _KITS: Final[dict[Style, StyleKit]] = {
         swing_ratio=F(3, 5)),  # a lazier swing than jazz's full triplet
     Style.EDM: StyleKit(
         Style.EDM,
-        DrumPart(_FOUR_ON_FLOOR, _bar(_hit(CLOSED_HAT, Beats.ALL, 50, _AND),
+        # The light groove (intro, outro) keeps a softer kick on every beat: a DJ mixes
+        # in and out on it; the hats and claps thin out instead.
+        DrumPart(_FOUR_ON_FLOOR, _bar(_kick(Beats.ALL, 85),
+                                      _hit(CLOSED_HAT, Beats.ALL, 50, _AND),
                                       _hit(CLAP, Beats.BACK, 60)), _ROLL,
                  _bar(*_FOUR_ON_FLOOR[0], _hit(CLOSED_HAT, Beats.ALL, 50, grid=4)),
                  variants=(_bar(_kick(Beats.ALL, 110), _hit(SNARE, Beats.BACK, 95),

@@ -38,6 +38,7 @@ __all__ = [
     "chord_histogram",
     "key_margin",
     "note_histogram",
+    "rests_on_tonic",
 ]
 
 CANDIDATES: Final = 6  # draws per step at most; each costs a few milliseconds
@@ -100,6 +101,18 @@ def modal_profile(mode: Mode) -> tuple[float, ...]:
         theirs, ours = _MODE_DEGREE[mode]
         values[theirs], values[ours] = values[ours], values[theirs]
     return tuple(values)
+
+
+def rests_on_tonic(chords: Iterable[ChordEvent], key: Key) -> bool:
+    """Whether no other chord root sounds longer than the tonic's. A tune whose harmony
+    sits on V for most of its bars (a reel's I-I-V-V-V-V-V-V) is heard in the dominant's
+    key once a melody dwells on V's tones, however well the chords alone fit the asked key
+    (a profile weighs the fifth as much as the tonic)."""
+    lengths = [0] * 12
+    for event in chords:
+        lengths[event.chord.root_pc] += event.duration
+    tonic = pitch_class_of_name(key.tonic)
+    return lengths[tonic] >= max(lengths)
 
 
 def best_candidate(draw: Callable[[int], T], margin_of: Callable[[T], float],

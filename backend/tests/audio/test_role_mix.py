@@ -113,7 +113,7 @@ def test_scores_without_roles_are_mixed_by_their_volumes_alone() -> None:
 def test_decoded_files_stay_under_the_ceiling(tmp_path: Path, fmt: str,
                                                quality: str) -> None:
     # Loud and dense, normalised hot, so the limiter works and a codec would overshoot.
-    options = RenderOptions(format=fmt, quality=quality, target_lufs=-9.0)  # type: ignore[arg-type]
+    options = RenderOptions(format=fmt, quality=quality, target_lufs=-9.0)
     result = render_score(scores.loud_dense(bars=4), MixSettings(), options, tmp_path)
     peak = true_peak_dbtp(decode(result.files[0].path))
     assert peak is not None and peak <= -1.0

@@ -46,6 +46,8 @@ _INNER_VOICES: Final = {"tenor": 0, "alto": 1}
 _INNER_REGISTER: Final = (48, 74)
 _PAD = (Pulse(Beats.CHORD, length=Fraction(64)),),
 _REGISTER_SHIFTS: Final = (-4, 0, 4)  # semitones a seed moves the voicings' centre
+_BASSES_FLOOR: Final = 31  # a string section's basses: the low G and up
+_BASSES_GAP: Final = 7  # at least a fifth under the section's voicing
 
 
 def register_for(instrument: Instrument, role: Role) -> tuple[int, int]:
@@ -106,7 +108,10 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
     low, high = register
     register = (max(floor, low + shift), min(top, high + shift))
     if instrument.role is Role.PAD:
-        part = replace(kit.comp, main=(_PAD,), sparse=_PAD, full=None, legato=Fraction(1),
+        # A pad holds its chords, unless the style's strings keep a motor rhythm (baroque).
+        moving = kit.comp.pad
+        part = replace(kit.comp, main=(moving or _PAD,), sparse=_PAD, full=None,
+                       legato=Fraction(4, 5) if moving else Fraction(1),
                        velocity=kit.comp.velocity - 8)
         shared = ensemble.shared_window()
         if shared is not None:  # above the comping of the other chord parts
@@ -114,7 +119,31 @@ def arrange_track(plan: Plan, harmony: Sequence[ChordEvent], melody: Sequence[No
             register = (floor, max(floor + 12, min(top, shared[1])))
         comper = Comper(plan, kit, part, Voicing.SPREAD, Texture.BLOCK, 4, False, register,
                         floor)
-        return arrange_comping(comper, chords, melody)
+        notes = arrange_comping(comper, chords, melody)
+        if kit.comp.voicing is Voicing.SPREAD and not ensemble.has_bass \
+                and ensemble.chord_rank == 0:
+            notes = _with_basses(notes, chords, instrument_range(instrument.program)[0])
+        return notes
     if given:  # in a band: the instrument's own idiom, in its place among the chord parts
         return arrange_idiom(plan, chords, melody, instrument, ensemble, register)
     return arrange_comping(style_comper(plan, kit, kit.comp, register, floor), chords, melody)
+
+
+def _with_basses(notes: list[Note], harmony: Harmony, bottom: int) -> list[Note]:
+    """A string section spread as an orchestra scores it (cinematic): with nobody else on
+    the bass, the basses sound each chord's bass note well under the cellos' voicing."""
+    lowest: dict[int, Note] = {}
+    for note in notes:
+        if note.start not in lowest or note.pitch < lowest[note.start].pitch:
+            lowest[note.start] = note
+    added: list[Note] = []
+    for start, top in lowest.items():
+        event = harmony.at(start)
+        if event is None:
+            continue
+        under = [p for p in range(max(bottom, _BASSES_FLOOR), top.pitch - _BASSES_GAP + 1)
+                 if p % 12 == event.chord.bass_pc]
+        if under:
+            added.append(Note(pitch=under[-1], start=start, duration=top.duration,
+                              velocity=top.velocity))
+    return sorted(notes + added, key=lambda n: (n.start, n.pitch))

@@ -68,7 +68,7 @@ _FIGURE_CHORDS: Final[dict[Idiom, _Chords]] = {
 # Where an arpeggio's (or power chord's) root sits: alone on the bass, over a bassist.
 _LADDERS: Final[dict[Idiom, tuple[tuple[int, int], tuple[int, int]]]] = {
     Idiom.ALBERTI: ((43, 54), (50, 60)), Idiom.BROKEN: ((41, 53), (48, 60)),
-    Idiom.NOCTURNE: ((36, 48), (45, 55)), Idiom.BOOGIE: ((36, 48), (43, 52)),
+    Idiom.NOCTURNE: ((36, 48), (43, 52)), Idiom.BOOGIE: ((36, 48), (43, 52)),
     Idiom.FINGERPICK: ((40, 52), (45, 55)), Idiom.POWER: ((40, 52), (40, 52)),
 }
 
@@ -151,8 +151,12 @@ def arrange_idiom(plan: Plan, harmony: Harmony, melody: Sequence[Note], instrume
     if bass or shared or ensemble.has_bass:  # clear of the bass notes, its own or a bassist's
         window = (max(window[0], _OVER_A_BASSIST), window[1])
         # A little room below the window: a voicing squeezed between the bass and the tune
-        # would have only parallel shapes left.
-        floor = max(bottom, window[0] - _REACH_BELOW)
+        # would have only parallel shapes left. Only the lowest chord part reaches there
+        # (a higher one dipping would land in the window of the part under it), and only
+        # when it strikes its chords: held low tones would blur the bassist's line.
+        lowest = (ensemble.chord_rank or 0) == 0
+        reach = _REACH_BELOW if lowest and idiom is not Idiom.HELD else 0
+        floor = max(bottom, window[0] - reach)
     comper = _comper(plan, kit, idiom, window, floor, guitar)
     voicings = comper.voicings(harmony, melody)
     notes = arrange_comping(comper, harmony, melody, voicings=voicings)

@@ -62,7 +62,8 @@ _TABLE: Final[Mapping[Family, Mapping[Style | None, Idiom]]] = {
         Style.WALTZ: Idiom.OOM_PAH, Style.MARCH: Idiom.OOM_PAH, Style.TANGO: Idiom.OOM_PAH,
         Style.CLASSICAL: Idiom.ALBERTI, Style.BAROQUE: Idiom.CONTINUO,
         Style.NOCTURNE: Idiom.NOCTURNE, Style.BALLAD: Idiom.NOCTURNE,
-        Style.LULLABY: Idiom.NOCTURNE, Style.CINEMATIC: Idiom.BROKEN,
+        # Cinematic: a rolling ostinato a tenth wide; the strings hold the spread chords.
+        Style.LULLABY: Idiom.NOCTURNE, Style.CINEMATIC: Idiom.NOCTURNE,
         Style.SWING: Idiom.STRIDE, Style.BLUES: Idiom.BOOGIE, Style.JAZZ: Idiom.JAZZ_SHELLS,
         Style.GOSPEL: Idiom.GOSPEL, Style.CHORALE: Idiom.HELD, Style.CAROL: Idiom.HELD,
         Style.REGGAE: Idiom.SKANK, Style.FUNK: Idiom.FUNK_CHOPS,

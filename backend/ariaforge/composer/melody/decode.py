@@ -25,6 +25,7 @@ from ariaforge.composer.plan import ChordEvent, Plan, weighted_choice
 from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import Mode
 from ariaforge.music.theory.chords import ChordQuality
+from ariaforge.music.theory.modes import has_minor_third
 from ariaforge.music.theory.scales import (
     functional_pitch_classes,
     scale_names,
@@ -40,6 +41,16 @@ CLASH: Final = 0.1  # a scale tone a semitone from a chord tone it is not (F ove
 # line leans on it: the models group modes into major/minor families, where it is rare.
 MODE_COLOUR: Final = {Mode.DORIAN: 9, Mode.PHRYGIAN: 1, Mode.LYDIAN: 6, Mode.MIXOLYDIAN: 10}
 COLOUR_WEIGHT: Final = 3.0
+# Over power chords (root and fifth, no third) and riffs that leave the tonic for bII, bVI
+# and bVII, the lead is the only part that says which tonic and whether major or minor: in
+# these styles it leans on the tonic triad, its third most (a root-and-fifth band on E, C
+# and D is as much A minor as E minor until someone plays the G).
+TRIAD_LEAD_STYLES: Final = frozenset({Style.ROCK, Style.METAL})
+TRIAD_WEIGHT: Final = {0: 1.5, 3: 2.0, 4: 2.0, 7: 1.3}  # semitones above the tonic
+# A church mode's line leans on its tonic triad too (its fifth a little less): its colour
+# degree (the dorian 6th) is the parent major's third, and a line that sounds it without
+# dwelling on the tonic and its third is heard in the parent key (D dorian as G major).
+MODAL_TRIAD_WEIGHT: Final = {0: 1.5, 3: 2.0, 4: 2.0, 7: 1.2}
 # Where in the range a tune starts (percent from the bottom): low enough to rise to a climax.
 OPENING_HEIGHT: Final = 38
 _MINOR_QUALITIES: Final = {ChordQuality.MINOR, ChordQuality.MINOR_7, ChordQuality.MINOR_6,
@@ -71,6 +82,7 @@ class Decoder:
     scale: frozenset[int] = field(init=False)
     family: str = field(init=False)
     colour: int | None = field(init=False)
+    triad: dict[int, float] = field(init=False)  # tonic-triad pitch class -> weight
     letters: dict[int, str] = field(init=False)  # the mode's 7 pitch classes -> letter
     _starts: list[int] = field(init=False)
     _alterations: dict[int, dict[str, int]] = field(init=False)
@@ -88,6 +100,11 @@ class Decoder:
         self.family = mode_family(key.mode)
         colour = MODE_COLOUR.get(key.mode)
         self.colour = None if colour is None else (self.tonic + colour) % 12
+        third = 3 if has_minor_third(key.mode) else 4
+        leaning = TRIAD_WEIGHT if self.plan.style in TRIAD_LEAD_STYLES else \
+            MODAL_TRIAD_WEIGHT if colour is not None else {}
+        self.triad = {(self.tonic + step) % 12: weight for step, weight in leaning.items()
+                      if step in (0, third, 7)}
         self._starts = [event.start for event in self.harmony]
         letters = [name[0] for name in scale_names(key)]
         self.letters = dict(zip(scale_pitch_classes(key), letters, strict=True))
@@ -167,6 +184,7 @@ class Decoder:
                 weight *= 0.5
             if pc == self.colour:
                 weight *= COLOUR_WEIGHT
+            weight *= self.triad.get(pc, 1.0)
             if repeated and pitch == recent[-1]:
                 weight *= 0.1
             weight *= math.exp(-0.5 * ((pitch - centre) / span) ** 4)

@@ -22,7 +22,7 @@ ENGLISH = [
 
 
 def unread_warnings(text: str, **overrides: object) -> list[str]:
-    brief = parse_brief(text, BriefOverrides(**overrides))  # type: ignore[arg-type]
+    brief = parse_brief(text, BriefOverrides.model_validate(overrides))
     return [warning for warning in brief.warnings if warning.startswith(UNREAD)]
 
 

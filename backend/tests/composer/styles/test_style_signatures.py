@@ -57,7 +57,7 @@ TRAITS: dict[Style, tuple[tuple[BarCheck, float], ...]] = {
     Style.CLASSICAL: ((PART.broken_chords, 0.75),),  # Alberti and broken chords
     Style.AMBIENT: ((PART.block_chords, 0.75),),
     Style.LOFI_HIP_HOP: ((KIT.backbeat, 0.75),),
-    Style.EDM: ((KIT.four_on_the_floor, 0.4),),
+    Style.EDM: ((KIT.four_on_the_floor, 0.75),),  # the intro keeps its kick
     Style.HOUSE: ((KIT.four_on_the_floor, 0.75),),
     Style.FUNK: ((PART.sixteenth_syncopation, 0.75), (KIT.backbeat, 0.75),
                  (PART.octave_bass, 0.6)),
@@ -73,10 +73,12 @@ TRAITS: dict[Style, tuple[tuple[BarCheck, float], ...]] = {
     Style.BALLAD: ((KIT.backbeat, 0.75),),
     Style.LULLABY: ((PART.broken_chords, 0.75),),
     Style.CAROL: ((PART.block_chords, 0.75),),
-    Style.CINEMATIC: ((PART.spread_chords, 0.75),),
+    # The piano's rolling ostinato, a tenth and more (the strings hold the spread chords).
+    Style.CINEMATIC: ((PART.wide_arpeggio, 0.75),),
     Style.CHIPTUNE: ((KIT.backbeat, 0.75), (PART.octave_bass, 0.6)),
     Style.NOCTURNE: ((PART.broken_chords, 0.75),),  # the left hand's arpeggio
-    Style.BAROQUE: ((PART.walking_bass, 0.75),),  # a continuo in steady quarters
+    # A continuo walking on every beat, in the motor rhythm of running eighths.
+    Style.BAROQUE: ((PART.walking_bass, 0.75), (PART.running_motion, 0.6)),
     Style.CELTIC: ((KIT.bodhran, 0.6),),
 }
 
