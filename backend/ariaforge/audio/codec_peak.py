@@ -8,22 +8,33 @@ measured; if its true peak is still over the ceiling, the master is turned down 
 overshoot (plus `RETRY_MARGIN_DB`) and encoded again. A static gain: nothing pumps, and
 the result depends only on the audio and the encoder, so renders stay deterministic.
 WAV and FLAC are lossless (the 16-bit dither adds under 0.001 dB): no headroom.
+
+The decoded file is measured as FFmpeg decodes it, `DECODE_CHUNK_FRAMES` at a time
+(`loudness.true_peak_stream`), so the check holds one chunk (512 kB), not the whole
+decoded mix. The chunks are read whole (a pipe read returns them filled), so the
+measurement, and with it the file, is the same on every run.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ariaforge.audio.encode import decode
+import numpy as np
+
+from ariaforge.audio.encode import decode_command, supervised
+from ariaforge.audio.errors import EncodeError
 from ariaforge.audio.loudness.gain import Audio, apply_gain
-from ariaforge.audio.loudness.true_peak import true_peak_dbtp
+from ariaforge.audio.loudness.true_peak_stream import TruePeakStream
 from ariaforge.audio.options import AudioFormat, MasterSettings
 
 LOSSY_HEADROOM_DB: dict[str, float] = {"mp3": 0.5, "ogg": 0.5, "opus": 1.0}
 RETRY_MARGIN_DB = 0.1
 MAX_RETRIES = 3
+DECODE_CHUNK_FRAMES = 1 << 16  # stereo float32 frames read from FFmpeg at a time
 
 
 def codec_master(master: MasterSettings, fmt: AudioFormat) -> MasterSettings:
@@ -47,10 +58,35 @@ def encode_under_ceiling(audio: Audio, encode_to: Callable[[Audio], Path], fmt: 
         return path
     turned = 0.0
     for attempt in range(MAX_RETRIES):
-        peak = true_peak_dbtp(decode(path, ffmpeg_binary=ffmpeg_binary))
+        peak = decoded_true_peak(path, floor_db=ceiling_dbtp, ffmpeg_binary=ffmpeg_binary)
         if peak is None or peak <= ceiling_dbtp:
             return path
         over = peak - ceiling_dbtp + RETRY_MARGIN_DB
         turned -= over * (2.0 if attempt == MAX_RETRIES - 1 else 1.0)
         path = encode_to(apply_gain(audio, turned))
     return path
+
+
+def decoded_true_peak(path: str | os.PathLike[str], *, floor_db: float | None = None,
+                      ffmpeg_binary: str | os.PathLike[str] | None = None) -> float | None:
+    """`true_peak_dbtp(decode(path))`, measured chunk by chunk as FFmpeg decodes; with a
+    `floor_db`, exact only when it reaches the floor (see `TruePeakStream`)."""
+    meter = TruePeakStream(floor_db)
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+                decode_command(path, ffmpeg_binary=ffmpeg_binary),
+                stdout=subprocess.PIPE, stderr=errors)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise EncodeError(f"FFmpeg failed to run: {exc}") from exc
+        with supervised(process):
+            assert process.stdout is not None
+            while chunk := process.stdout.read(DECODE_CHUNK_FRAMES * 8):
+                samples = np.frombuffer(chunk, dtype="<f4")
+                meter.feed(samples[:len(samples) // 2 * 2].reshape(-1, 2))
+            returncode = process.wait()
+        errors.seek(0)
+        message = errors.read().decode("utf-8", "replace").strip()[-2000:]
+    if returncode != 0:
+        raise EncodeError(f"FFmpeg could not decode {path}: {message}")
+    return meter.peak_db()

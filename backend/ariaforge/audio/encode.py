@@ -46,6 +46,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
@@ -270,6 +271,21 @@ def _encode_file(data: Audio, rate: int, path: Path, fmt: AudioFormat, bit_depth
         raise EncodeError(f"FFmpeg could not encode {fmt}: {message}")
 
 
+@contextlib.contextmanager
+def supervised(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """Kill FFmpeg after `TIMEOUT_S`, and on the way out if it still runs (an exception
+    in the block): no process outlives the call that started it."""
+    timer = threading.Timer(TIMEOUT_S, process.kill)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if process.poll() is None:  # pragma: no cover - an exception in the block
+            process.kill()
+            process.wait()
+
+
 def _feed(command: list[str], data: memoryview) -> tuple[int, str]:
     """Run `command` with `data` on its stdin: (exit status, the end of its stderr)."""
     with tempfile.TemporaryFile() as errors:
@@ -278,20 +294,13 @@ def _feed(command: list[str], data: memoryview) -> tuple[int, str]:
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         except (OSError, subprocess.SubprocessError) as exc:
             raise EncodeError(f"FFmpeg failed to run: {exc}") from exc
-        timer = threading.Timer(TIMEOUT_S, process.kill)
-        timer.start()
-        try:
+        with supervised(process):
             assert process.stdin is not None
             with contextlib.suppress(BrokenPipeError):
                 process.stdin.write(data)  # one call: no Python loop, GIL released
             with contextlib.suppress(BrokenPipeError):
                 process.stdin.close()
             returncode = process.wait()
-        finally:
-            timer.cancel()
-            if process.poll() is None:  # pragma: no cover - an exception above
-                process.kill()
-                process.wait()
         errors.seek(0)
         message = errors.read().decode("utf-8", "replace").strip()[-2000:]
     if returncode < 0 and not message:
@@ -349,15 +358,23 @@ def probe(path: str | os.PathLike[str], *,
     return ProbeInfo(match.group(1), int(match.group(2)), channels)
 
 
-def decode(path: str | os.PathLike[str], sr: int | None = None, *,
-           ffmpeg_binary: str | os.PathLike[str] | None = None) -> Audio:
-    """The file's audio as (frames, 2) float32, resampled by FFmpeg to `sr` when given
-    (else at the file's own rate; `probe` tells it)."""
+def decode_command(path: str | os.PathLike[str], sr: int | None = None, *,
+                   ffmpeg_binary: str | os.PathLike[str] | None = None) -> list[str]:
+    """The FFmpeg command writing the file's audio to stdout as stereo float32 frames
+    (little-endian), resampled to `sr` when given."""
     command = [ffmpeg_path(ffmpeg_binary), "-hide_banner", "-nostdin", "-loglevel", "error",
                "-i", str(path), "-map", "0:a:0", "-f", "f32le", "-ac", "2"]
     if sr is not None:
         command += ["-ar", str(sr)]
     command.append("pipe:1")
+    return command
+
+
+def decode(path: str | os.PathLike[str], sr: int | None = None, *,
+           ffmpeg_binary: str | os.PathLike[str] | None = None) -> Audio:
+    """The file's audio as (frames, 2) float32, resampled by FFmpeg to `sr` when given
+    (else at the file's own rate; `probe` tells it)."""
+    command = decode_command(path, sr, ffmpeg_binary=ffmpeg_binary)
     try:
         result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
             command, capture_output=True, timeout=TIMEOUT_S, check=False)

@@ -4,13 +4,14 @@ MIDI program), so the arranger gives each a line of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from ariaforge.composer.vocabulary import Voice
 from ariaforge.music.score import Role
 
-__all__ = ["BIG_BAND", "BRASS_BAND", "DRUMS", "HORN_SECTION", "SATB", "STRING_QUARTET",
-           "STRING_SECTION", "WIND_QUINTET"]
+__all__ = ["BASS_VOICE", "BIG_BAND", "BRASS_BAND", "DRUMS", "HORN_SECTION", "SATB",
+           "STRING_QUARTET", "STRING_SECTION", "VOICE_PARTS", "WIND_QUINTET", "choir_section"]
 
 _M, _C, _B, _D = Role.MELODY, Role.CHORDS, Role.BASS, Role.DRUMS
 _P, _O = Role.PAD, Role.OTHER
@@ -56,3 +57,28 @@ HORN_SECTION: Final = (Voice(56, (_C, _M), "Trumpet"), _part(65, _C, "Alto Sax")
 WIND_QUINTET: Final = (_part(73, _M, "Flute"), _part(68, _O, "Oboe"),
                        _part(71, _C, "Clarinet"), _part(60, _C, "Horn"),
                        _part(70, _B, "Bassoon"))
+
+# Voice parts named one by one ("for alto, tenor and organ"): a solo voice ("Voice Oohs")
+# that can carry the tune or sing a harmony line; the bass voice sings the bass first.
+# Highest first: `choir_section` reads their order as their register.
+BASS_VOICE: Final = Voice(53, (_B, _M), "Bass")
+VOICE_PARTS: Final = (Voice(53, (_M, _C), "Soprano"), Voice(53, (_M, _C), "Alto"),
+                      Voice(53, (_M, _C), "Tenor"), Voice(53, (_M, _C, _B), "Baritone"),
+                      BASS_VOICE)
+_PART_NAMES: Final = [v.name for v in VOICE_PARTS]
+_LOW_VOICES: Final = frozenset({"Baritone", "Bass"})
+
+
+def choir_section(voices: Sequence[Voice]) -> list[Voice]:
+    """Three or more voice parts named together are a choir section ("Choir Aahs"): the
+    highest sings the tune, a baritone or bass at the bottom the bass line, the rest the
+    harmony. Fewer are soloists and keep their own roles; other voices pass through."""
+    parts = [v for v in voices if v in VOICE_PARTS]
+    if len(parts) < 3:
+        return list(voices)
+    ordered = sorted((v.name or "" for v in parts), key=_PART_NAMES.index)
+    roles = dict.fromkeys(ordered, _C)
+    roles[ordered[0]] = _M
+    if ordered[-1] in _LOW_VOICES:
+        roles[ordered[-1]] = _B
+    return [_part(52, roles[v.name or ""], v.name or "") if v in parts else v for v in voices]

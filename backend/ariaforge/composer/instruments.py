@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from ariaforge.composer.ensembles import (
+    BASS_VOICE,
     BIG_BAND,
     BRASS_BAND,
     DRUMS,
@@ -17,6 +18,7 @@ from ariaforge.composer.ensembles import (
     SATB,
     STRING_QUARTET,
     STRING_SECTION,
+    VOICE_PARTS,
     WIND_QUINTET,
 )
 from ariaforge.composer.gm_programs import EVERYDAY_WORD_PROGRAMS, GM_PROGRAM_NAMES, gm_roles
@@ -103,6 +105,16 @@ _INSTRUMENT_ALIASES: Final[Mapping[tuple[str, ...], tuple[Voice, ...]]] = {
     ("strings", "string", "string ensemble"): (STRINGS,),
     ("synth strings",): _voice(50),
     ("choir", "voices"): (CHOIR,),
+    # Voice parts; "bass" alone is the bass instrument, and "alto sax", "tenor saxophone"
+    # or "baritone sax" are longer phrases, so they stay saxophones.
+    ("soprano", "soprano voice", "treble voice"): (VOICE_PARTS[0],),
+    ("alto", "alto voice", "contralto", "mezzo soprano"): (VOICE_PARTS[1],),
+    ("tenor", "tenor voice"): (VOICE_PARTS[2],),
+    ("baritone", "baritone voice"): (VOICE_PARTS[3],),
+    ("bass voice", "bass singer", "basso profundo"): (BASS_VOICE,),
+    ("tenor horn", "alto horn"): _voice(60, _C, _M, name="Tenor Horn"),
+    ("tenor trombone",): _voice(57), ("tenor banjo",): _voice(105),
+    ("soprano recorder", "alto recorder", "tenor recorder", "treble recorder"): _voice(74),
     ("voice", "vocals", "vocal", "singer", "lead vocal", "humming"): _voice(53, _M, name="Voice"),
     ("orchestra hit", "orch hit"): _voice(55),
     ("horn",): _voice(60), ("french horn",): _voice(60),

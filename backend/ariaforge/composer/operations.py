@@ -195,10 +195,17 @@ def _operation_seed(request: ComposeRequest, brief: Brief, base: Score) -> int:
 
 
 def _brief_of_score(score: Score, previous: Brief | None) -> Brief:
-    # Sections keep their own key and tempo (a modulated chorus, a faster outro).
-    form = [FormSection(name=s.name, bars=s.bars, key=s.key, tempo=max(30, min(300, round(
-        score.tempo_at(score.bar_start(s.start_bar)))))) for s in score.sections]
-    if sum(part.bars for part in form) != score.bars:
+    # Sections keep their own key and tempo (a modulated chorus, a faster outro). A form
+    # is a row of sections, so only sections that tile bars 1..bars in order (after
+    # sorting by start) become one; anything else (gaps, overlaps, nesting) would put
+    # keys and tempi on the wrong bars, and the piece is read as one section instead.
+    ordered = sorted(score.sections, key=lambda s: s.start_bar)
+    bounds = [1, *(s.end_bar for s in ordered)]
+    if ordered and [s.start_bar for s in ordered] == bounds[:-1] \
+            and bounds[-1] == score.bars + 1:
+        form = [FormSection(name=s.name, bars=s.bars, key=s.key, tempo=max(30, min(300, round(
+            score.tempo_at(score.bar_start(s.start_bar)))))) for s in ordered]
+    else:
         form = [FormSection(name="A", bars=score.bars)]
     instruments = [Instrument(role=Role.DRUMS if t.is_drum else
                               (t.role if t.role is not Role.DRUMS else Role.OTHER),

@@ -55,11 +55,6 @@ class Style(StrEnum):
     CELTIC = "celtic"
 
 
-# Every style has its own profile, kit, harmony and melody cells now; the name stays for
-# code that may still import it (a style added with a stand-in parent would go here).
-PROVISIONAL_PARENTS: Final[Mapping[Style, Style]] = {}
-
-
 class Mood(StrEnum):
     NEUTRAL = "neutral"
     HAPPY = "happy"

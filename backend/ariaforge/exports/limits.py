@@ -36,6 +36,20 @@ PREVIEW_MEMORY_BYTES = 1024 ** 3
 # The stepped synth keeps about this much audio per track (audio.pipeline.STEP_SECONDS,
 # plus the step being rendered).
 STREAM_SECONDS_PER_TRACK = 60.0
+# Mixes' worth of audio the mastering and encoding stages hold at their peak besides the
+# stems: the bus and its K-weighted power, the limiter's envelope and gain curve, the
+# mastered copy, the encoder's integer conversion (traced peaks of 1-2 minute 4-track
+# renders: 5.4 mixes for an MP3, 7.3 for a WAV, stems aside).
+MASTER_WORKING_MIXES = 7.5
+# Besides (see `render_memory`):
+# - the balance probe (audio.balance) renders first, at a quarter of the rate, keeping a
+#   step of audio per track and 80 bytes a second of loudness per track: always under
+#   the render that follows it, and never held at the same time;
+# - a lossy mix over the true-peak ceiling is encoded again from a turned-down copy of
+#   the master (one more mix), and each check decodes one chunk at a time
+#   (audio.codec_peak: a 512 kB chunk with its interpolation buffers).
+LOSSY_FORMATS = ("mp3", "ogg", "opus")
+DECODE_CHECK_BYTES = 4 * 1024 ** 2
 PREVIEW_RATE = 44100
 # After the preview's last note, the rest of its bar passes at this tempo, so a long last
 # bar adds seconds, not minutes, of release tail (see `preview_score`).
@@ -92,7 +106,16 @@ def export_cost(score: Score, mix: MixSettings, request: ExportRequest) -> Expor
         total *= 2  # the zip bundle of everything: deflate never shrinks PCM much
     held = _held_tracks(score, mix, request.include_stems, seconds)
     return ExportCost(seconds=seconds, files=files + (1 if files > 1 else 0), bytes=total,
-                      render_memory=math.ceil(seconds * rate * FRAME_BYTES * (1 + held)))
+                      render_memory=render_memory(seconds, rate, held, request.format))
+
+
+def render_memory(seconds: float, rate: int, held: float, fmt: str) -> int:
+    """The bytes a render holds at its peak: `held` tracks' worth of audio, the
+    mastering and encoding working set, and for a lossy format the turned-down copy and
+    the decoding chunk of the true-peak check."""
+    mixes = held + MASTER_WORKING_MIXES + (1 if fmt in LOSSY_FORMATS else 0)
+    extra = DECODE_CHECK_BYTES if fmt in LOSSY_FORMATS else 0
+    return math.ceil(seconds * rate * FRAME_BYTES * mixes) + extra
 
 
 def _held_tracks(score: Score, mix: MixSettings, stems: bool, seconds: float) -> float:
@@ -107,14 +130,19 @@ def _held_tracks(score: Score, mix: MixSettings, stems: bool, seconds: float) ->
 
 
 def preview_seconds_limit(score: Score, mix: MixSettings, max_seconds: float) -> float:
-    """The longest preview of this score whose render fits PREVIEW_MEMORY_BYTES."""
+    """The longest preview of this score whose stems, bus and the MP3's turned-down copy
+    (see `render_memory`) fit PREVIEW_MEMORY_BYTES. The mastering working set
+    (`MASTER_WORKING_MIXES`) is left out here: counted, it would cut a 4-track preview
+    to about 5 minutes."""
     heard = max(len(audible_tracks(score)), 1)
     per_second = PREVIEW_RATE * FRAME_BYTES
+    available = PREVIEW_MEMORY_BYTES - DECODE_CHECK_BYTES
+    working = 2  # the bus and the MP3's turned-down copy
     if streamable(score, mix):
-        budget = PREVIEW_MEMORY_BYTES - heard * STREAM_SECONDS_PER_TRACK * per_second
-        fits = budget / per_second if budget > 0 else 0.0
+        budget = available - heard * STREAM_SECONDS_PER_TRACK * per_second
+        fits = budget / (working * per_second) if budget > 0 else 0.0
     else:
-        fits = PREVIEW_MEMORY_BYTES / (per_second * (1 + heard))
+        fits = available / (per_second * (working + heard))
     return max(1.0, min(max_seconds, fits))
 
 

@@ -10,28 +10,38 @@ from dataclasses import dataclass
 
 from ariaforge.music.score import Key, Score
 
-__all__ = ["KeyMap", "key_changes"]
+__all__ = ["KeyMap", "key_changes", "keys_by_bar"]
+
+
+def keys_by_bar(score: Score) -> list[Key]:
+    """The key in force in each bar (index 0 is bar 1).
+
+    The rule: a bar is in the key of the innermost keyed section covering it, the one
+    that starts latest (on a tie, the shorter one; then the later in the list). A section
+    without a key changes nothing, so one nested in a keyed section stays in the outer
+    key, and the outer key returns after a keyed section nested in it; only bars outside
+    every keyed section are in the score's key."""
+    keys = [score.key] * score.bars
+    keyed = [(s.start_bar, -s.bars, index, s.key) for index, s in enumerate(score.sections)
+             if s.key is not None]
+    # Painted outer first, so each inner section overwrites only its own bars.
+    for start, minus_bars, _, key in sorted(keyed, key=lambda item: item[:3]):
+        first, end = start - 1, min(start - minus_bars - 1, score.bars)
+        if first < end:
+            keys[first:end] = [key] * (end - first)
+    return keys
 
 
 def key_changes(score: Score) -> list[tuple[int, Key]]:
-    """(1-based bar, key) wherever the key in force changes after bar 1, in bar order:
-    at the start of a section with its own key, and back to the score's key after it.
-    Sections are taken in bar order; bars no section covers are in the score's key."""
+    """(1-based bar, key) wherever the key in force (`keys_by_bar`) changes, in bar
+    order; a first bar in a key other than the score's gives a change at bar 1."""
     changes: list[tuple[int, Key]] = []
     current = score.key
-    bar = 1
-    for section in sorted(score.sections, key=lambda s: s.start_bar):
-        if section.start_bar > bar and current != score.key:  # a gap: the score's key
-            changes.append((bar, score.key))
-            current = score.key
-        key = section.key or score.key
-        if key != current and section.start_bar <= score.bars:
-            changes.append((section.start_bar, key))
+    for bar, key in enumerate(keys_by_bar(score), start=1):
+        if key != current:
+            changes.append((bar, key))
             current = key
-        bar = max(bar, section.end_bar)
-    if current != score.key and bar <= score.bars:
-        changes.append((bar, score.key))
-    return changes  # a first section in a key of its own gives a change at bar 1
+    return changes
 
 
 @dataclass(frozen=True)

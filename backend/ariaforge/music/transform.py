@@ -19,6 +19,7 @@ from ariaforge.music.score import (
     TempoChange,
     Track,
 )
+from ariaforge.music.section_keys import KeyMap, keys_by_bar
 from ariaforge.music.theory.scales import conventional_key, scale_pitch_classes, tonic_pc
 
 _NoteMap = Callable[[Note], Note | None]
@@ -73,8 +74,13 @@ def transpose_chromatic(score: Score, semitones: int,
     moved = _map_notes(score, lambda n: n.model_copy(
         update={"pitch": _checked_pitch(n.pitch + semitones)}), targets)
     if targets == pitched and semitones % 12:
-        # Only the key changes here, which no limit depends on: `moved` is validated.
-        moved = moved.model_copy(update={"key": _transposed_key(score.key, semitones)})
+        # Only keys change here (the home key and each section's own, so a modulated
+        # chorus moves with its notes); the key limit counts distinct keys, which moving
+        # all of them by one interval keeps.
+        sections = [s if s.key is None else s.model_copy(
+            update={"key": _transposed_key(s.key, semitones)}) for s in score.sections]
+        moved = moved.model_copy(update={"key": _transposed_key(score.key, semitones),
+                                         "sections": sections})
     return moved
 
 
@@ -84,18 +90,29 @@ def _transposed_key(key: Key, semitones: int) -> Key:
 
 def transpose_diatonic(score: Score, steps: int,
                        track_ids: Collection[str] | None = None) -> Score:
-    """Move pitched notes by scale steps within the score's key (C→E is +2 in C major).
+    """Move pitched notes by scale steps within the key in force where each note starts
+    (C→E is +2 in C major; in a chorus in E major, E→G# is +2).
 
     Notes outside the scale keep their distance to the scale note below them, so
     chromatic passing notes stay chromatic.
     """
-    scale = scale_pitch_classes(score.key)
-    intervals = [(pc - scale[0]) % 12 for pc in scale]  # 0 = tonic, ascending
+    keys = KeyMap.of(score)
+    scales: dict[tuple[str, str], tuple[int, list[int]]] = {}
     pitched = {t.id for t in score.tracks if not t.is_drum}
     targets = pitched if track_ids is None else pitched & set(track_ids)
 
+    def scale_of(key: Key) -> tuple[int, list[int]]:
+        """The key's tonic pitch class and its degrees as semitones above it."""
+        found = scales.get((key.tonic, key.mode))
+        if found is None:
+            scale = scale_pitch_classes(key)
+            found = scales[(key.tonic, key.mode)] = (
+                scale[0], [(pc - scale[0]) % 12 for pc in scale])  # 0 = tonic, ascending
+        return found
+
     def shift(note: Note) -> Note:
-        above_tonic = (note.pitch - scale[0]) % 12
+        tonic, intervals = scale_of(keys.at(note.start))
+        above_tonic = (note.pitch - tonic) % 12
         degree = max(d for d in range(7) if intervals[d] <= above_tonic)
         chromatic = above_tonic - intervals[degree]
         tonic_below = note.pitch - above_tonic
@@ -154,20 +171,46 @@ def slice_bars(score: Score, first_bar: int, last_bar: int) -> Score:
         "tempo": score.tempo_at(start),
         "tempo_changes": [TempoChange(tick=c.tick - start, bpm=c.bpm)
                           for c in score.tempo_changes if start < c.tick < end],
-        "sections": _sections_within(score.sections, first_bar, last_bar),
+        # The slice's home key is the key in force where it starts (a slice of an E major
+        # chorus is in E major), as the engraved page header already says.
+        "key": KeyMap.of(score).at(start),
+        "sections": _sections_within(score, first_bar, last_bar),
         "chord_symbols": [ChordSymbol(tick=c.tick - start, symbol=c.symbol)
                           for c in score.chord_symbols_between(start, end)],
     }))
 
 
-def _sections_within(sections: list[Section], first_bar: int, last_bar: int) -> list[Section]:
+def _sections_within(score: Score, first_bar: int, last_bar: int) -> list[Section]:
+    """The sections over first_bar..last_bar, renumbered from bar 1, each with its own key.
+
+    The slice's home key is the key at `first_bar`, and cutting sections can change which
+    one is innermost; wherever the bars would then read in another key than in `score`,
+    a section named for the key restores it (e.g. the home-key bars after a chorus)."""
     kept = []
-    for section in sections:
+    for section in score.sections:
         begin, finish = max(section.start_bar, first_bar), min(section.end_bar, last_bar + 1)
         if begin < finish:
             kept.append(Section(name=section.name, start_bar=begin - first_bar + 1,
-                                bars=finish - begin))
-    return kept
+                                bars=finish - begin, key=section.key))
+    wanted = keys_by_bar(score)[first_bar - 1:last_bar]
+    home = wanted[0]
+    trial = Score.model_construct(key=home, bars=len(wanted), sections=kept)
+    found = keys_by_bar(trial)
+    # Patches split at every section boundary, so each one starts no earlier and ends no
+    # later than any section around it and so is the innermost there.
+    cuts = {1, len(wanted) + 1} | {s.start_bar for s in kept} | {s.end_bar for s in kept}
+    patches: list[Section] = []
+    for bar in range(1, len(wanted) + 1):
+        if found[bar - 1] == wanted[bar - 1]:
+            continue
+        key = wanted[bar - 1]
+        last = patches[-1] if patches else None
+        if last is not None and last.end_bar == bar and last.key == key and bar not in cuts:
+            patches[-1] = last.model_copy(update={"bars": last.bars + 1})
+        else:
+            patches.append(Section(name=f"in {key.tonic} {key.mode}", start_bar=bar, bars=1,
+                                   key=key))
+    return kept + patches
 
 
 def section_view(score: Score, name: str) -> Score:

@@ -5,7 +5,6 @@ once decoded (real synth, real FFmpeg)."""
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from ariaforge.audio.balance import role_trims
 from ariaforge.audio.encode import decode
 from ariaforge.audio.loudness.meter import integrated_lufs
 from ariaforge.audio.loudness.true_peak import true_peak_dbtp
-from ariaforge.audio.options import MixSettings, RenderOptions
+from ariaforge.audio.options import EqEffect, MixSettings, RenderOptions, TrackMix, streamable
 from ariaforge.audio.pipeline import render_score
 from ariaforge.audio.synth import render_stems
 from ariaforge.music.score import Note, Role, Score, Track
@@ -128,13 +127,20 @@ def test_a_balanced_mp3_render_is_byte_identical_twice(tmp_path: Path) -> None:
     assert first.files[0].path.read_bytes() == second.files[0].path.read_bytes()
 
 
-def test_a_balanced_mix_made_while_the_synth_runs_is_the_same(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The trims come from the probe render, so both paths apply the same gains.
+def test_a_balanced_mix_made_while_the_synth_runs_is_the_same(tmp_path: Path) -> None:
+    # A faded-out track with an EQ on it: it adds nothing to the mix, but a heard track
+    # with an effect means the render cannot be mixed while the synth runs, so the same
+    # music goes through `process_stems` after the synth instead. The trims come from
+    # the probe render, so both paths apply the same gains.
+    ghost = Track(id="ghost", role=Role.OTHER, program=40, volume=0, notes=[
+        Note(pitch=67, start=i * BAR, duration=BAR - 40, velocity=80) for i in range(4)])
+    base = band(pad=True)
+    score = base.model_copy(update={"tracks": [*base.tracks, ghost]})
     options = RenderOptions(format="flac", include_stems=True)
-    streamed = render_score(band(pad=True), MixSettings(), options, tmp_path / "streamed")
-    monkeypatch.setattr(sys.modules["ariaforge.audio.pipeline"], "streamable",
-                        lambda *_: False)
-    after = render_score(band(pad=True), MixSettings(), options, tmp_path / "after")
+    streamed = render_score(score, MixSettings(), options, tmp_path / "streamed")
+    with_eq = MixSettings(tracks={"ghost": TrackMix(fx=[EqEffect(high_shelf_gain_db=-6.0)])})
+    assert streamable(score, MixSettings()) and not streamable(score, with_eq)
+    after = render_score(score, with_eq, options, tmp_path / "after")
+    assert len(streamed.files) == 1 + len(score.tracks)
     assert [f.path.read_bytes() for f in streamed.files] == [
         f.path.read_bytes() for f in after.files]

@@ -13,12 +13,14 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import (
     Browser,
     ConsoleMessage,
     Page,
+    Response,
     ViewportSize,
     async_playwright,
     expect,
@@ -27,6 +29,7 @@ from playwright.async_api import (
 from ariaforge.audio.encode import ffmpeg_path, probe
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
+from ariaforge.exports.endpoints import RENDERING_RETRY_AFTER_S
 from tests.conftest import stop_process, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,18 +85,40 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 class Console:
-    """Every console error and uncaught exception a page produced."""
+    """Every console error and uncaught exception a page produced. A preview's 503 with a
+    short Retry-After is not one: it is the API's documented "still rendering, ask again"
+    (when the worker is busy for longer than the API waits), which the app answers by
+    asking again; the test then waits for the preview to play."""
 
     def __init__(self, page: Page) -> None:
         self.errors: list[str] = []
+        self.still_rendering = 0
         page.on("console", self._message)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on("response", lambda r: self.errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
+        page.on("response", self._response)
+
+    def _response(self, response: Response) -> None:
+        if response.status < 400:
+            return
+        retry = response.headers.get("retry-after", "")
+        if response.status == 503 and _is_preview(response.url) and retry.isdigit() \
+                and int(retry) <= RENDERING_RETRY_AFTER_S:
+            self.still_rendering += 1
+            return
+        self.errors.append(f"{response.status} {response.url}")
 
     def _message(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
+        if message.type != "error":
+            return
+        # Chromium logs every failed fetch as well; the response above judged this one.
+        if message.text.endswith("status of 503 (Service Unavailable)") and \
+                _is_preview(message.location.get("url", "")):
+            return
+        self.errors.append(message.text)
+
+
+def _is_preview(url: str) -> bool:
+    return urlsplit(url).path.endswith("/preview")
 
 
 async def shot(page: Page, name: str) -> None:

@@ -40,8 +40,9 @@ _ROLE_WINDOWS: Final = {
 }
 _DRUM_KEYS: Final = (35, 81)  # the General MIDI percussion map
 _MIN_WIDTH: Final = 12
-# A chorale's alto and tenor sing the two inner voices of one shared voicing, which both
-# tracks compute alike, so they never cross or double each other.
+# Alto and tenor singers outside a full four-part band (no soprano or bass part of their
+# own) sing the two inner voices of one shared voicing, which both tracks compute alike,
+# so they never cross or double each other.
 _INNER_VOICES: Final = {"tenor": 0, "alto": 1}
 _INNER_REGISTER: Final = (48, 74)
 _PAD = (Pulse(Beats.CHORD, length=Fraction(64)),),

@@ -53,17 +53,21 @@ def _colour_seventh(event: ChordEvent, part: CompPart, key: Key) -> int | None:
 
 
 class MelodyFloor:
-    """The lowest melody pitch sounding in a span of ticks."""
+    """The melody notes sounding in a span of ticks, found by bisection (a long piece is
+    asked once per chord), and the lowest of them."""
 
     def __init__(self, melody: Sequence[Note]) -> None:
         self.notes = sorted(melody, key=lambda n: n.start)
         self.starts = [n.start for n in self.notes]
         self.longest = max((n.duration for n in self.notes), default=0)
 
-    def under(self, start: int, end: int) -> int | None:
+    def sounding(self, start: int, end: int) -> list[Note]:
         first = bisect_left(self.starts, start - self.longest)
         last = bisect_left(self.starts, end)
-        pitches = [n.pitch for n in self.notes[first:last] if n.end > start]
+        return [n for n in self.notes[first:last] if n.end > start]
+
+    def under(self, start: int, end: int) -> int | None:
+        pitches = [n.pitch for n in self.sounding(start, end)]
         return min(pitches) if pitches else None
 
 

@@ -114,8 +114,10 @@ def _bar_rhythm(plan: Plan, info: BarInfo, chords: Harmony, tune: Tune,
         if level is not Density.SPARSE and (moving == 0 or rng.random() < chance):
             onsets.append(Onset(half, False, False, moving == 0))
     ticks = {o.tick for o in onsets}
-    onsets += [Onset(e.start, False, True, False) for e in chords.events
-               if start < e.start < start + plan.bar_ticks and e.start not in ticks]
+    first = bisect_right(chords.starts, start)  # the bar's chord changes, by bisection
+    last = bisect_left(chords.starts, start + plan.bar_ticks)
+    onsets += [Onset(e.start, False, True, False) for e in chords.events[first:last]
+               if e.start not in ticks]
     return sorted(onsets, key=lambda o: o.tick)
 
 

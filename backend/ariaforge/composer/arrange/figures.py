@@ -29,6 +29,7 @@ class Kind(StrEnum):
     UPPER = "upper"  # the voicing without its lowest note: a guitar's up-stroke
     TONE = "tone"  # the next tone of the arpeggio (`Figure.cycle` over the ladder)
     POWER = "power"  # root, fifth and octave: a power chord
+    RING = "ring"  # a power chord with the third on top, let ring: an open chord strummed
 
 
 class Ladder(StrEnum):
@@ -110,9 +111,12 @@ FIGURES: Final[dict[Idiom, tuple[Figure, ...]]] = {
                               (Step(F(0), _ONE, Kind.FIFTH, 4),)),),
     Idiom.POWER: (_every(Step(F(0), _QUARTER, Kind.POWER, 10),
                          Step(_HALF, _QUARTER, Kind.POWER)),  # palm-muted eighths
-                  Figure((Step(F(0), F(3, 2), Kind.POWER, 12),),  # ring the downbeat
+                  # ring the downbeat open (its third says major or minor), then chug;
+                  # the bar's other strong beat rings bare
+                  Figure((Step(F(0), F(3, 2), Kind.RING, 12),),
                          (Step(F(0), _QUARTER, Kind.POWER, 6),
-                          Step(_HALF, _QUARTER, Kind.POWER)))),
+                          Step(_HALF, _QUARTER, Kind.POWER)),
+                         (Step(F(0), F(3, 2), Kind.POWER, 12),))),
     Idiom.SKANK: (_every(Step(_HALF, _QUARTER, Kind.CHORD, 6)),),
     Idiom.FUNK_CHOPS: (Figure((Step(F(0), _CHOP, Kind.CHORD, 10),
                                Step(F(3, 4), _CHOP, Kind.CHORD)),

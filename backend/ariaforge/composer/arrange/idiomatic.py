@@ -26,7 +26,7 @@ from ariaforge.composer.arrange.idioms import (
     idiom_for,
 )
 from ariaforge.composer.arrange.play import Hands, play_figure
-from ariaforge.composer.arrange.timing import Harmony
+from ariaforge.composer.arrange.timing import Harmony, fit
 from ariaforge.composer.brief import Instrument
 from ariaforge.composer.plan import Plan, seeded_choice
 from ariaforge.composer.styles import Beats, CompPart, Pulse, StyleKit, Texture, Voicing, style_kit
@@ -164,7 +164,8 @@ def arrange_idiom(plan: Plan, harmony: Harmony, melody: Sequence[Note], instrume
         under = FIGURES[Idiom.BOSSA if idiom is Idiom.BOSSA else Idiom.STYLE][0]
         hands = Hands(bass, bass, (), kit.comp.velocity + 6, final_chord=False)
         notes += play_figure(plan, kit, harmony, under, hands, "figure bass")
-    return sorted(notes, key=lambda n: (n.start, n.pitch))
+    # The bass figure's fifth may be the chord's lowest tone too: one string, one note.
+    return fit(notes, plan.total_ticks)
 
 
 def _comper(plan: Plan, kit: StyleKit, idiom: Idiom, window: tuple[int, int],

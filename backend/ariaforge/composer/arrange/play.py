@@ -22,6 +22,7 @@ from ariaforge.composer.arrange.timing import (
 from ariaforge.composer.arrange.voicing import Chord
 from ariaforge.composer.plan import Plan, rng_for
 from ariaforge.composer.styles import StyleKit
+from ariaforge.composer.vocabulary import Style
 from ariaforge.music.score import PPQ, Note
 from ariaforge.music.theory import chords
 
@@ -30,6 +31,8 @@ __all__ = ["Hands", "play_figure"]
 _ROLL = PPQ // 24  # how far apart a rolled chord's tones start
 _BASS_KINDS = (Kind.BASS, Kind.FIFTH, Kind.TENTH)
 _BOOGIE_STEPS = (7, 9, 10)  # fifth, sixth and flat seventh above the root
+# Heavy distortion turns a third into mud: metal rings its power chords bare.
+_NO_THIRDS = frozenset({Style.METAL})
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,10 @@ class _Player:
         if kind is Kind.POWER:
             root = self.ladder_of(index)[0]
             return root, root + 7, root + 12
+        if kind is Kind.RING:
+            root = self.ladder_of(index)[0]
+            third = (_tone(chord, 3, 0) - chord.root_pc) % 12
+            return (root, root + 7, root + 12) + ((root + 12 + third,) if third else ())
         voicing = self.hands.voicings[index]
         return voicing[1:] if kind is Kind.UPPER and len(voicing) > 2 else voicing
 
@@ -155,7 +162,9 @@ def play_figure(plan: Plan, kit: StyleKit, harmony: Harmony, figure: Figure, han
                                 + (4 if step.at == 0 and beat.strong else 0),
                                 jitter.randint(-3, 3))
                 rolled = figure.roll and step.kind is Kind.CHORD
-                pitches = player.pitches(step.kind, index, nth)
+                kind = Kind.POWER if step.kind is Kind.RING and plan.style in _NO_THIRDS \
+                    else step.kind
+                pitches = player.pitches(kind, index, nth)
                 if step.kind is Kind.TONE:
                     pitches = _under(pitches, tune.under(tick, end), hands.ladder[0])
                 for order, pitch in enumerate(pitches):

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Sequence
 from enum import StrEnum
 from typing import Final
 
+from ariaforge.composer.arrange.comping import MelodyFloor
 from ariaforge.composer.arrange.timing import Harmony
 from ariaforge.music.score import Note
 from ariaforge.music.theory.chords import Chord
@@ -112,10 +113,10 @@ def _beside(stack: Stack, upper: Stack) -> float:
                                                                         + 1)
 
 
-def _lead(melody: Sequence[Note], start: int, end: int) -> float | None:
+def _lead(tune: MelodyFloor, start: int, end: int) -> float | None:
     """The melody's average pitch over a chord, weighted by how long each note sounds."""
-    spans = [(n.pitch, min(end, n.end) - max(start, n.start)) for n in melody
-             if n.start < end and n.end > start]
+    spans = [(n.pitch, min(end, n.end) - max(start, n.start))
+             for n in tune.sounding(start, end)]
     total = sum(length for _, length in spans)
     return sum(p * length for p, length in spans) / total if total else None
 
@@ -145,9 +146,10 @@ def _lead_voicings(chords: Harmony, melody: Sequence[Note],
     low, high = ranges[0]
     chosen: list[Stack] = []
     previous: Stack | None = None
+    tune = MelodyFloor(melody)
     for index, event in enumerate(chords.events):
         tones = frozenset(event.chord.tone_pitch_classes)
-        lead = _lead(melody, event.start, event.end)
+        lead = _lead(tune, event.start, event.end)
         upper = above[index] if index < len(above) else ()
         tops = [p for p in range(low - _REACH, high + 1) if p % 12 in tones]
         pool = [s for top in tops for s in _stacks(top, tones, count, shapes)]

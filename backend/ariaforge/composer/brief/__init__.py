@@ -99,4 +99,4 @@ def parse_brief(text: str, overrides: BriefOverrides | None = None, *,
         style=choice.style, mood=mood, key=key, tempo=tempo.bpm, meter=meter, bars=bars,
         form=form, instruments=instruments, energy=energy, swing=swing,
         simple=resolve_simple(found, notes), seed=chosen_seed,
-        warnings=notes.warnings, understood=notes.understood)
+        warnings=notes.report(), understood=notes.understood)

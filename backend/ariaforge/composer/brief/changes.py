@@ -52,9 +52,10 @@ class SectionChange:
     tempo_factor: float | None = None  # "speeds up for the outro": no number given
 
 
-_ORDINALS: Final[dict[str, Which]] = {"first": "first", "opening": "first", "second": 2,
-                                      "third": 3, "fourth": 4, "last": "last", "final": "last",
-                                      "closing": "last"}
+_ORDINALS: Final[dict[str, Which]] = {
+    "first": "first", "opening": "first", "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+    "twelfth": 12, "last": "last", "final": "last", "closing": "last"}
 _ORD: Final = "|".join(_ORDINALS)
 
 
@@ -228,8 +229,22 @@ _LIST_BEFORE: Final = re.compile(rf"(?:{SECTION_PATTERN})(?:e?s)?\s*(?:,|&|\+|-+
 _SECTION_FIRST: Final = frozenset({2, 4})  # the patterns that start with the section
 
 
-def _ends_a_list(text: Text, start: int) -> bool:
-    return _LIST_BEFORE.search(text.lower[max(0, start - 60):start]) is not None
+_SECTION_WORD: Final = re.compile(rf"(?<![a-z])(?:{SECTION_PATTERN})(?:e?s)?(?![a-z])")
+_ARTICLE: Final = re.compile(r"(?:the|an?)\s")
+
+
+def _ends_a_list(text: Text, match: re.Match[str], section: SectionRef | None) -> bool:
+    start = match.start()
+    before = text.lower[max(0, start - 60):start]
+    if _LIST_BEFORE.search(before) is None:
+        return False
+    # "verse and chorus, the chorus at 140 bpm": an article before a section the list
+    # already named starts a change, not the list's last item.
+    if section is None or not _ARTICLE.match(text.lower, start):
+        return True
+    listed = {SECTION_BY_KEY.get(phrase_key(word.group()))
+              for word in _SECTION_WORD.finditer(before)}
+    return section.name not in listed
 
 
 def scan_changes(text: Text, notes: Notes) -> list[SectionChange]:
@@ -238,9 +253,9 @@ def scan_changes(text: Text, notes: Notes) -> list[SectionChange]:
     found: list[tuple[int, SectionChange]] = []
     for number, pattern in enumerate(PATTERNS):
         for match in pattern.finditer(text.masked):
-            if number in _SECTION_FIRST and _ends_a_list(text, match.start()):
-                continue
             section = _section_ref(match)
+            if number in _SECTION_FIRST and _ends_a_list(text, match, section):
+                continue
             key = _key_target(match, text)
             tempo, factor = _tempo(match, notes)
             if section is None or (key is None and tempo is None and factor is None):

@@ -6,6 +6,7 @@ melody where none named can, and the warnings say what was added and why."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from ariaforge.composer.brief.model import MAX_INSTRUMENTS, BriefOverrides, Instrument
@@ -17,6 +18,7 @@ from ariaforge.composer.brief.unknown_instruments import (
     unknown_instrument_warnings,
     unplayable_spans,
 )
+from ariaforge.composer.ensembles import BASS_VOICE, VOICE_PARTS
 from ariaforge.composer.gm_programs import GM_PROGRAM_NAMES
 from ariaforge.composer.instruments import STYLE_WORD_ENSEMBLES, stand_in_warning
 from ariaforge.composer.phrases import lookup_instrument
@@ -37,6 +39,7 @@ __all__ = ["resolve_instruments"]
 _ADDING: Final = frozenset({"with", "featuring", "plus", "including", "add", "adding", "also"})
 _ROLE_ORDER: Final = (Role.MELODY, Role.CHORDS, Role.PAD, Role.BASS, Role.DRUMS, Role.OTHER)
 _HARMONY: Final = (Role.CHORDS, Role.PAD)
+_PLAIN_BASS: Final = frozenset({"bass", "basses"})
 
 
 def _family(voice: Voice, style: Style) -> int:
@@ -90,7 +93,12 @@ def _named_voices(hits: Sequence[Hit[InstrumentWord]], style: Style, notes: Note
     "with drums" undoes an earlier "no drums" and the other way round."""
     voices: list[Voice] = []
     excluded: set[int] = set()
+    after_a_voice = False
     for hit in hits:
+        if after_a_voice and not hit.negated and phrase_key(hit.words) in _PLAIN_BASS:
+            # "soprano, alto, tenor and bass": the bass of a list of voices is a singer
+            hit = replace(hit, value=InstrumentWord((BASS_VOICE,)))
+        after_a_voice = not hit.negated and all(v in VOICE_PARTS for v in hit.value.voices)
         families = {_family(voice, style) for voice in hit.value.voices}
         if hit.negated:
             if any(_family(v, style) in families for v in voices):
@@ -176,6 +184,8 @@ def _requested_voices(items: Sequence[str | Instrument], band: list[Voice], note
             if (stand_in := stand_in_warning(item)) is not None:
                 notes.warn(stand_in)
             voices += word.voices or band  # "band": the style's own
+        elif (ensemble := STYLE_WORD_ENSEMBLES.get(phrase_key(item))) is not None:
+            voices += ensemble  # "big band": a style word that is also a whole band
     return voices
 
 

@@ -8,9 +8,10 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ariaforge.composer.instruments import STYLE_WORD_ENSEMBLES
 from ariaforge.composer.phrases import lookup_instrument
-from ariaforge.composer.vocabulary import STYLE_PROFILES, Mood, Style
-from ariaforge.music.score import Key, Label, Meter, Mode, Role
+from ariaforge.composer.vocabulary import STYLE_PROFILES, Mood, Style, phrase_key
+from ariaforge.music.score import MAX_SECTION_KEYS, Key, Label, Meter, Mode, Role
 from ariaforge.music.theory.pitch import join_name, split_name
 
 __all__ = ["MAX_BRIEF_BARS", "MAX_BRIEF_CHARS", "MAX_INSTRUMENTS", "MAX_SECTIONS", "MAX_SEED",
@@ -76,6 +77,12 @@ class Brief(_Model):
         total = sum(section.bars for section in self.form)
         if self.form and total != self.bars:
             raise ValueError(f"the form's sections add up to {total} bars, not {self.bars}")
+        # Each key costs a whole re-composition (see MAX_SECTION_KEYS).
+        keys = {(s.key.tonic, s.key.mode) for s in self.form
+                if s.key is not None and s.key != self.key}
+        if len(keys) > MAX_SECTION_KEYS:
+            raise ValueError(f"the form's sections use at most {MAX_SECTION_KEYS} keys "
+                             f"besides the piece's own (got {len(keys)})")
         return self
 
     @property
@@ -117,7 +124,8 @@ class BriefOverrides(_Model):
     @classmethod
     def _known(cls, value: list[str | Instrument] | None) -> list[str | Instrument] | None:
         for item in value or []:
-            if isinstance(item, str) and lookup_instrument(item) is None:
+            if (isinstance(item, str) and lookup_instrument(item) is None
+                    and phrase_key(item) not in STYLE_WORD_ENSEMBLES):  # "big band"
                 raise ValueError(f"unknown instrument {item[:40]!r}")
         return value
 

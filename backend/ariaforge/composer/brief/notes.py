@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from ariaforge.composer.brief.text import Hit
 
-__all__ = ["Notes", "last_mention", "overridden"]
+__all__ = ["MAX_WARNINGS", "Notes", "last_mention", "overridden"]
 
 T = TypeVar("T")
+
+MAX_WARNINGS: Final = 20
 
 
 @dataclass
@@ -21,10 +23,21 @@ class Notes:
 
     warnings: list[str] = field(default_factory=list)
     understood: dict[str, str] = field(default_factory=dict)
+    left_out: set[str] = field(default_factory=set)  # warnings past MAX_WARNINGS
 
     def warn(self, message: str) -> None:
-        if message not in self.warnings:
+        if message in self.warnings:
+            return
+        if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(message)
+        else:
+            self.left_out.add(message)
+
+    def report(self) -> list[str]:
+        """The warnings to show: the first `MAX_WARNINGS`, then one line counting the rest
+        (a long brief of made-up words would otherwise store and show hundreds)."""
+        more = [f"…and {len(self.left_out)} more warnings"] if self.left_out else []
+        return [*self.warnings, *more]
 
 
 def last_mention(hits: Sequence[Hit[T]], notes: Notes, what: str,

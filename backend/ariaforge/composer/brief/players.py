@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ariaforge.composer.brief.model import Instrument
-from ariaforge.composer.ensembles import SATB, STRING_SECTION
+from ariaforge.composer.ensembles import SATB, STRING_SECTION, choir_section
 from ariaforge.composer.gm_programs import GM_PROGRAM_NAMES, KEYBOARDS, STRUMMED
 from ariaforge.composer.instruments import CHOIR, STRINGS
 from ariaforge.composer.part_names import LEAD, LEFT_HAND, RHYTHM, RIGHT_HAND, part_name
@@ -99,7 +99,7 @@ def _two_parts(voice: Voice, style: Style) -> tuple[str, str] | None:
 
 def players(voices: Sequence[Voice], style: Style) -> list[Instrument]:
     """The band's instruments with their roles, in the order the voices came."""
-    voices = _divided(voices, style)
+    voices = _divided(choir_section(voices), style)
     roles = assign_roles(voices)
     instruments: list[Instrument] = []
     for index, (voice, role) in enumerate(zip(voices, roles, strict=True)):

@@ -18,7 +18,7 @@ from ariaforge.composer.brief.model import MAX_TEMPO, MIN_TEMPO, FormSection
 from ariaforge.composer.brief.notes import Notes
 from ariaforge.composer.brief.numbers import round_half_up
 from ariaforge.composer.vocabulary import FRAME_END, FRAME_START
-from ariaforge.music.score import Key, Mode
+from ariaforge.music.score import MAX_SECTION_KEYS, Key, Mode
 from ariaforge.music.theory.modes import has_minor_third
 from ariaforge.music.theory.pitch import pitch_class_of_name
 from ariaforge.music.theory.scales import conventional_key
@@ -105,7 +105,28 @@ def apply_changes(changes: Sequence[SectionChange], form: list[FormSection], hom
     sections = [s.model_copy(update={"key": None if s.key == home else s.key,
                                      "tempo": None if s.tempo == tempo else s.tempo})
                 for s in sections]
+    sections = _within_key_limit(sections, notes)
     notes.understood["section changes"] = "; ".join(change.words for change in changes)
+    return sections
+
+
+def _within_key_limit(sections: list[FormSection], notes: Notes) -> list[FormSection]:
+    """The first `MAX_SECTION_KEYS` keys the sections name; later sections in any other
+    key stay in the home key, with a warning (each key is a whole re-composition)."""
+    kept: set[tuple[str, Mode]] = set()
+    dropped: list[str] = []
+    for index, section in enumerate(sections):
+        if section.key is None:
+            continue
+        key = (section.key.tonic, section.key.mode)
+        if key in kept or len(kept) < MAX_SECTION_KEYS:
+            kept.add(key)
+            continue
+        dropped.append(f"{section.name} ({section.key.tonic} {section.key.mode.value})")
+        sections[index] = section.model_copy(update={"key": None})
+    if dropped:
+        notes.warn(f"a piece changes into at most {MAX_SECTION_KEYS} keys; these sections "
+                   f"stay in the home key: {', '.join(dropped)}")
     return sections
 
 

@@ -41,6 +41,12 @@ CLASH: Final = 0.1  # a scale tone a semitone from a chord tone it is not (F ove
 # line leans on it: the models group modes into major/minor families, where it is rare.
 MODE_COLOUR: Final = {Mode.DORIAN: 9, Mode.PHRYGIAN: 1, Mode.LYDIAN: 6, Mode.MIXOLYDIAN: 10}
 COLOUR_WEIGHT: Final = 3.0
+# Where the chord holds the colour degree (F over F/E in E phrygian, D over D/E in E
+# mixolydian) it is a consonance, and the mode's own chord is the place to sing it.
+# Not dorian: its colour chord is IV (G major in D dorian), and a line that dwells on that
+# chord's third is heard in G major; the i-IV vamp already sounds dorian's sixth.
+COLOUR_CHORD_WEIGHT: Final = 2.5
+CHORD_COLOUR_MODES: Final = frozenset({Mode.PHRYGIAN, Mode.LYDIAN, Mode.MIXOLYDIAN})
 # Over power chords (root and fifth, no third) and riffs that leave the tonic for bII, bVI
 # and bVII, the lead is the only part that says which tonic and whether major or minor: in
 # these styles it leans on the tonic triad, its third most (a root-and-fifth band on E, C
@@ -82,6 +88,7 @@ class Decoder:
     scale: frozenset[int] = field(init=False)
     family: str = field(init=False)
     colour: int | None = field(init=False)
+    chord_colour: bool = field(init=False)  # sing the colour where the chord holds it
     triad: dict[int, float] = field(init=False)  # tonic-triad pitch class -> weight
     letters: dict[int, str] = field(init=False)  # the mode's 7 pitch classes -> letter
     _starts: list[int] = field(init=False)
@@ -100,6 +107,7 @@ class Decoder:
         self.family = mode_family(key.mode)
         colour = MODE_COLOUR.get(key.mode)
         self.colour = None if colour is None else (self.tonic + colour) % 12
+        self.chord_colour = key.mode in CHORD_COLOUR_MODES
         third = 3 if has_minor_third(key.mode) else 4
         leaning = TRIAD_WEIGHT if self.plan.style in TRIAD_LEAD_STYLES else \
             MODAL_TRIAD_WEIGHT if colour is not None else {}
@@ -183,7 +191,8 @@ class Decoder:
             elif beat == "2":
                 weight *= 0.5
             if pc == self.colour:
-                weight *= COLOUR_WEIGHT
+                weight *= COLOUR_WEIGHT * \
+                    (COLOUR_CHORD_WEIGHT if self.chord_colour and pc in chord else 1.0)
             weight *= self.triad.get(pc, 1.0)
             if repeated and pitch == recent[-1]:
                 weight *= 0.1

@@ -31,6 +31,14 @@ MOTIF_REPEAT: Final = 0.2  # a repeated note inside a motif
 MOMENTUM: Final = 1.6  # a step on in the same direction after a step: lines run in scales
 COPY_RETRIES: Final = 4
 SHIFTS: Final = range(-4, 5)  # scale steps a restatement may move from its plan
+# A restatement that sings the mode's colour degree where the chord holds it (F over F/E
+# in E phrygian): a motif copied by degree otherwise keeps to the notes it began on.
+COLOUR_FIT: Final = 2.5
+# A modal line that has not sung its colour for a while sings it at the next chord that
+# holds it, within a third of where it is: 32 bars of E phrygian with three F chords
+# otherwise leave the F to a 1-in-8 draw, and the mode unheard.
+COLOUR_DUE_BARS: Final = 4
+COLOUR_DUE: Final = 20.0
 
 
 class Line:
@@ -101,6 +109,10 @@ class Line:
                     continue
                 weight *= APPOGGIATURA
             options[pitch] = weight
+        if self._colour_due(onset, chord):
+            for pitch in options:
+                if pitch % 12 == decoder.colour and abs(pitch - previous) <= 4:
+                    options[pitch] *= COLOUR_DUE
         if abs(leap) > LEAP:  # turn back by step wherever the chords allow it
             back = {p: w for p, w in options.items()
                     if is_step(previous, p) and (p - previous) * leap < 0}
@@ -108,6 +120,13 @@ class Line:
         if not options or sum(options.values()) <= 0:
             return decoder.nearest(0, previous, chord)
         return pick_pitch(options, rng, previous)
+
+    def _colour_due(self, onset: int, chord: frozenset[int]) -> bool:
+        colour = self.decoder.colour
+        if not self.decoder.chord_colour or colour is None or colour not in chord:
+            return False
+        since = onset - COLOUR_DUE_BARS * self.plan.bar_ticks
+        return not any(t.pitch % 12 == colour and t.start >= since for t in self.tones)
 
     def sample(self, rng: random.Random, spans: Spans, *, aim_last: int | None = None,
                forced_last: int | None = None, ceiling: int | None = None,
@@ -213,6 +232,10 @@ class Line:
                 score *= 0.5 if resolves(decoder, pitch, following) else 0.003
             if ceiling is not None and pitch > ceiling:
                 score *= 0.1
+        if decoder.chord_colour and any(
+                p % 12 == decoder.colour and p % 12 in decoder.chord_pcs(onset)
+                for p, (onset, _) in zip(pitches, spans, strict=True)):
+            score *= COLOUR_FIT
         if climax is not None:
             peak = max(pitches)
             score *= 4.0 if peak == climax else 1.0 / (1.0 + 0.4 * abs(peak - climax))

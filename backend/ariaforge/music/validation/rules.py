@@ -43,10 +43,6 @@ def _at(ctx: Context, rule_id: str, message: str, tick: int, track: Track | None
                      beat=beat, tick=tick, note_ids=[n.id for n in notes])
 
 
-def _name(ctx: Context, pitch: int) -> str:
-    return ctx.pitch_names[pitch % 12]
-
-
 # --- notes and lines ----------------------------------------------------------------
 
 
@@ -120,8 +116,8 @@ def instrument_ranges(ctx: Context) -> Iterator[Violation]:
         for note in track.sorted_notes():
             if not low <= note.pitch <= high:
                 yield _at(ctx, "instrument-range",
-                          f"{_name(ctx, note.pitch)}{note.pitch // 12 - 1} is outside the "
-                          f"range of the {name} (MIDI {low}-{high})", note.start, track, [note])
+                          f"{ctx.name_at(note.pitch, note.start)}{note.pitch // 12 - 1} is outside "
+                          f"the range of the {name} (MIDI {low}-{high})", note.start, track, [note])
 
 
 def _melodic_tracks(ctx: Context) -> list[Track]:
@@ -151,8 +147,9 @@ def augmented_seconds(ctx: Context) -> Iterator[Violation]:
             if abs(after.pitch - before.pitch) == 3 and {before.pitch % 12,
                                                           after.pitch % 12} == {sixth, seventh}:
                 yield _at(ctx, "augmented-second",
-                          f"augmented second {_name(ctx, before.pitch)}-"
-                          f"{_name(ctx, after.pitch)}", after.start, track, [before, after])
+                          f"augmented second {ctx.name_at(before.pitch, after.start)}-"
+                          f"{ctx.name_at(after.pitch, after.start)}", after.start, track,
+                          [before, after])
 
 
 # --- voices -------------------------------------------------------------------------
@@ -260,8 +257,9 @@ def unresolved_leading_tone(ctx: Context) -> Iterator[Violation]:
         if last and last[-1].pitch % 12 == leading and (
                 not after or after[0].pitch != last[-1].pitch + 1):
             yield _at(ctx, "unresolved-leading-tone",
-                      f"the leading tone {_name(ctx, last[-1].pitch)} does not resolve up to "
-                      f"{_name(ctx, tonic)} at the cadence", last[-1].start, melody, last[-1:])
+                      f"the leading tone {ctx.name_at(last[-1].pitch, current.start)} does "
+                      f"not resolve up to {ctx.name_at(tonic, current.start)} at the cadence",
+                      last[-1].start, melody, last[-1:])
 
 
 def _root(chord: object) -> int | None:
@@ -303,8 +301,8 @@ def overlapping_notes(ctx: Context) -> Iterator[Violation]:
         for before, after in itertools.pairwise(ordered):
             if before.pitch == after.pitch and after.start < before.end:
                 yield _at(ctx, "overlapping-notes",
-                          f"two {_name(ctx, after.pitch)} notes overlap", after.start, track,
-                          [before, after])
+                          f"two {ctx.name_at(after.pitch, after.start)} notes overlap",
+                          after.start, track, [before, after])
 
 
 @rule("note-past-end", Severity.ERROR, "A note sounds past the last bar of the score.")

@@ -40,10 +40,19 @@ def test_rock_guitar_plays_power_chords(style: Style, guitar: Instrument, seed: 
     assert len(struck) >= 5 * band.plan.bars  # eighths, mostly
     muted = [n for n in band.body(guitar.name) if n.duration <= band.plan.beat_ticks // 2]
     assert len(muted) >= 0.6 * len(band.body(guitar.name))  # palm-muted, short
+    rung = 0
     for tick, pitches in struck.items():
-        root = pitches[0]
-        assert pitches == [root, root + 7, root + 12], pitches
-        assert root % 12 == band.chord_at(tick).chord.root_pc
+        root, chord = pitches[0], band.chord_at(tick).chord
+        assert root % 12 == chord.root_pc
+        if len(pitches) == 4:  # an open chord rung on a downbeat: the third on top
+            rung += 1
+            assert style is not Style.METAL  # distortion keeps metal's power chords bare
+            assert tick % band.plan.bar_ticks == 0
+            assert pitches[:3] == [root, root + 7, root + 12]
+            assert pitches[3] % 12 in chord.tone_pitch_classes and pitches[3] > root + 12
+        else:
+            assert pitches == [root, root + 7, root + 12], pitches
+    assert rung <= band.plan.bars  # the chug is the part, the ring its accent
 
 
 @pytest.mark.parametrize("seed", [0, 1, 7])

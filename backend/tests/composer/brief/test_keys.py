@@ -21,7 +21,7 @@ from tests.composer.brief.fields import key_of
     ("B locrian", "B locrian"), ("Cmaj", "C major"), ("Amin", "A minor"),
     ("E-flat major!", "Eb major"), ("(in G minor)", "G minor"), ("A minor waltz", "A minor"),
     ("in a minor", "A minor"), ("in the key of a", "A major"), ("in Ab", "Ab major"),
-    ("a minor key ballad", "A minor"),  # "a" is the article: minor, default tonic A
+    ("a minor key song", "A minor"),  # "a" is the article: minor, pop's tonic A
     ("a major hit, in D", "D major"),
 ])
 def test_keys(text, key):

@@ -7,6 +7,7 @@ import pytest
 
 from ariaforge.composer.brief import Brief, parse_brief
 from ariaforge.composer.brief.model import MAX_SECTIONS, FormSection
+from ariaforge.music.score import MAX_SECTION_KEYS
 
 
 def _key(section: FormSection) -> str | None:
@@ -160,3 +161,59 @@ def test_words_that_do_not_change_key_or_tempo(text):
 ])
 def test_a_tempo_change_without_a_number_takes_a_usual_step(text, changes):
     assert changed(parse_brief(text)) == changes
+
+
+@pytest.mark.parametrize(("text", "key", "tempo", "changes"), [
+    ("a pop song in C with verse and chorus, the chorus at 140 bpm",
+     "C major", 110, [("chorus", None, 140)] * 2),
+    ("a pop song in C with verse chorus verse chorus, the chorus in F# locrian",
+     "C major", 110, [("chorus", "F# locrian", None)] * 2),
+    ("verse, chorus, bridge, chorus at 100 bpm, the bridge in the relative minor",
+     "C major", 100, [("bridge", "A minor", None)]),
+    ("a rock song in E minor, intro, verse, chorus, outro, the outro at 90 bpm",
+     "E minor", None, [("outro", None, 90)]),
+    ("a waltz in D major with an A section and a B section, the B section in B minor",
+     "D major", None, [("B", "B minor", None)]),
+    ("verse and chorus in G major at 120 bpm, the chorus in A major at 130 bpm",
+     "G major", 120, [("chorus", "A major", 130)] * 2),
+])
+def test_a_change_right_after_a_listed_form_is_the_sections_own(text, key, tempo, changes):
+    # An article before a section the list already named starts a change; it is not the
+    # list's last item, so the home key and tempo stay the brief's and no section is added.
+    brief = parse_brief(text, seed=3)
+    assert home(brief)[0] == key
+    if tempo is not None:
+        assert brief.tempo == tempo
+    assert changed(brief) == changes
+    assert not any("several" in warning for warning in brief.warnings)
+    # no spurious extra section from reading the change as one more list item
+    assert [s.name for s in brief.form].count(changes[0][0]) == len(changes)
+
+
+def test_a_new_section_after_a_list_still_ends_the_list():
+    brief = parse_brief("intro, verse and the chorus in G major", seed=3)
+    assert home(brief)[0] == "G major"
+    assert changed(brief) == []
+
+
+def test_ordinals_past_the_fourth_name_one_section():
+    form = ", ".join(["verse", "chorus"] * 6)
+    brief = parse_brief(f"{form} in C major; the sixth verse in E major", seed=3)
+    assert changed(brief) == [("verse", "E major", None)]
+    assert [s.key is not None for s in brief.form if s.name == "verse"] == [False] * 5 + [True]
+
+
+def test_more_section_keys_than_a_piece_holds_are_refused_with_a_warning():
+    # Each key is a whole re-composition: past the limit, a section stays home, and says so.
+    wanted = [f"{tonic} major" for tonic in ("D", "E", "F", "G", "A", "B", "Db", "Eb", "Ab",
+                                              "Bb", "F#")] + ["D minor", "E minor", "G minor"]
+    named = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"]
+    changes = [f"the {nth} {name} in {key}" for name, keys in
+               (("verse", wanted[:7]), ("chorus", wanted[7:]))
+               for nth, key in zip(named, keys, strict=True)]
+    form = ", ".join(["verse", "chorus"] * 7)
+    brief = parse_brief(f"{form} in C major; " + "; ".join(changes), seed=3)
+    keys = {(s.key.tonic, s.key.mode) for s in brief.form if s.key is not None}
+    assert len(keys) == MAX_SECTION_KEYS
+    warning = next(w for w in brief.warnings if "at most" in w)
+    assert str(MAX_SECTION_KEYS) in warning and "stay in the home key" in warning
