@@ -409,7 +409,11 @@ class WorkPool:
         self._checkin(worker)
 
     def warm(self) -> None:
-        """Start a worker now (in the background) instead of on the first call."""
+        """Start a worker now (in the background) instead of on the first call. From the
+        main thread (the API's lifespan) this also chains the shutdown signals: a SIGTERM
+        that comes before the first call must still close the pool, or a request already
+        on its way to it would start work no one stops until the shutdown grace ends."""
+        _chain_shutdown_signals()
         threading.Thread(target=self._prewarm, name=f"{self.name}-prewarm", daemon=True).start()
 
     # --- shutdown ---

@@ -24,6 +24,13 @@ export function ProjectsPage() {
   const [loaded, setLoaded] = useState(false);
   const [newName, setNewName] = useState("");
   const [doomed, setDoomed] = useState<Project | null>(null);
+  // A name typed before the page hydrated stays in the box (React keeps the DOM's value)
+  // while the state starts empty, which would leave Create disabled: take it over.
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const typed = nameInput.current?.value;
+    if (typed) setNewName(typed);
+  }, []);
 
   // Answers can arrive out of order: only the newest request's answer is shown.
   const requests = useRef(0);
@@ -96,7 +103,7 @@ export function ProjectsPage() {
           <h1>Projects</h1>
           <form className="row" onSubmit={(e) => void create(e)}>
             <label className="sr-only" htmlFor="new-project">New project name</label>
-            <input id="new-project" placeholder="New project name" value={newName}
+            <input id="new-project" ref={nameInput} placeholder="New project name" value={newName}
                    onChange={(e) => setNewName(e.target.value)} maxLength={200} />
             <button type="submit" className="primary" disabled={!newName.trim()}>Create</button>
           </form>
