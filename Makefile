@@ -17,7 +17,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/package.json $(WEB)/next.config.mjs $(WEB)/tsconfig.json
 
 .PHONY: help install run test lint fmt bench lock clean frontend frontend-check \
-	api-client api-client-check browser node
+	api-client api-client-check browser node deploy-check stack-test backup-drill
 
 help:
 	@echo "make run    start AriaForge at http://127.0.0.1:8000 (installs first)"
@@ -26,6 +26,9 @@ help:
 	@echo "make frontend    build the web app into frontend/out (served at /)"
 	@echo "make api-client  regenerate frontend/src/api/schema.d.ts after changing the API"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make deploy-check  lint and validate every deployment file (k8s, compose, CI/CD, IaC)"
+	@echo "make stack-test    the production-like stack: nginx, 2 APIs, 2 workers, S3, drills"
+	@echo "make backup-drill  backup, restore into a fresh server, compare every row and object"
 	@echo "make lock   re-resolve backend/requirements*.lock after editing pyproject.toml"
 
 # A fresh virtualenv from the hashed lock file; re-run only when the lock or project change.
@@ -34,11 +37,8 @@ install: $(STAMP)
 $(STAMP): $(LOCK) backend/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 		"AriaForge needs Python 3.11 or newer (set PYTHON=python3.12 or similar)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# The lock is complete (every transitive dependency pinned and hashed), so --no-deps
-	# is safe and lets us leave out tinysoundfont's unused live-playback dependency.
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	# The same script installs the image's dependencies (backend/Dockerfile).
+	PYTHON=$(PYTHON) sh backend/scripts/install-python-deps.sh $(VENV) $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e backend
 	@touch $@
 
@@ -98,8 +98,19 @@ fmt: install
 	cd backend && $(BIN)/ruff check --fix . ../bench ../training
 
 # The end-to-end tests serve the built web app (frontend) in chromium (browser).
-test: lint frontend-check frontend browser
+test: lint frontend-check frontend browser deploy-check
 	cd backend && $(BIN)/pytest
+
+# Every deployment file through the tools that check it (deploy/check.sh installs them).
+deploy-check: install
+	bash deploy/check.sh
+
+# Also part of `make test` (tests/stack and tests/drills are in the pytest run there).
+stack-test: install frontend
+	cd backend && $(BIN)/pytest tests/stack
+
+backup-drill: install
+	cd backend && $(BIN)/pytest tests/drills
 
 # From Debian: the peer in bench/bench_render.py (the fluidsynth command line) and the
 # load generator of bench/bench_api.py (wrk). From PyPI, hashed: ONNX Runtime for the melody

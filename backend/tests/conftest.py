@@ -53,6 +53,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
         if TESTS / "e2e" in item.path.parents:
             item.add_marker(pytest.mark.browser)
+        if {TESTS / "stack", TESTS / "drills"}.intersection(item.path.parents):
+            item.add_marker(pytest.mark.stack)
 
 
 @contextmanager
