@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from ariaforge import __version__
+from ariaforge.cli_backup import register as _register_backup
 
 app = typer.Typer(
     help="AriaForge: open, self-hostable AI music composition.",
@@ -245,34 +246,68 @@ def api(host: HostOption = "127.0.0.1", port: PortOption = 8000, home: HomeOptio
         workers: WorkersOption = 1,
         migrate: Annotated[bool, typer.Option(
             help="Upgrade the schema before serving (safe with several replicas: "
-                 "migrations take a database lock).")] = True) -> None:
+                 "migrations take a database lock).")] = True,
+        metrics_port: Annotated[int | None, typer.Option(
+            min=1, max=65535, help="Serve /metrics (all workers' together) on this port, on "
+            "the same --host, instead of the API's port, where /metrics then answers 404.")
+        ] = None) -> None:
     """Run only the API. Uses DATABASE_URL / REDIS_URL, else the embedded servers of a
     running `ariaforge up` on the same data folder, else starts its own."""
+    # The flag alone decides (the app's processes read it as METRICS_PORT): `up` runs
+    # `api` without it, so /metrics stays on the app port there.
+    if metrics_port is None:
+        os.environ.pop("METRICS_PORT", None)
+    else:
+        os.environ["METRICS_PORT"] = str(metrics_port)
     settings = _settings(home)
     _prepare_metrics_dir(settings.ariaforge_home)
+    if metrics_port is not None:
+        _start_metrics_port(host, metrics_port, health=None)
     with _services(settings, migrate=migrate):
         _serve(host, port, workers, settings.log_level)
+
+
+def _start_metrics_port(host: str, port: int, health):  # type: ignore[no-untyped-def]
+    from ariaforge.core.metrics_server import start_metrics_server
+
+    try:
+        start_metrics_server(port, host, health)
+    except OSError as error:
+        typer.echo(f"error: metrics port {host}:{port}: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
 def worker(home: HomeOption = None,
            metrics_port: Annotated[int | None, typer.Option(
-               min=1, max=65535, help="Serve this worker's Prometheus metrics (queue size, "
-               "render times) on this port; under `ariaforge up` the API shows them.")] = None,
+               min=1, max=65535, help="Serve this worker's Prometheus metrics (/metrics) and "
+               "its liveness (/healthz: 503 once the job loop stalls for "
+               "WORKER_LIVENESS_TIMEOUT_S) on this port; under `ariaforge up` the API shows "
+               "the metrics.")] = None,
            ) -> None:
     """Run only a job worker (compose, render, export jobs), on the same services as `api`."""
     signal.signal(signal.SIGTERM, _exit_cleanly)  # until the loop installs its own handler
     settings = _settings(home)
+    from ariaforge.queue.heartbeat import LoopHeartbeat
+
+    heartbeat = LoopHeartbeat()
     if metrics_port is not None:
         os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # this process serves its own
-        from prometheus_client import start_http_server
+        limit = settings.worker_liveness_timeout_s
 
-        start_http_server(metrics_port, addr="0.0.0.0")  # noqa: S104 - scraped in-cluster
+        def health() -> str | None:
+            stalled = heartbeat.age_s()
+            return None if stalled <= limit else (
+                f"the job loop has not ticked for {stalled:.0f} s (limit {limit:g} s)")
+
+        _start_metrics_port("0.0.0.0", metrics_port, health)  # noqa: S104 - in-cluster
     with _services(settings, migrate=False):
-        asyncio.run(_run_worker(os.environ["REDIS_URL"], os.environ["DATABASE_URL"]))
+        asyncio.run(_run_worker(os.environ["REDIS_URL"], os.environ["DATABASE_URL"],
+                                heartbeat))
 
 
-async def _run_worker(redis_url: str, database_url: str) -> None:
+async def _run_worker(redis_url: str, database_url: str,  # type: ignore[no-untyped-def]
+                      heartbeat=None) -> None:  # a LoopHeartbeat, imported lazily
     import threading
 
     from ariaforge.config import get_settings
@@ -290,7 +325,7 @@ async def _run_worker(redis_url: str, database_url: str) -> None:
     redis = create_worker_redis(redis_url, config)
     engine = create_engine(database_url, pool_size=2)
     job_worker = Worker(redis, create_sessionmaker(engine), handlers=handlers, config=config,
-                        settings=settings)
+                        settings=settings, heartbeat=heartbeat)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, job_worker.stop)
@@ -385,6 +420,10 @@ def openapi(output: Annotated[Path | None, typer.Option(
 def version() -> None:
     """Print the AriaForge version."""
     typer.echo(__version__)
+
+
+# `backup` and `restore` (cli_backup.py; light at import like the commands above).
+_register_backup(app)
 
 
 if __name__ == "__main__":

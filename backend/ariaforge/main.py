@@ -36,7 +36,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.redis = redis
     app.state.storage = create_storage(settings.storage_url, settings.ariaforge_home,
-                                       settings.storage_endpoint_url)
+                                       settings.storage_endpoint_url,
+                                       cache_max_mb=settings.cache_max_mb,
+                                       signed_urls=settings.storage_signed_urls)
     # The engraving pool starts its first worker now (about 0.25 s, in the background)
     # so the first notation page does not pay for it; importers start on first use. The
     # pools' workers are killed at exit and on SIGTERM by core.isolation itself (a

@@ -19,6 +19,8 @@ lock=$2
 python=${PYTHON:-python3}
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The pip that venv bundles is used as it is: upgrading it would fetch the one package that no
+# lock pins or hashes, whatever version the index serves that day. tests/ops/test_image_install.py
+# runs this script, bundled pip included (23.2.1 with Python 3.11.7), on requirements.lock.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     --no-deps --require-hashes -r "$lock"

@@ -29,7 +29,8 @@ PURE = frozenset({"ariaforge.music", "ariaforge.audio", "ariaforge.composer"})
 # The edge: entry points and the modules that wire every domain together. Importing one
 # imports every domain, so nothing below the edge may.
 ROOTS = frozenset({"ariaforge.main", "ariaforge.api", "ariaforge.tasks", "ariaforge.cli",
-                   "ariaforge.cli_compose", "ariaforge.cli_render", "ariaforge.__main__"})
+                   "ariaforge.cli_compose", "ariaforge.cli_render", "ariaforge.cli_backup",
+                   "ariaforge.__main__"})
 # Neither layer nor domain: settings, the text types of request bodies (pure pydantic,
 # used by the composer's requests too), the operational endpoints, the package itself.
 SHARED = frozenset({"ariaforge", "ariaforge.config", "ariaforge.text", "ariaforge.ops"})

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from ariaforge.core.errors import AppError, Conflict
+from ariaforge.core.pool_metrics import MeteredPool, count_connect_errors
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,16 @@ def async_database_url(url: str) -> str:
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         async_database_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        poolclass=MeteredPool,
     )
+    count_connect_errors(engine)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

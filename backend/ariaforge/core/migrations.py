@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+from collections.abc import Collection
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,9 +73,10 @@ def check(database_url: str) -> None:
     command.check(alembic_config(database_url))
 
 
-def head_revision() -> str | None:
-    """The one revision no other names as its parent, read from the version files; None
-    when they hold several heads or none (Alembic then decides)."""
+@lru_cache(maxsize=1)
+def _revision_graph() -> tuple[frozenset[str], str | None] | None:
+    """Every revision shipped in the version files, and the one no other names as its
+    parent (None when several or none are); None when a file cannot be read."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (_script_location() / "versions").glob("*.py"):
@@ -84,7 +87,33 @@ def head_revision() -> str | None:
         revisions.add(revision.group(1))
         parents.update(re.findall(r'["\']([^"\']+)["\']', parent.group(1)))
     heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
+    return frozenset(revisions), (next(iter(heads)) if len(heads) == 1 else None)
+
+
+def head_revision() -> str | None:
+    """The head revision read from the version files; None when they hold several heads
+    or none (Alembic then decides)."""
+    graph = _revision_graph()
+    return None if graph is None else graph[1]
+
+
+def schema_lag(applied: Collection[str]) -> str | None:
+    """Why a database whose alembic_version holds `applied` is behind this code, or None.
+
+    A revision this code does not know is newer, not behind: during a rollout the
+    migration runs first and the old pods keep serving on the new schema (migrations stay
+    backward compatible), so only a schema older than the code is a reason to refuse.
+    """
+    graph = _revision_graph()
+    if graph is None or graph[1] is None:
+        return None  # cannot tell: Alembic's own checks decide at `migrate`
+    known, head = graph
+    if not applied:
+        return f"not migrated: this code needs revision {head} (run `ariaforge migrate`)"
+    if head in applied or not set(applied) & known:
+        return None
+    return (f"behind: the database is at {', '.join(sorted(applied))}, this code needs "
+            f"{head} (run `ariaforge migrate`)")
 
 
 def _head_note() -> str | None:

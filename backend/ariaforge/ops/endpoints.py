@@ -7,16 +7,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
 
 from ariaforge import __version__
 from ariaforge.core.errors import ErrorCode, error_response
 from ariaforge.core.liveness import live_workers
 from ariaforge.core.metrics import JOB_WORKERS_ALIVE, render_latest
 from ariaforge.core.supervisor import RuntimeSettings, read_state
+from ariaforge.ops.readiness import (
+    UNKNOWN_SCHEMA,
+    ReadinessMemory,
+    check_database,
+    check_redis,
+    decide,
+    server_marker,
+)
 
 router = APIRouter(tags=["operations"])
-READY_TIMEOUT_S = 2.0
 # Asked only of a Redis that has just answered: short, so /ready stays within 5 s.
 WORKERS_TIMEOUT_S = 1.0
 
@@ -25,15 +31,6 @@ WORKERS_TIMEOUT_S = 1.0
 async def health() -> dict[str, str]:
     """Liveness: the process answers. Touches nothing else."""
     return {"status": "ok", "version": __version__}
-
-
-async def _check_database(request: Request) -> None:
-    async with request.app.state.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
-
-
-async def _check_redis(request: Request) -> None:
-    await request.app.state.redis.ping()
 
 
 async def _live_workers(request: Request) -> list[str] | None:
@@ -77,23 +74,40 @@ def _supervised(path: Path, alive: list[str] | None) -> tuple[str, Any]:
     return ("ok" if not down else "unavailable: " + ", ".join(down)), components
 
 
-@router.get("/ready", responses={503: {"description": "a dependency is unreachable"}})
+def _memory(request: Request, strict: bool) -> ReadinessMemory:
+    memory = getattr(request.app.state, "readiness", None)
+    if memory is None:
+        # Under `up` nothing is graced, so nothing needs sharing between processes.
+        run_dir = request.app.state.settings.ariaforge_home / "run"
+        memory = ReadinessMemory(marker=None if strict else server_marker(run_dir))
+        request.app.state.readiness = memory
+    return memory
+
+
+@router.get("/ready", responses={503: {"description": "not ready; the message says why"}})
 async def ready(request: Request) -> Response:
-    """Readiness: PostgreSQL and Redis both answer within 2 s, else 503.
+    """Readiness (ops/readiness.py): the schema is the one this code needs (503 while it is
+    behind: run `ariaforge migrate`), PostgreSQL and Redis answer within 2 s. A process
+    that has been ready stays ready (`"status": "degraded"`) through an outage of
+    PostgreSQL or Redis shorter than READY_OUTAGE_GRACE_S; the routes that need them
+    answer 503 meanwhile, the web app and /health keep working.
 
     `workers` says how many job workers have a live heartbeat. It decides readiness only
     where workers are expected (READY_REQUIRES_WORKER, set by `ariaforge up`): an API
     replica in a cluster stays ready while its workers scale to zero. Under `up`,
-    `components` also shows what `up` supervises; any of it down or restarting is 503.
+    `components` also shows what `up` supervises; any of it down or restarting is 503,
+    and so is any failed check, at once.
     """
     runtime = RuntimeSettings()
+    state = request.app.state
     checks: dict[str, Any] = {}
-    for name, check in (("database", _check_database), ("redis", _check_redis)):
-        try:
-            await asyncio.wait_for(check(request), READY_TIMEOUT_S)
-            checks[name] = "ok"
-        except Exception as error:
-            checks[name] = f"unavailable: {type(error).__name__}"
+    try:
+        engine = state.engine
+    except AttributeError:  # the lifespan has not run: nothing to check yet
+        checks["database"], checks["schema"] = "unavailable: not started", UNKNOWN_SCHEMA
+    else:
+        checks["database"], checks["schema"] = await check_database(engine)
+    checks["redis"] = await check_redis(getattr(state, "redis", None))
     alive = await _live_workers(request) if checks["redis"] == "ok" else None
     body: dict[str, Any] = {"checks": checks, "workers": {
         "alive": None if alive is None else len(alive),
@@ -103,15 +117,23 @@ async def ready(request: Request) -> Response:
     if runtime.supervisor_state_file is not None:
         checks["supervised"], body["components"] = _supervised(
             runtime.supervisor_state_file, alive)
-    failing = [f"{name} {state}" for name, state in checks.items() if state != "ok"]
-    if not failing:
-        return JSONResponse({"status": "ready", **body})
+    strict = runtime.ready_requires_worker or runtime.supervisor_state_file is not None
+    verdict = decide(_memory(request, strict), checks, strict=strict,
+                     grace_s=state.settings.ready_outage_grace_s)
+    if verdict.outage_for_s is not None:
+        body["outage"] = {"for_s": round(verdict.outage_for_s, 1),
+                          "grace_s": state.settings.ready_outage_grace_s}
+    if verdict.ready:
+        return JSONResponse({"status": verdict.status, **body})
     return error_response(503, ErrorCode.SERVICE_UNAVAILABLE,
-                          "not ready: " + "; ".join(failing), body)
+                          "not ready: " + "; ".join(verdict.failing), body)
 
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
+    if request.app.state.settings.metrics_port is not None:
+        # Served on the metrics port (`ariaforge api --metrics-port`), never publicly.
+        return error_response(404, ErrorCode.NOT_FOUND, "no such resource")
     await _live_workers(request)  # a gauge read at scrape time, best effort
     body, content_type = render_latest()
     return Response(body, media_type=content_type)

@@ -103,3 +103,26 @@ async def dead_letter(redis: Redis, job: Job, error: str) -> None:
     await redis.xadd(DEAD_LETTER_STREAM, {
         "job_id": str(job.id), "kind": job.kind, "attempts": str(job.attempts),
         "error": error[:2000]}, maxlen=MAX_DEAD_LETTERS, approximate=True)
+
+
+async def oldest_waiting_age_s(redis: Redis) -> float:
+    """Seconds since the oldest job id that no worker has taken yet was sent (0: none).
+
+    Entries after the group's last-delivered id wait for a worker; the entry id is the
+    moment Redis appended it (milliseconds on the Redis clock, compared with TIME on that
+    same clock). Running jobs and delayed retries are not waiting for a worker."""
+    try:
+        groups: Any = await redis.xinfo_groups(JOBS_STREAM)
+    except ResponseError:  # no stream yet: nothing waits
+        return 0.0
+    group = next((g for g in groups if g.get("name") == CONSUMER_GROUP), None)
+    start = f"({group['last-delivered-id']}" if group else "-"
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.xrange(JOBS_STREAM, min=start, max="+", count=1)
+        pipe.time()
+        oldest, (seconds, micros) = await pipe.execute()
+    if not oldest:
+        return 0.0
+    sent_ms = int(str(oldest[0][0]).split("-", 1)[0])
+    now_ms = int(seconds) * 1000 + int(micros) // 1000
+    return max(0.0, (now_ms - sent_ms) / 1000)

@@ -20,6 +20,7 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,16 +36,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings, get_settings
 from ariaforge.core.liveness import announce_worker, forget_worker
-from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
+from ariaforge.core.metrics import (
+    AUDIO_QUEUE_SIZE,
+    JOB_LATENCY,
+    JOB_OUTCOMES,
+    JOB_RETRIES,
+    JOB_RUN_TIME,
+    JOBS_FINISHED,
+    QUEUE_OLDEST_AGE,
+    init_job_series,
+)
+from ariaforge.core.redis import CountingRedis
 from ariaforge.models import Job, JobStatus
 from ariaforge.queue import events
 from ariaforge.queue.errors import JobCancelled, PermanentJobError
+from ariaforge.queue.heartbeat import LoopHeartbeat
 from ariaforge.queue.registry import Handler, JobContext
 from ariaforge.queue.stream import (
     CONSUMER_GROUP,
     JOBS_STREAM,
     dead_letter,
     ensure_group,
+    oldest_waiting_age_s,
     pending_count,
     promote_due,
     send,
@@ -72,8 +85,9 @@ class WorkerConfig:
 def create_worker_redis(url: str, config: WorkerConfig) -> Redis:
     """The socket timeout must outlast the blocking read, or an idle consumer's read times
     out; we set it well above, and the loop still survives timeouts if they happen."""
-    return Redis.from_url(url, decode_responses=True, socket_connect_timeout=5,
-                          socket_timeout=config.block_s + 10, health_check_interval=30)
+    return CountingRedis.from_url(url, decode_responses=True, socket_connect_timeout=5,
+                                  socket_timeout=config.block_s + 10,
+                                  health_check_interval=30)
 
 
 class Worker:
@@ -82,7 +96,8 @@ class Worker:
 
     def __init__(self, redis: Redis, sessionmaker: async_sessionmaker[AsyncSession], *,
                  handlers: Mapping[str, Handler], config: WorkerConfig | None = None,
-                 name: str | None = None, settings: Settings | None = None) -> None:
+                 name: str | None = None, settings: Settings | None = None,
+                 heartbeat: LoopHeartbeat | None = None) -> None:
         self.redis = redis
         self.sessionmaker = sessionmaker
         self.config = config or WorkerConfig()
@@ -91,6 +106,8 @@ class Worker:
         self.settings = settings or get_settings()
         self._stopping = asyncio.Event()
         self._last_sweep = 0.0
+        self.heartbeat = heartbeat or LoopHeartbeat()
+        init_job_series(self.handlers)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -101,6 +118,7 @@ class Worker:
         liveness = asyncio.create_task(self._announce_liveness())
         try:
             while not self._stopping.is_set():
+                self.heartbeat.beat()
                 try:
                     await self.run_once()
                 except (RedisConnectionError, RedisTimeoutError, OSError) as error:
@@ -150,6 +168,7 @@ class Worker:
             handled += await self.reclaim()
             await self.sweep()
         AUDIO_QUEUE_SIZE.set(await pending_count(self.redis))
+        QUEUE_OLDEST_AGE.set(await oldest_waiting_age_s(self.redis))
         block_ms = int(1000 * (self.config.block_s if block_s is None else block_s))
         batches: Any = await self.redis.xreadgroup(
             CONSUMER_GROUP, self.name, {JOBS_STREAM: ">"}, count=1, block=block_ms)
@@ -263,6 +282,7 @@ class Worker:
             return
         task = asyncio.create_task(handler(ctx))
         keeper = asyncio.create_task(self._keep_lease(job, entry_id, ctx, task))
+        started = time.perf_counter()
         try:
             result = await task
         except (JobCancelled, asyncio.CancelledError):
@@ -278,6 +298,7 @@ class Worker:
         else:
             await self._finish(job, JobStatus.SUCCEEDED, result=result)
         finally:
+            JOB_RUN_TIME.labels(kind=job.kind).observe(time.perf_counter() - started)
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
@@ -291,6 +312,7 @@ class Worker:
         # kept for the next heartbeat, so the row's progress follows the events.
         unstored: tuple[float, str, str] | None = None
         while not task.done():
+            self.heartbeat.beat()
             report = ctx.take_report()
             if report is not None:
                 await self._publish(job.id, JobStatus.RUNNING, *report)
@@ -335,6 +357,7 @@ class Worker:
                                enqueued_at=datetime.now(UTC) + timedelta(seconds=delay))
             await send_later(self.redis, job.id, delay)
             await self._publish(job.id, JobStatus.QUEUED, message=f"retrying: {error}")
+            JOB_RETRIES.labels(kind=job.kind).inc()
             return
         await dead_letter(self.redis, job, error)
         await self._finish(job, JobStatus.DEAD, error=error)
@@ -354,6 +377,18 @@ class Worker:
         await self._update(job, **values)
         await self._publish(job.id, status, progress=100.0 if result is not None else None,
                             message=values["message"], error=error, finished=True)
+        self._count_outcome(job, status, values["finished_at"])
+
+    @staticmethod
+    def _count_outcome(job: Job, status: JobStatus, finished_at: datetime) -> None:
+        if status.value not in JOB_OUTCOMES:
+            return
+        JOBS_FINISHED.labels(kind=job.kind, outcome=status.value).inc()
+        # From submission (the row's creation, on the database's clock) to now, on ours:
+        # clock skew between hosts can only shift it a little, never below zero.
+        if job.created_at is not None:
+            waited = (finished_at - job.created_at).total_seconds()
+            JOB_LATENCY.labels(kind=job.kind).observe(max(0.0, waited))
 
     async def _update(self, job: Job, **values: Any) -> None:
         async with self.sessionmaker() as session:

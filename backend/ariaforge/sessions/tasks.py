@@ -20,7 +20,7 @@ from ariaforge.composer.state import ComposeState
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
 from ariaforge.core.errors import AppError, Conflict
-from ariaforge.core.metrics import COMPOSITIONS_CREATED
+from ariaforge.core.metrics import ACTIVE_SESSIONS, COMPOSITIONS_CREATED
 from ariaforge.exports.service import PREVIEW_JOB
 from ariaforge.models import CompositionSession, JobStatus, VersionReason
 from ariaforge.music.score import Score
@@ -37,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 
 async def run_session(ctx: JobContext) -> dict[str, Any]:
+    # `active_sessions`: the sessions being composed right now, across workers.
+    with ACTIVE_SESSIONS.track_inprogress():
+        return await _run_session(ctx)
+
+
+async def _run_session(ctx: JobContext) -> dict[str, Any]:
     session_id = payload_id(ctx, "session_id", "session")
     async with ctx.sessionmaker() as db:
         row = await CompositionSessionRepository(db).get(session_id)

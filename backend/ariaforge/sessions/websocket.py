@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.auth.deps import active_user, verified_claims
 from ariaforge.core.errors import AppError, ErrorCode
+from ariaforge.core.metrics import WEBSOCKET_CONNECTIONS
 from ariaforge.core.routing import API_PREFIX
 from ariaforge.models import User
 from ariaforge.queue import events
@@ -51,6 +52,11 @@ class _Refused(Exception):
 async def session_events(websocket: WebSocket, session_id: str) -> None:
     # The Host and Origin were checked before the handshake (core.middleware).
     await websocket.accept()
+    with WEBSOCKET_CONNECTIONS.track_inprogress():
+        await _serve_accepted(websocket, session_id)
+
+
+async def _serve_accepted(websocket: WebSocket, session_id: str) -> None:
     try:
         await _serve(websocket, session_id)
     except _Refused as refused:

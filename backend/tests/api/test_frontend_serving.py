@@ -259,6 +259,7 @@ async def test_production_uses_the_same_cache_rules(export: Path, tmp_path: Path
     app = create_app(_settings(tmp_path, str(export), environment=Environment.PRODUCTION,
                                database_url="postgresql://u:p@db.internal/a",
                                redis_url="redis://cache.internal/0",
+                               storage_url="s3://files/ariaforge",
                                allowed_hosts=["127.0.0.1"]))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:

@@ -64,12 +64,15 @@ def test_bad_password_hash_costs_are_refused(name: str, value: str,
     ({"database_url": None}, "DATABASE_URL"),
     ({"redis_url": None}, "REDIS_URL"),
     ({"allowed_hosts": ["*"]}, "ALLOWED_HOSTS"),
+    ({"storage_url": None}, "STORAGE_URL"),
+    ({"storage_url": "file:///srv/ariaforge"}, "STORAGE_URL"),
 ])
 def test_production_refuses_unsafe_settings(changes: dict[str, Any], complaint: str,
                                             tmp_path: Path) -> None:
     safe: dict[str, Any] = {"environment": Environment.PRODUCTION, "secret_key": "k" * 40,
             "database_url": "postgresql://db/x", "redis_url": "redis://r",
-            "allowed_hosts": ["api.example"], "ariaforge_home": tmp_path}
+            "allowed_hosts": ["api.example"], "ariaforge_home": tmp_path,
+            "storage_url": "s3://bucket/ariaforge"}
     Settings(**safe).check_production_safety()  # the safe baseline passes
     settings = Settings(**{**safe, **changes})
     with pytest.raises(ConfigurationError, match=complaint):

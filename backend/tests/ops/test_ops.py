@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from ariaforge.config import Environment, Settings
 from ariaforge.core.embedded import EmbeddedRedis
@@ -36,41 +36,76 @@ async def test_ready_when_database_and_redis_answer(client: httpx.AsyncClient) -
     assert response.status_code == 200
     # Outside `ariaforge up` no worker is required: an API replica serves without one.
     assert response.json() == {"status": "ready",
-                               "checks": {"database": "ok", "redis": "ok"},
+                               "checks": {"database": "ok", "schema": "ok", "redis": "ok"},
                                "workers": {"alive": 0, "required": False}}
 
 
 @pytest.fixture
-async def app_with_own_redis(settings: Settings,
-                             tmp_path: Path) -> AsyncIterator[tuple[FastAPI, EmbeddedRedis]]:
+async def own_redis(tmp_path: Path) -> AsyncIterator[EmbeddedRedis]:
     redis_server = EmbeddedRedis(tmp_path)
     redis_server.start()
-    app = create_app(settings.model_copy(update={"redis_url": redis_server.url()}))
     try:
-        async with app.router.lifespan_context(app):
-            yield app, redis_server
+        yield redis_server
     finally:
         redis_server.stop()
 
 
-async def test_ready_is_503_when_redis_stops_and_recovers(
-        app_with_own_redis: tuple[FastAPI, EmbeddedRedis]) -> None:
-    app, redis_server = app_with_own_redis
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-        assert (await http.get("/ready")).status_code == 200
-        redis_server.stop()
-        down = await http.get("/ready")
-        error = assert_error(down, 503, "SERVICE_UNAVAILABLE")
-        assert error["details"]["checks"]["database"] == "ok"
-        assert error["details"]["checks"]["redis"].startswith("unavailable")
-        assert error["message"].startswith("not ready: redis unavailable")
-        # Endpoints that need Redis answer 503 too, never 500.
+@asynccontextmanager
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            yield http
+
+
+async def test_ready_rides_out_a_redis_outage_once_ready(
+        settings: Settings, own_redis: EmbeddedRedis) -> None:
+    # Two processes on the same Redis: one with the default grace, one without.
+    patient = settings.model_copy(update={"redis_url": own_redis.url()})
+    strict = patient.model_copy(update={"ready_outage_grace_s": 0.0})
+    async with app_client(patient) as http, app_client(strict) as strict_http:
+        assert (await http.get("/ready")).json()["status"] == "ready"
+        assert (await strict_http.get("/ready")).status_code == 200
+        own_redis.stop()
+        through = await http.get("/ready")
+        assert through.status_code == 200, through.text
+        body = through.json()
+        assert body["status"] == "degraded"
+        assert body["checks"]["database"] == "ok"
+        assert body["checks"]["redis"].startswith("unavailable")
+        assert body["outage"]["grace_s"] == 60
+        # The routes that need Redis answer 503, never 500.
         login = await http.post("/api/v1/auth/login",
                                 json={"email": "a@example.com", "password": "whatever-pass"})
         assert_error(login, 503, "SERVICE_UNAVAILABLE")
-        redis_server.start()  # same address again: the app reconnects by itself
-        assert (await http.get("/ready")).status_code == 200
+        assert (await http.get("/health")).status_code == 200
+        # Without a grace, the first failed check is enough.
+        down = assert_error(await strict_http.get("/ready"), 503, "SERVICE_UNAVAILABLE")
+        assert down["details"]["checks"]["redis"].startswith("unavailable")
+        assert down["message"].startswith("not ready: redis unavailable")
+        own_redis.start()  # same address again: the apps reconnect by themselves
+        assert (await http.get("/ready")).json()["status"] == "ready"
+        assert (await strict_http.get("/ready")).status_code == 200
+
+
+async def test_readiness_is_shared_by_the_processes_of_one_server(
+        settings: Settings, own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+    """Apps in one process stand for the uvicorn workers of one server (same parent, same
+    home): once one has been ready, a sibling that no probe reached yet rides out the
+    outage too. A server on another home has never been ready: 503 until all is well."""
+    home = settings.model_copy(update={"redis_url": own_redis.url(),
+                                       "ariaforge_home": tmp_path / "pod"})
+    other = home.model_copy(update={"ariaforge_home": tmp_path / "other-pod"})
+    async with app_client(home) as first, app_client(home) as sibling, app_client(
+            other) as fresh:
+        assert (await first.get("/ready")).status_code == 200
+        own_redis.stop()
+        assert (await sibling.get("/ready")).json()["status"] == "degraded"
+        down = assert_error(await fresh.get("/ready"), 503, "SERVICE_UNAVAILABLE")
+        assert down["message"].startswith("not ready: redis unavailable")
+        own_redis.start()
+        assert (await fresh.get("/ready")).status_code == 200
 
 
 async def test_metrics_counters_move(client: httpx.AsyncClient) -> None:
@@ -123,7 +158,8 @@ async def test_security_headers(client: httpx.AsyncClient) -> None:
 
 async def test_hsts_in_production(settings: Settings) -> None:
     production = settings.model_copy(update={"environment": Environment.PRODUCTION,
-                                             "allowed_hosts": ["127.0.0.1"]})
+                                             "allowed_hosts": ["127.0.0.1"],
+                                             "storage_url": "s3://exports/ariaforge"})
     app = create_app(production)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:

@@ -690,12 +690,17 @@ export interface paths {
         };
         /**
          * Ready
-         * @description Readiness: PostgreSQL and Redis both answer within 2 s, else 503.
+         * @description Readiness (ops/readiness.py): the schema is the one this code needs (503 while it is
+         *     behind: run `ariaforge migrate`), PostgreSQL and Redis answer within 2 s. A process
+         *     that has been ready stays ready (`"status": "degraded"`) through an outage of
+         *     PostgreSQL or Redis shorter than READY_OUTAGE_GRACE_S; the routes that need them
+         *     answer 503 meanwhile, the web app and /health keep working.
          *
          *     `workers` says how many job workers have a live heartbeat. It decides readiness only
          *     where workers are expected (READY_REQUIRES_WORKER, set by `ariaforge up`): an API
          *     replica in a cluster stays ready while its workers scale to zero. Under `up`,
-         *     `components` also shows what `up` supervises; any of it down or restarting is 503.
+         *     `components` also shows what `up` supervises; any of it down or restarting is 503,
+         *     and so is any failed check, at once.
          */
         get: operations["ready_ready_get"];
         put?: never;
@@ -5369,7 +5374,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description a dependency is unreachable */
+            /** @description not ready; the message says why */
             503: {
                 headers: {
                     /** @description seconds to wait before retrying */
