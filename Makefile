@@ -115,7 +115,7 @@ backup-drill: install
 # From Debian: the peer in bench/bench_render.py (the fluidsynth command line) and the
 # load generator of bench/bench_api.py (wrk). From PyPI, hashed: ONNX Runtime for the melody
 # transformer that bench/bench_melody_transformer.py compares with the shipped n-gram (ADR 19).
-bench: install
+bench: install frontend
 	@command -v fluidsynth >/dev/null && command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
 		(apt-get update -qq && apt-get install -y -qq fluidsynth wrk >/dev/null) ; } || \
 		echo "bench: install Debian's fluidsynth and wrk (the peers and load generator)"
@@ -130,4 +130,4 @@ lock: install
 		--python-version 3.11 --generate-hashes --quiet -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) backend/.mypy_cache backend/.ruff_cache backend/.pytest_cache
+	rm -rf $(VENV) build backend/.mypy_cache backend/.ruff_cache backend/.pytest_cache

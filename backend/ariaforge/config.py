@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = Field(default=3, ge=1, le=100)
     # At least 8 KiB for each of Argon2's 4 lanes; at most 4 GiB.
     password_hash_memory_kib: int = Field(default=65_536, ge=32, le=4 * 1_048_576)
+    # Hashes computed at once in one API process: each holds PASSWORD_HASH_MEMORY_KIB, and
+    # without a cap a burst of sign-ups multiplies it by the thread pool (40): 2.7 GiB at the
+    # default cost, measured by bench/bench_load.py. More than the cores buys no throughput.
+    password_hashes_at_once: int = Field(default=2, ge=1, le=64)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     # Background jobs: a worker that stops heartbeating for this long loses its job to
     # another worker; attempts before a failing job goes to the dead-letter stream.

@@ -8,11 +8,13 @@ password itself changes.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
+import weakref
 from functools import lru_cache
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -88,8 +90,25 @@ def dummy_hash(settings: Settings) -> str:
     return _dummy(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
 
+# One limiter per event loop (anyio binds a limiter to the loop that first uses it).
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+    weakref.WeakKeyDictionary())
+
+
+def _hash_slots(settings: Settings) -> CapacityLimiter:
+    """Caps the hashes running at once, so memory stays PASSWORD_HASHES_AT_ONCE times the
+    hash's memory cost whatever the burst; the rest wait their turn."""
+    loop = asyncio.get_running_loop()
+    limiter = _LIMITERS.get(loop)
+    if limiter is None:
+        limiter = _LIMITERS[loop] = CapacityLimiter(settings.password_hashes_at_once)
+    limiter.total_tokens = settings.password_hashes_at_once
+    return limiter
+
+
 async def hash_password(password: str, settings: Settings) -> str:
-    return await to_thread.run_sync(hasher(settings).hash, password)
+    return await to_thread.run_sync(hasher(settings).hash, password,
+                                    limiter=_hash_slots(settings))
 
 
 async def verify_password(password_hash: str | None, password: str, settings: Settings) -> bool:
@@ -103,4 +122,4 @@ async def verify_password(password_hash: str | None, password: str, settings: Se
             return False
         return bool(password_hash)
 
-    return await to_thread.run_sync(_verify)
+    return await to_thread.run_sync(_verify, limiter=_hash_slots(settings))

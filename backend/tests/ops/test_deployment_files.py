@@ -348,12 +348,16 @@ def test_dockerfile_healthcheck_calls_health_with_python() -> None:
 
 
 def test_services_without_http_turn_the_image_healthcheck_off() -> None:
-    """The image's HEALTHCHECK calls /health; a worker or migration would never pass it."""
+    """The image's HEALTHCHECK calls /health on the app port; a migration or backup would
+    never pass it, and the worker checks its own job loop on its metrics port instead."""
     for name, service in _compose_app_services().items():
         command = service.get("command")
         if command is None:
             continue  # the image's CMD: the API
-        if command[:2] != ["ariaforge", "api"]:
+        if command[:2] == ["ariaforge", "worker"]:
+            port = command[command.index("--metrics-port") + 1]
+            assert f"127.0.0.1:{port}/healthz" in " ".join(service["healthcheck"]["test"])
+        elif command[:2] != ["ariaforge", "api"]:
             assert service.get("healthcheck", {}).get("disable") is True, name
 
 
