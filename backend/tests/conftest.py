@@ -201,15 +201,16 @@ def repo_root() -> Path:
 SERVER_START_LIMIT_S = 120
 
 
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    """Wait until a started `ariaforge` server answers /ready; fail if it exits first."""
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], path: str = "/ready") -> None:
+    """Wait until a started `ariaforge` server answers `path` (/ready: it can serve; /health:
+    it runs, ready or not); fail if it exits first."""
     deadline = time.monotonic() + SERVER_START_LIMIT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = process.stdout.read().decode() if process.stdout else ""
             raise AssertionError(f"exited with {process.returncode}:\n{output[-3000:]}")
         try:
-            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+            if httpx.get(f"{base}{path}", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -252,11 +253,11 @@ def server_env(settings: Settings, secret_key: str, home: Path,
 
 
 @contextmanager
-def api_process(settings: Settings, secret_key: str, home: Path,
+def api_process(settings: Settings, secret_key: str, home: Path, *, wait_for: str = "/ready",
                 **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A real `ariaforge api` (uvicorn, one process) on 127.0.0.1 over the session's
     PostgreSQL and Redis, with `env` on top (limits a test wants small); yields its base
-    URL and process, and stops it cleanly afterwards."""
+    URL and process once `wait_for` answers 200, and stops it cleanly afterwards."""
     (home / "metrics").mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -268,7 +269,7 @@ def api_process(settings: Settings, secret_key: str, home: Path,
             env=server_env(settings, secret_key, home, **env), stdout=log,
             stderr=subprocess.STDOUT)
         try:
-            wait_until_healthy(base, process)
+            wait_until_healthy(base, process, wait_for)
             yield base, process
         finally:
             stop_process(process)

@@ -15,7 +15,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,8 @@ from fastapi import FastAPI
 from prometheus_client.metrics import MetricWrapperBase
 
 from ariaforge import __version__
-from ariaforge.config import Environment, Settings
+from ariaforge.config import Settings
 from ariaforge.core import metrics as metrics_module
-from ariaforge.main import create_app
 
 REPO = Path(__file__).resolve().parents[3]
 BACKEND = REPO / "backend"
@@ -157,25 +156,6 @@ def _dockerfile_cmd() -> list[str]:
 
 def _settings_env_names() -> set[str]:
     return {name.upper() for name in Settings.model_fields}
-
-
-@pytest.fixture(scope="module")
-def deployed_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    # create_app connects to nothing: PostgreSQL and Redis are opened in the lifespan, which
-    # is never run here, so /ready can only answer 503.
-    settings = Settings(environment=Environment.TESTING, database_url="postgresql://x/y",
-                        redis_url="redis://x", secret_key="k" * 40,
-                        ariaforge_home=tmp_path_factory.mktemp("home"))
-    return create_app(settings)
-
-
-@pytest.fixture
-async def http(deployed_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app addressed the way kubelet and Prometheus address a pod: by its IP."""
-    transport = httpx.ASGITransport(app=deployed_app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport,
-                                 base_url=f"http://10.0.0.7:{APP_PORT}") as client:
-        yield client
 
 
 def _metric_samples() -> dict[str, set[str]]:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
-from fastapi import FastAPI
 
-from ariaforge.config import Environment, Settings
+from ariaforge.config import Settings
 from ariaforge.core.metrics_server import metrics_app
-from ariaforge.main import create_app
 from ariaforge.queue.stream import JOBS_STREAM
 from tests.ops.test_k8s_render import (
     APP_PORT,
@@ -44,23 +41,6 @@ def _container(overlay: str, kind: str, name: str) -> dict[str, Any]:
     (container,) = [c for where, c in app_containers(overlay).items()
                     if where.startswith(f"{kind}/{name}/")]
     return container
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    # Never started: PostgreSQL and Redis are opened in the lifespan, so /ready is 503.
-    settings = Settings(environment=Environment.TESTING, database_url="postgresql://x/y",
-                        redis_url="redis://x", secret_key="k" * 40,
-                        ariaforge_home=tmp_path_factory.mktemp("home"))
-    return create_app(settings)
-
-
-@pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport,
-                                 base_url=f"http://10.0.0.7:{APP_PORT}") as client:
-        yield client
 
 
 def _wsgi_status(app: Any, path: str) -> int:

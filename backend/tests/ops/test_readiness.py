@@ -4,8 +4,6 @@ that need the database answer 503 (never 500)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from ariaforge.config import Environment, Settings
 from ariaforge.core.dsn import libpq_url
-from ariaforge.core.embedded import EmbeddedServices, free_port
+from ariaforge.core.embedded import EmbeddedServices
 from ariaforge.core.migrations import downgrade, head_revision, upgrade
 from ariaforge.ops.readiness import ReadinessMemory, decide
 from tests.conftest import (
@@ -27,8 +25,6 @@ from tests.conftest import (
     TEST_SECRET,
     api_process,
     assert_error,
-    server_env,
-    stop_process,
     unique_email,
 )
 
@@ -65,27 +61,8 @@ def scratch_database(base_url: str) -> Iterator[str]:
 @contextmanager
 def started_api(settings: Settings, home: Path, **env: str) -> Iterator[str]:
     """A real `ariaforge api` that may not be ready: waits for /health only."""
-    (home / "metrics").mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (home / "api.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-             "--port", str(port), "--no-migrate"],
-            env=server_env(settings, TEST_SECRET, home, **env), stdout=log,
-            stderr=subprocess.STDOUT)
-        try:
-            def answers() -> bool:
-                assert process.poll() is None, (home / "api.log").read_text()[-3000:]
-                try:
-                    return httpx.get(f"{base}/health", timeout=1).status_code == 200
-                except httpx.HTTPError:
-                    return False
-
-            _until(answers, "the API answers /health")
-            yield base
-        finally:
-            stop_process(process)
+    with api_process(settings, TEST_SECRET, home, wait_for="/health", **env) as (base, _):
+        yield base
 
 
 def test_ready_is_503_while_the_schema_is_behind_the_code(
