@@ -75,16 +75,23 @@ def embedded_home() -> Iterator[Path]:
         yield folder
 
 
-@pytest.fixture(scope="session")
-def services() -> Iterator[EmbeddedServices]:
-    # The app, models and migrations are imported in the fixtures that use them, so that
-    # a run of pure tests never loads them.
+@contextmanager
+def migrated_services() -> Iterator[EmbeddedServices]:
+    """Embedded PostgreSQL (migrated to head) and Redis in a scratch folder."""
+    # The app, models and migrations are imported where they are used, so that a run of
+    # pure tests never loads them.
     from ariaforge.core.migrations import upgrade
 
     with outside_pytest_tmp() as home, EmbeddedServices(home) as embedded:
         embedded.start(database=True, redis=True)
         assert embedded.database_url
         upgrade(embedded.database_url)
+        yield embedded
+
+
+@pytest.fixture(scope="session")
+def services() -> Iterator[EmbeddedServices]:
+    with migrated_services() as embedded:
         yield embedded
 
 

@@ -30,7 +30,15 @@ from ariaforge.config import Environment, Settings
 from ariaforge.core.dsn import libpq_url
 from ariaforge.core.embedded import EmbeddedPostgres, EmbeddedServices, free_port
 from ariaforge.ops.backup_crypto import generate_key
-from tests.conftest import BASE_URL, TEST_SECRET, bearer, login, new_user, outside_pytest_tmp
+from tests.conftest import (
+    BASE_URL,
+    TEST_SECRET,
+    bearer,
+    login,
+    migrated_services,
+    new_user,
+    outside_pytest_tmp,
+)
 from tests.drills.snapshots import database_snapshot, objects_snapshot, user_tables
 
 API = "/api/v1"
@@ -157,12 +165,7 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def source_services() -> Iterator[EmbeddedServices]:
-    from ariaforge.core.migrations import upgrade
-
-    with outside_pytest_tmp() as home, EmbeddedServices(home) as services:
-        services.start(database=True, redis=True)
-        assert services.database_url
-        upgrade(services.database_url)
+    with migrated_services() as services:
         yield services
 
 
