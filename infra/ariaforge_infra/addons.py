@@ -1,6 +1,7 @@
 """The namespaces of the cluster add-ons that k8s/ relies on, labelled with the Pod Security
-level each can run under. The add-ons themselves (Helm charts) and the app are installed by
-k8s/deploy.sh, not here: this program stops at what must exist before them.
+level each can run under. The add-ons themselves are installed once per cluster with their
+Helm charts (docs/operations.md) and the app by k8s/deploy.sh, not here: this program
+stops at what must exist before them.
 """
 
 from __future__ import annotations

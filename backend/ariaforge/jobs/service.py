@@ -7,9 +7,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound
+from ariaforge.core.metrics import JOBS_FINISHED
 from ariaforge.jobs.repository import JobRepository
 from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import FINISHED, Job, JobStatus, User
+from ariaforge.queue.stream import AFTER_COMMIT
 
 
 async def visible_job(session: AsyncSession, user: User, job_id: uuid.UUID, *,
@@ -36,5 +38,12 @@ async def cancel(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
     job.cancel_requested = True
     if job.status == JobStatus.QUEUED.value:
         job.status = JobStatus.CANCELLED.value
+        # No worker will ever see it run: the job ends here, counted once it is durable.
+        kind = job.kind
+
+        async def count_cancelled() -> None:
+            JOBS_FINISHED.labels(kind=kind, outcome=JobStatus.CANCELLED.value).inc()
+
+        session.info.setdefault(AFTER_COMMIT, []).append(count_cancelled)
     await session.flush()
     return job

@@ -265,9 +265,11 @@ class Worker:
                 update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED.value,
                                   Job.cancel_requested.is_(True))
                 .values(status=JobStatus.CANCELLED.value, finished_at=datetime.now(UTC))
-                .returning(Job.id))
-            if cancelled.first() is not None:
+                .returning(Job.id, Job.kind))
+            kind = cancelled.first()
+            if kind is not None:
                 await session.commit()
+                JOBS_FINISHED.labels(kind=kind[1], outcome=JobStatus.CANCELLED.value).inc()
                 await self._publish(job_id, JobStatus.CANCELLED, finished=True)
                 return None
             claimed = await session.execute(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.config import Settings
 from ariaforge.core.db import run_after_commit
-from ariaforge.core.metrics import AUDIO_QUEUE_SIZE
+from ariaforge.core.metrics import AUDIO_QUEUE_SIZE, JOBS_FINISHED
 from ariaforge.models import Job
 from ariaforge.queue import events
 from ariaforge.queue.errors import PermanentJobError
@@ -371,8 +371,12 @@ async def test_cancel_queued_and_running_jobs_through_the_api(
 
     assert_error(await client.get(f"/api/v1/jobs/{queued.id}", headers=stranger), 404,
                  "NOT_FOUND")
+    cancelled_count = JOBS_FINISHED.labels(kind="diagnostics.sleep", outcome="cancelled")
+    before = cancelled_count._value.get()
     cancelled = await client.post(f"/api/v1/jobs/{queued.id}/cancel", headers=headers)
     assert cancelled.json()["status"] == "cancelled"
+    # Ended by the API, never seen by a worker: counted once, where it ended.
+    assert cancelled_count._value.get() == before + 1
     worker = Worker(redis, sessions, handlers=TASKS, config=FAST)
     await worker.run_once(block_s=0.5)  # takes the cancelled one off the stream, skips it
     assert (await load(sessions, queued.id)).attempts == 0
@@ -384,6 +388,7 @@ async def test_cancel_queued_and_running_jobs_through_the_api(
     await asyncio.wait_for(task, WAIT_LIMIT_S)
     job = (await client.get(f"/api/v1/jobs/{running.id}", headers=headers)).json()
     assert job["status"] == "cancelled"
+    assert cancelled_count._value.get() == before + 2  # the worker counted the running one
     assert_error(await client.post(f"/api/v1/jobs/{running.id}/cancel", headers=headers),
                  409, "CONFLICT")
 

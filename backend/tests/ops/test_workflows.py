@@ -157,6 +157,11 @@ def test_each_environment_deploys_alone_through_workload_identity(env: str) -> N
     assert "credentials_json" not in auth  # no service-account key
     gke = _step_using(job, "google-github-actions/get-gke-credentials")["with"]
     assert gke["cluster_name"] and gke["location"]
+    # The cluster (infra/) is private with no authorized networks by default: runners reach
+    # it through the DNS endpoint that infra/ opens to IAM-checked traffic.
+    assert gke["use_dns_based_endpoint"] is True
+    cluster = (REPO / "infra" / "ariaforge_infra" / "cluster.py").read_text()
+    assert '"dns_endpoint_config": {"allow_external_traffic": True}' in cluster
 
 
 def test_production_is_the_last_job_and_has_its_own_environment() -> None:
