@@ -92,7 +92,8 @@ browser:
 		echo "browser: install Debian's chromium (/usr/bin/chromium) for the end-to-end tests" >&2
 
 lint: install
-	cd backend && $(BIN)/ruff check . ../bench ../training && $(BIN)/mypy ariaforge tests ../bench ../training
+	cd backend && $(BIN)/ruff check . ../bench ../training ../infra && \
+		$(BIN)/mypy ariaforge tests ../bench ../training
 
 fmt: install
 	cd backend && $(BIN)/ruff check --fix . ../bench ../training

@@ -1,11 +1,11 @@
 """The app's host names on a reserved address, and who may issue their certificate.
 
 TLS is terminated by ingress-nginx with a certificate that cert-manager obtains from Let's
-Encrypt (k8s/base/ingress.yaml, k8s/base/certificate.yaml); no Google-managed certificate is made, as those serve only
-Google's own HTTP(S) load balancer. ingress-nginx runs behind a regional TCP load balancer,
-so the reserved address is regional (a global address would not attach to it): the
-controller's Service asks for it by `loadBalancerIP`. The CAA record lets only Let's Encrypt
-issue certificates for the hosts.
+Encrypt (k8s/base/ingress.yaml, k8s/base/certificate.yaml); no Google-managed certificate
+is made, as those serve only Google's own HTTP(S) load balancer. ingress-nginx runs behind
+a regional TCP load balancer, so the reserved address is regional (a global address would
+not attach to it): the controller's Service asks for it by `loadBalancerIP`. The CAA
+record lets only Let's Encrypt issue certificates for the hosts.
 """
 
 from __future__ import annotations
