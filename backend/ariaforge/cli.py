@@ -284,6 +284,9 @@ def worker(home: HomeOption = None,
                "its liveness (/healthz: 503 once the job loop stalls for "
                "WORKER_LIVENESS_TIMEOUT_S) on this port; under `ariaforge up` the API shows "
                "the metrics.")] = None,
+           metrics_host: Annotated[str, typer.Option(
+               help="Address of the metrics port: all interfaces by default, for "
+               "Prometheus and the kubelet in the cluster.")] = "0.0.0.0",  # noqa: S104
            ) -> None:
     """Run only a job worker (compose, render, export jobs), on the same services as `api`."""
     signal.signal(signal.SIGTERM, _exit_cleanly)  # until the loop installs its own handler
@@ -300,7 +303,7 @@ def worker(home: HomeOption = None,
             return None if stalled <= limit else (
                 f"the job loop has not ticked for {stalled:.0f} s (limit {limit:g} s)")
 
-        _start_metrics_port("0.0.0.0", metrics_port, health)  # noqa: S104 - in-cluster
+        _start_metrics_port(metrics_host, metrics_port, health)
     with _services(settings, migrate=False):
         asyncio.run(_run_worker(os.environ["REDIS_URL"], os.environ["DATABASE_URL"],
                                 heartbeat))

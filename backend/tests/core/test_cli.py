@@ -231,7 +231,8 @@ def test_a_worker_serves_its_own_metrics(services: EmbeddedServices,
     port = free_port()
     env = _env(ARIAFORGE_HOME=str(embedded_home), DATABASE_URL=services.database_url,
                REDIS_URL=services.redis_url, SECRET_KEY=TEST_SECRET)
-    process = subprocess.Popen([*CLI, "worker", "--metrics-port", str(port)], env=env,
+    process = subprocess.Popen([*CLI, "worker", "--metrics-port", str(port),
+                                "--metrics-host", "127.0.0.1"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + START_LIMIT_S

@@ -60,7 +60,8 @@ def worker_with_metrics_port(settings: Settings, secret_key: str, home: Path,
            if key != "PROMETHEUS_MULTIPROC_DIR"}
     with (home / "worker.log").open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ariaforge", "worker", "--metrics-port", str(port)],
+            [sys.executable, "-m", "ariaforge", "worker", "--metrics-port", str(port),
+             "--metrics-host", "127.0.0.1"],
             env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for(lambda: _answers(f"{base}/metrics"), "the worker's metrics port",

@@ -222,7 +222,8 @@ def start_stack(workdir: Path, apis: int = 2, workers: int = 2,
         worker_services = []
         for number in range(1, workers + 1):
             metrics_port = free_port()
-            argv = [ariaforge, "worker", "--metrics-port", str(metrics_port)]
+            argv = [ariaforge, "worker", "--metrics-port", str(metrics_port),
+                    "--metrics-host", "127.0.0.1"]
             worker_services.append(Service(f"worker-{number}", argv,
                                            workdir / f"worker-{number}.log", metrics_port))
         nginx_port = free_port()
