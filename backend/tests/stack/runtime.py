@@ -1,15 +1,15 @@
 """The stack's runtime: the ariaforge wheel, built from backend/, in a virtualenv made from
 the production lock by the same script as the image (backend/scripts/install-python-deps.sh).
 
-The virtualenv is cached under build/ keyed by the lock's hash, so a rerun only rebuilds and
-reinstalls the wheel (seconds); a fresh clone builds it once (a minute or two with pip's cache).
+The virtualenv is cached under build/ by backend/scripts/locked-venv.sh, keyed by the lock's
+hash, so a rerun only rebuilds and reinstalls the wheel (seconds); a fresh clone builds it
+once (a minute or two with pip's cache).
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import shutil
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,10 +21,15 @@ LOCK = BACKEND / "requirements.lock"
 WEB_DIR = REPO / "frontend" / "out"
 
 
-def _lock_key() -> str:
-    script = BACKEND / "scripts" / "install-python-deps.sh"
-    digest = hashlib.sha256(LOCK.read_bytes() + script.read_bytes())
-    return digest.hexdigest()[:16]
+def locked_venv(lock: Path, name: str, python: str | None = None) -> Path:
+    """The cached virtualenv of `lock` under build/`name` (backend/scripts/locked-venv.sh),
+    made with `python` when given (a bench running inside a venv passes its base Python)."""
+    env = {**os.environ, **({"PYTHON": python} if python else {})}
+    done = subprocess.run(["sh", str(BACKEND / "scripts" / "locked-venv.sh"), str(lock), name],
+                          env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"installing {lock.name} failed:\n{done.stderr[-3000:]}")
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def build_wheel(into: Path) -> Path:
@@ -44,18 +49,9 @@ def runtime_venv() -> Path:
 
     A file lock keeps two runs (a test and a bench) from building the same venv at once.
     """
-    cache = REPO / "build" / "stack-venv"
-    cache.mkdir(parents=True, exist_ok=True)
-    venv = cache / _lock_key()
-    with (cache / ".lock").open("w") as lock:
+    venv = locked_venv(LOCK, "stack-venv")
+    with (venv.parent / ".wheel-lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (venv / ".complete").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            done = subprocess.run(["sh", str(BACKEND / "scripts" / "install-python-deps.sh"),
-                                   str(venv), str(LOCK)], capture_output=True, text=True)
-            if done.returncode:
-                raise RuntimeError(f"installing {LOCK.name} failed:\n{done.stderr[-3000:]}")
-            (venv / ".complete").touch()
         with tempfile.TemporaryDirectory(prefix="ariaforge-wheel-") as scratch:
             wheel = build_wheel(Path(scratch))
             subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
