@@ -138,6 +138,17 @@ class Settings(BaseSettings):
     preview_max_seconds: int = Field(default=600, ge=10, le=1800)
     # How long a preview request waits for its render job before answering 503 "ask again".
     preview_wait_seconds: float = Field(default=20.0, ge=0.0, le=120.0)
+    # Live co-editing (collab/, docs/collaboration.md). A ticket lets one WebSocket in, once,
+    # within this long; the score row follows the live document after this pause in editing
+    # (and at most this long after a change while editing goes on); the limits close a
+    # connection with the codes the docs list.
+    collab_ticket_ttl_s: float = Field(default=30.0, ge=1.0, le=600.0)
+    collab_materialise_pause_s: float = Field(default=2.0, ge=0.05, le=600.0)
+    collab_materialise_max_s: float = Field(default=15.0, ge=0.1, le=3600.0)
+    collab_max_clients_per_room: int = Field(default=100, ge=1, le=10_000)
+    collab_max_message_bytes: int = Field(default=4 * 1_048_576, ge=1024, le=64 * 1_048_576)
+    collab_messages_per_s: float = Field(default=60.0, ge=1.0, le=10_000.0)
+    collab_message_burst: int = Field(default=300, ge=1, le=100_000)
     # Backups (`ariaforge backup` / `restore`, ops/backup_*.py): the off-site destination
     # (s3://bucket/prefix, another bucket and account than STORAGE_URL, or file:///path;
     # unset outside production: ARIAFORGE_HOME/backups), its endpoint and credentials when
