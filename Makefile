@@ -116,7 +116,15 @@ backup-drill: install
 # From Debian: the peer in bench/bench_render.py (the fluidsynth command line) and the
 # load generator of bench/bench_api.py (wrk). From PyPI, hashed: ONNX Runtime for the melody
 # transformer that bench/bench_melody_transformer.py compares with the shipped n-gram (ADR 19).
-bench: install frontend
+# The peer of bench/bench_collab.py: Node's y-websocket@2 server, pinned in its own lock.
+COLLAB_PEER := bench/collab-peer
+COLLAB_PEER_STAMP := $(COLLAB_PEER)/node_modules/.package-lock.json
+
+$(COLLAB_PEER_STAMP): $(COLLAB_PEER)/package-lock.json | node
+	cd $(COLLAB_PEER) && $(NPM) ci
+	@touch $@
+
+bench: install frontend $(COLLAB_PEER_STAMP)
 	@command -v fluidsynth >/dev/null && command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
 		(apt-get update -qq && apt-get install -y -qq fluidsynth wrk >/dev/null) ; } || \
 		echo "bench: install Debian's fluidsynth and wrk (the peers and load generator)"

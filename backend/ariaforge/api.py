@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from ariaforge.auth.endpoints import router as auth
+from ariaforge.collab.endpoints import router as collab
 from ariaforge.exports.endpoints import router as exports
 from ariaforge.jobs.endpoints import router as jobs
 from ariaforge.ops.endpoints import router as ops
@@ -16,7 +17,8 @@ from ariaforge.projects.endpoints import router as projects
 from ariaforge.scores.endpoints import router as scores
 from ariaforge.sessions.endpoints import router as sessions
 
-ROUTERS: tuple[APIRouter, ...] = (ops, auth, projects, scores, jobs, exports, sessions)
+ROUTERS: tuple[APIRouter, ...] = (ops, auth, projects, scores, jobs, exports, sessions,
+                                  collab)
 
 
 def include_api(app: FastAPI) -> None:

@@ -146,6 +146,12 @@ def _serve(host: str, port: int, workers: int, log_level: str) -> None:
                 workers=workers, log_config=None, log_level=log_level.lower(),
                 proxy_headers=True, server_header=False,
                 timeout_graceful_shutdown=RuntimeSettings().shutdown_grace_seconds,
+                # A WebSocket peer that vanished (no TCP close) is noticed within 15 s:
+                # live co-editing drops its presence then (uvicorn's default: 40 s).
+                ws_ping_interval=5.0, ws_ping_timeout=10.0,
+                # Compressing every small Yjs update for every socket costs more CPU
+                # than the bytes it saves.
+                ws_per_message_deflate=False,
                 # Requests the HTTP parser refuses answer 400 in the API's error shape.
                 http="ariaforge.core.http_protocol:ErrorShapeHttpToolsProtocol")
 

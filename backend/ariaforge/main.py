@@ -9,6 +9,11 @@ from fastapi import FastAPI
 
 from ariaforge import __version__
 from ariaforge.api import include_api
+from ariaforge.collab import install as collab_install
+from ariaforge.collab import redact as collab_redact
+from ariaforge.collab.relay import Relay
+from ariaforge.collab.room import RoomServices
+from ariaforge.collab.rooms import Rooms
 from ariaforge.config import ConfigurationError, Settings, get_settings, load_or_create_secret_key
 from ariaforge.core.db import create_engine, create_sessionmaker
 from ariaforge.core.errors import install_error_handlers
@@ -44,9 +49,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # pools' workers are killed at exit and on SIGTERM by core.isolation itself (a
     # lifespan shutdown here would close them for every app in the process).
     engravers.warm()
+    # Live co-editing: this process's relay to the other replicas, and its rooms.
+    relay = Relay(settings.redis_url)
+    await relay.start()
+    app.state.collab_relay = relay
+    app.state.collab_rooms = Rooms(RoomServices(app.state.sessionmaker, relay, settings))
     try:
         yield
     finally:
+        # Every room persisted and materialised, its sockets closed (1001), before the
+        # database goes.
+        await app.state.collab_rooms.stop()
+        await relay.stop()
         await redis.aclose()
         await engine.dispose()
 
@@ -65,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = load_or_create_secret_key(settings)
+    # Before any request: uvicorn logs WebSocket paths with their query (the ticket).
+    collab_redact.install()
+    collab_install.install(settings.redis_url)
     install_error_handlers(app)
     install_offline_docs(app)
     install_openapi(app)

@@ -16,6 +16,7 @@ from typing import Any
 
 from anyio import to_thread
 
+from ariaforge.collab.install import install as install_collab
 from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, PREVIEW_JOB
 from ariaforge.queue.registry import Handler, JobContext, merge_tasks
 from ariaforge.sessions.service import COMPOSE_JOB
@@ -41,6 +42,8 @@ def all_handlers(extra_modules: Iterable[str] = (), *,
     so the worker is consuming (and counted live by /ready) within a second of starting;
     `preload_product_tasks` then imports them in the background."""
     extras = [tasks_of(module) for module in extra_modules]
+    # Score writes of jobs (the composer's operations) reach live rooms as REST ones do.
+    install_collab()
     if deferred:
         product = {kind: _deferred(kind, module) for kind, module in PRODUCT_TASKS.items()}
         return merge_tasks(product, *extras)

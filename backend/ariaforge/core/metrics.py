@@ -40,6 +40,12 @@ ACTIVE_SESSIONS = Gauge(
 # uvicorn workers' sockets added up, a dead worker's left out.
 WEBSOCKET_CONNECTIONS = Gauge(
     "websocket_connections_active", "Open WebSocket connections", multiprocess_mode="livesum")
+# Live co-editing rooms open in this process (collab/rooms.py): one per project per
+# process with at least one socket; livesum over the live processes. A project edited
+# through two replicas counts twice. Its sockets count in websocket_connections_active.
+COLLABORATION_SESSIONS = Gauge(
+    "collaboration_sessions_active", "Open live co-editing rooms",
+    multiprocess_mode="livesum")
 AUDIO_QUEUE_SIZE = Gauge(
     "audio_processing_queue_size", "Jobs waiting in the render queue",
     multiprocess_mode="mostrecent")

@@ -95,6 +95,7 @@ RATE_LIMITED = {
 _OPEN_TO_EVERY_MEMBER = {
     ("POST", f"{PROJECT}/validate"),  # only reads the score
     ("POST", f"{PROJECT}/exports"),  # listening is what viewers are for; a quota bounds it
+    ("POST", f"{PROJECT}/collab/ticket"),  # viewers follow live, read-only
 }
 
 

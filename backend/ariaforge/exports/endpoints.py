@@ -4,7 +4,7 @@ import logging
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from ariaforge.auth.deps import CurrentUser
@@ -25,6 +25,8 @@ SIGNED_URL_SECONDS = 300
 # A failed render is retried later; a preview still rendering, shortly.
 FAILED_RETRY_AFTER_S = 30
 RENDERING_RETRY_AFTER_S = 2
+ListenerIds = Annotated[str | None, Query(max_length=previews.LISTENER_IDS_MAX_CHARS,
+                                          description="track ids, comma separated")]
 
 
 class RenderUnavailable(AppError):
@@ -109,19 +111,24 @@ async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
             responses={200: {"content": {"audio/mpeg": {}}}, 304: {"description": "cached"}})
 async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                   redis: RedisDep, request: Request, if_none_match: Annotated[
-                      str | None, Header(max_length=128)] = None) -> Response:
+                      str | None, Header(max_length=128)] = None,
+                  mute: ListenerIds = None, solo: ListenerIds = None) -> Response:
     """The current score as MP3, rendered once per distinct score and mix: from the start
     to the last note (plus its release), at most PREVIEW_MAX_SECONDS (10 minutes by
     default; less for many tracks with effects). 422 when the score has no notes.
     Rendered by a job: when it takes longer than PREVIEW_WAIT_SECONDS, 503 with a short
-    Retry-After (the job carries on; asking again joins it or finds its file)."""
+    Retry-After (the job carries on; asking again joins it or finds its file).
+    `mute` and `solo` (track ids, comma separated; empty: none) replace the score's own
+    flags for this render only: mute and solo are the listener's, not the song's."""
+    listener = previews.listener_mix(mute, solo)
     loaded = await scores.get_score(session, user, project_id)
     _, mix = await service.current_mix(session, project_id)
     # Committed now, as the edge would: no transaction (or pooled connection) idles
     # through the wait for the render job.
     await commit(session)
     settings = request.app.state.settings
-    key = previews.preview_key(project_id, loaded.score, mix, settings)
+    heard = previews.for_listener(loaded.score, listener)
+    key = previews.preview_key(project_id, heard, mix, settings)
     etag = f'"{key.rsplit("/", 1)[1].removesuffix(".mp3")}"'
     if if_none_match == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
@@ -133,7 +140,7 @@ async def preview(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                 "loc": ["path", "project_id"], "msg": message, "type": "empty_score"}])
         sessionmaker = request.app.state.sessionmaker
         job_id = await service.preview_job(sessionmaker, redis, user, project_id, key,
-                                           previews.sound_of(settings))
+                                           previews.sound_of(settings), listener.to_payload())
         waited = await previews.wait_for_preview(storage, redis, sessionmaker, job_id, key,
                                                  settings.preview_wait_seconds)
         if waited.failed is not None:

@@ -95,13 +95,17 @@ class PreviewRepository:
                               Job.payload["key"].astext == key)
             .order_by(Job.created_at).limit(1))).scalar_one_or_none()
 
-    async def supersede(self, kind: str, project_id: uuid.UUID, key: str) -> None:
-        """Cancel the project's other preview jobs: a waiting one stops at once, a running
-        one at its next progress report. Only the newest content is worth rendering, and
-        an editor changing notes while asking for previews cannot fill the queue."""
+    async def supersede(self, kind: str, project_id: uuid.UUID, key: str,
+                        listener: str = "") -> None:
+        """Cancel the project's other preview jobs for the same listener mix (own
+        mute/solo; "" for none): a waiting one stops at once, a running one at its next
+        progress report. Only the newest content is worth rendering, and an editor
+        changing notes while asking for previews cannot fill the queue; two listeners
+        with different mixes do not cancel each other's renders."""
         await self.session.execute(
             update(Job).where(Job.kind == kind, Job.project_id == project_id,
-                              Job.status.in_(_ACTIVE), Job.payload["key"].astext != key)
+                              Job.status.in_(_ACTIVE), Job.payload["key"].astext != key,
+                              func.coalesce(Job.payload["listener"].astext, "") == listener)
             .values(cancel_requested=True,
                     status=case((Job.status == JobStatus.QUEUED.value,
                                  JobStatus.CANCELLED.value), else_=Job.status)))

@@ -18,7 +18,6 @@ from ariaforge.config import Settings
 from ariaforge.core import quotas
 from ariaforge.core.db import commit, run_after_commit
 from ariaforge.core.errors import NotFound, RateLimited, ValidationFailed
-from ariaforge.core.revisions import check_revision
 from ariaforge.exports import limits
 from ariaforge.exports.repository import ExportRepository, MixRepository, PreviewRepository
 from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest, StoredFile
@@ -26,6 +25,7 @@ from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
 from ariaforge.music.score import Score
 from ariaforge.queue.stream import submit
+from ariaforge.scores import listeners
 from ariaforge.scores import service as scores
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ async def get_mix(session: AsyncSession, user: User,
 async def put_mix(session: AsyncSession, user: User, project_id: uuid.UUID,
                   settings: MixSettings, expected: int | None) -> int:
     await authorize(session, project_id, user, WRITERS, for_update=True)
+    await listeners.before_write(session, project_id)
     loaded = await scores.get_score(session, user, project_id)
     known = {track.id for track in loaded.score.tracks}
     unknown = sorted(set(settings.tracks) - known)
@@ -65,15 +66,19 @@ async def put_mix(session: AsyncSession, user: User, project_id: uuid.UUID,
     row = await mixes.get(project_id, for_update=True)
     data = settings.model_dump(mode="json")
     if row is None:
-        check_revision(0, expected, "mix")
+        listeners.check_revision(session, 0, expected, "mix")
         await mixes.add(ProjectMix(project_id=project_id, settings=data, revision=1))
-        return 1
-    check_revision(row.revision, expected, "mix")
-    row.settings = data
-    row.revision += 1
-    row.updated_at = datetime.now(UTC)
-    await session.flush()
-    return row.revision
+        old, revision = None, 1
+    else:
+        listeners.check_revision(session, row.revision, expected, "mix")
+        old = row.settings
+        row.settings = data
+        row.revision += 1
+        row.updated_at = datetime.now(UTC)
+        await session.flush()
+        revision = row.revision
+    await listeners.mix_saved(session, listeners.MixSaved(project_id, user.id, old, data))
+    return revision
 
 
 # --- exports ------------------------------------------------------------------------
@@ -267,20 +272,22 @@ def stored_files(export: Export) -> list[StoredFile]:
 
 
 async def preview_job(sessionmaker: async_sessionmaker[AsyncSession], redis: Redis,
-                      user: User, project_id: uuid.UUID, key: str, sound: str) -> uuid.UUID:
+                      user: User, project_id: uuid.UUID, key: str, sound: str,
+                      listener: str = "") -> uuid.UUID:
     """The job that renders the preview stored at `key`: one already waiting or running,
     else a new one. Decided under a lock on the key, so concurrent requests (in any API
     process) join one job. Committed and enqueued before returning, in a transaction of
-    its own: the caller waits for a worker to run it."""
+    its own: the caller waits for a worker to run it. `listener` is a listener's own
+    mute/solo (`previews.ListenerMix.to_payload`): it supersedes only jobs of that mix."""
     async with sessionmaker() as session:
         previews = PreviewRepository(session)
         await previews.lock_key(key)
         job = await previews.active_job(PREVIEW_JOB, key)
-        await previews.supersede(PREVIEW_JOB, project_id, key)
+        await previews.supersede(PREVIEW_JOB, project_id, key, listener)
         if job is None:
             job = await submit(session, redis, PREVIEW_JOB,
                                {"project_id": str(project_id), "key": key,
-                                "sound": sound},
+                                "sound": sound, "listener": listener},
                                project_id=project_id, created_by=user.id)
         job_id = job.id
         await commit(session)

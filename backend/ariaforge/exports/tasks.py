@@ -25,7 +25,13 @@ from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
 from ariaforge.core.storage import Storage, create_storage
 from ariaforge.exports import limits
-from ariaforge.exports.previews import PREVIEW_OPTIONS, preview_key, sound_of
+from ariaforge.exports.previews import (
+    PREVIEW_OPTIONS,
+    ListenerMix,
+    for_listener,
+    preview_key,
+    sound_of,
+)
 from ariaforge.exports.repository import ExportRepository, PreviewRepository
 from ariaforge.exports.schemas import CONTENT_TYPES, ExportRequest, StoredFile
 from ariaforge.exports.service import EXPIRE_JOB, EXPORT_JOB, PREVIEW_JOB, current_mix
@@ -186,6 +192,10 @@ async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
         # preview would wait forever: say which settings to align instead.
         raise PermanentJobError("this worker's SOUNDFONT_PATH or PREVIEW_MAX_SECONDS "
                                 "differ from the API's; previews need the same values")
+    # A listener's own mute/solo; ids of tracks deleted since are ignored (the key then
+    # differs from the one asked for, and the waiting request sees the score changed).
+    score = for_listener(score, ListenerMix.from_payload(ctx.payload.get("listener")),
+                         strict=False)
     key = preview_key(project_id, score, mix, settings)
     if await storage_for(settings).size(key) is None:
         ctx.report(5.0, "rendering")

@@ -1,6 +1,7 @@
 """All ORM models, imported here so Alembic and the app see one complete metadata."""
 
 from ariaforge.models.base import Base
+from ariaforge.models.collab import CollabDocument, CollabUpdate
 from ariaforge.models.export import Export, ProjectMix
 from ariaforge.models.job import FINISHED, Job, JobStatus
 from ariaforge.models.project import Project, ProjectMember, ProjectRole, ProjectStatus
@@ -9,7 +10,7 @@ from ariaforge.models.session import CompositionSession
 from ariaforge.models.user import RefreshToken, User
 
 __all__ = [
-    "FINISHED", "Base", "CompositionSession", "Export", "Job", "JobStatus", "Project",
-    "ProjectMember", "ProjectMix", "ProjectRole", "ProjectScore", "ProjectStatus",
-    "RefreshToken", "ScoreVersion", "User", "VersionReason",
+    "FINISHED", "Base", "CollabDocument", "CollabUpdate", "CompositionSession", "Export",
+    "Job", "JobStatus", "Project", "ProjectMember", "ProjectMix", "ProjectRole",
+    "ProjectScore", "ProjectStatus", "RefreshToken", "ScoreVersion", "User", "VersionReason",
 ]

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.core.errors import Conflict, NotFound, ValidationFailed
-from ariaforge.core.revisions import check_revision
 from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import Project, ProjectScore, ScoreVersion, User, VersionReason
 from ariaforge.music.score import Key, Note, Score, Track
+from ariaforge.scores import listeners
 from ariaforge.scores.repository import ScoreRepository
 from ariaforge.scores.schemas import (
     AddNote,
@@ -105,6 +105,8 @@ async def _load_row(session: AsyncSession, user: User, project_id: uuid.UUID, *,
         # Every project has a score from its creation (migration 0007 gave older ones
         # theirs); none here means the project was deleted after it was authorized.
         raise NotFound("project not found")
+    if write:
+        await listeners.before_write(session, project.id)
     return project, row
 
 
@@ -120,7 +122,7 @@ async def _replace(session: AsyncSession, user: User, project_id: uuid.UUID, new
     """Replace the whole score (PUT, import, restore), even one stored before today's
     limits that no longer validates: that is how such a project is repaired."""
     project, row = await _load_row(session, user, project_id, write=True)
-    check_revision(row.revision, expected, "score")
+    listeners.check_revision(session, row.revision, expected, "score")
     return await _store_replacement(session, user, Loaded(project, row, new), reason, summary)
 
 
@@ -139,11 +141,14 @@ async def _store_replacement(session: AsyncSession, user: User, loaded: Loaded,
 async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
                 reason: VersionReason, summary: str) -> int:
     data = new.model_dump(mode="json")
+    old_data = loaded.row.data
     repository = ScoreRepository(session)
     await repository.store(loaded.row, data)
     await repository.add_version(ScoreVersion(
         project_id=loaded.project.id, number=loaded.row.revision, data=data, reason=reason,
         summary=summary[:500], author_id=user.id))
+    await listeners.score_saved(session, listeners.ScoreSaved(
+        loaded.project.id, user.id, old_data, new))
     loaded.score = new
     return loaded.row.revision
 
@@ -219,7 +224,7 @@ def _rebuilt(score: Score, tracks: list[Track], prefix: Sequence[str | int]) -> 
 async def add_track(session: AsyncSession, user: User, project_id: uuid.UUID,
                     body: TrackCreate, expected: int | None) -> tuple[TrackSummary, int]:
     loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
+    listeners.check_revision(session, loaded.row.revision, expected, "score")
     fields = body.model_dump(exclude={"revision", "id"}, exclude_none=False)
     if body.id is not None:
         if any(t.id == body.id for t in loaded.score.tracks):
@@ -246,7 +251,7 @@ async def update_track(session: AsyncSession, user: User, project_id: uuid.UUID,
                        track_id: str, body: TrackUpdate,
                        expected: int | None) -> tuple[TrackSummary, int]:
     loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
+    listeners.check_revision(session, loaded.row.revision, expected, "score")
     track = _find_track(loaded.score, track_id)
     changes = body.model_dump(exclude_unset=True, exclude={"revision"})
     if not changes:
@@ -266,7 +271,7 @@ async def update_track(session: AsyncSession, user: User, project_id: uuid.UUID,
 async def delete_track(session: AsyncSession, user: User, project_id: uuid.UUID,
                        track_id: str, expected: int | None) -> int:
     loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
+    listeners.check_revision(session, loaded.row.revision, expected, "score")
     track = _find_track(loaded.score, track_id)
     tracks = [t for t in loaded.score.tracks if t.id != track_id]
     new = loaded.score.model_copy(update={"tracks": tracks})
@@ -335,7 +340,7 @@ async def edit_notes(session: AsyncSession, user: User, project_id: uuid.UUID,
                      batch: NoteBatch, expected: int | None) -> NoteBatchResult:
     """All operations apply, in order, or none do."""
     loaded = await _load(session, user, project_id, write=True)
-    check_revision(loaded.row.revision, expected, "score")
+    listeners.check_revision(session, loaded.row.revision, expected, "score")
     table = _NoteTable(loaded.score)
     added: list[str] = []
     done = Counter(_apply(table, index, operation, added)
@@ -382,7 +387,7 @@ async def restore_version(session: AsyncSession, user: User, project_id: uuid.UU
     """Make version `number` current; `expected` is required, as for every other write,
     so a restore never silently overwrites an edit made meanwhile."""
     project, row = await _load_row(session, user, project_id, write=True)
-    check_revision(row.revision, expected, "score")
+    listeners.check_revision(session, row.revision, expected, "score")
     found = await ScoreRepository(session).version(project_id, number)
     if found is None:
         raise NotFound(f"no version {number} of this score")

@@ -13,16 +13,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.auth.repository import UserRepository
+from ariaforge.collab.merge import DocumentInvalid, merge_onto
 from ariaforge.composer.graph import ComposeContext, ProgressEvent, build_graph
 from ariaforge.composer.llm import brief_reader_from_env
 from ariaforge.composer.operations import OperationError
 from ariaforge.composer.state import ComposeState
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
-from ariaforge.core.errors import AppError, Conflict
+from ariaforge.core.errors import AppError, Conflict, ValidationFailed
 from ariaforge.core.metrics import ACTIVE_SESSIONS, COMPOSITIONS_CREATED
 from ariaforge.exports.service import PREVIEW_JOB
-from ariaforge.models import CompositionSession, JobStatus, VersionReason
+from ariaforge.models import CompositionSession, JobStatus, User, VersionReason
 from ariaforge.music.score import Score
 from ariaforge.queue import events
 from ariaforge.queue.errors import JobCancelled, PermanentJobError
@@ -126,8 +127,7 @@ async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, sco
                                             VersionReason.GENERATED, summary,
                                             expected=row.base_revision)
     except Conflict:
-        raise PermanentJobError("the score was edited while the session ran; "
-                                "start the operation again on the new score") from None
+        loaded = await _store_merged(db, user, row, score, summary)
     row.brief = brief
     row.warnings = list(state.get("warnings") or [])
     row.validation = state.get("report")
@@ -137,6 +137,27 @@ async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, sco
                            project_id=row.project_id, created_by=row.created_by)
     row.preview_job_id = preview.id
     return loaded.row.revision
+
+
+async def _store_merged(db: AsyncSession, user: User, row: CompositionSession, score: Score,
+                        summary: str) -> scores.Loaded:
+    """The score was edited (live or through REST) while the operation ran: its own
+    changes, replayed onto the score as it is now (collab.merge), so nobody's work is lost.
+    Refused only when the two together break a Score rule."""
+    found = await ScoreRepository(db).version(row.project_id, row.base_revision or 0)
+    current = await scores.get_score(db, user, row.project_id)
+    if found is None:
+        raise PermanentJobError("the score was edited while the session ran; "
+                                "start the operation again on the new score")
+    try:
+        merged = merge_onto(scores.stored_score(found[0].data), score, current.score)
+    except (DocumentInvalid, ValidationFailed):
+        raise PermanentJobError("the score was edited while the session ran and the edits "
+                                "cannot be combined with the result; start the operation "
+                                "again on the new score") from None
+    return await scores.replace_score(db, user, row.project_id, merged,
+                                      VersionReason.GENERATED, summary + " (merged with edits)",
+                                      expected=current.row.revision)
 
 
 def _database_url(maker: async_sessionmaker[AsyncSession]) -> str:

@@ -175,8 +175,10 @@ async def test_bad_requests_get_clear_errors(client: httpx.AsyncClient) -> None:
     assert_error(await client.get(f"{API}/sessions/{project}", headers=owner), 404, "NOT_FOUND")
 
 
-async def test_an_operation_never_overwrites_an_edit_made_meanwhile(
+async def test_an_operation_merges_with_an_edit_made_meanwhile(
         app: FastAPI, client: httpx.AsyncClient) -> None:
+    """People keep editing (live or through REST) while an AI operation runs: its result is
+    replayed onto the edited score, so the edit stands and the operation's work lands."""
     project, owner = await new_project(client)
     first = await client.post(f"{API}/projects/{project}/sessions", headers=owner,
                               json={"prompt": "a reel in D", "bars": 8, "seed": 1})
@@ -189,9 +191,11 @@ async def test_an_operation_never_overwrites_an_edit_made_meanwhile(
                              json={"score": edited, "revision": current["revision"]})
     assert saved.status_code == 200, saved.text
     done = await run_session(app, client, answer.json()["id"], owner)
-    assert done["status"] == "failed" and "edited while the session ran" in done["error"]
+    assert done["status"] == "succeeded", done
     after = await current_score(client, project, owner)
-    assert after.tempo == 99.0 and after.bars == 8  # the edit stands, nothing was appended
+    assert after.tempo == 99.0 and after.bars == 12  # the edit stands, the bars were added
+    versions = (await client.get(f"{API}/projects/{project}/versions", headers=owner)).json()
+    assert "merged with edits" in versions["items"][0]["summary"]
 
 
 async def test_cancel_a_queued_session(app: FastAPI, client: httpx.AsyncClient) -> None:

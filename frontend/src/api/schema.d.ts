@@ -230,6 +230,29 @@ export interface paths {
         patch: operations["update_project_api_v1_projects__project_id__patch"];
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/collab/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Ticket
+         * @description A single-use ticket to open the project's live document (any member; viewers get a
+         *     read-only connection). Open `WS {path}?ticket={ticket}` before `expires_at`; fetch a
+         *     new ticket for every (re)connect. Browsers cannot send an access token with a
+         *     WebSocket, and a token in a URL would end up in logs: the ticket is what travels.
+         */
+        post: operations["create_ticket_api_v1_projects__project_id__collab_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/export.mid": {
         parameters: {
             query?: never;
@@ -440,6 +463,8 @@ export interface paths {
          *     default; less for many tracks with effects). 422 when the score has no notes.
          *     Rendered by a job: when it takes longer than PREVIEW_WAIT_SECONDS, 503 with a short
          *     Retry-After (the job carries on; asking again joins it or finds its file).
+         *     `mute` and `solo` (track ids, comma separated; empty: none) replace the score's own
+         *     flags for this render only: mute and solo are the listener's, not the song's.
          */
         get: operations["preview_api_v1_projects__project_id__preview_get"];
         put?: never;
@@ -765,6 +790,28 @@ export interface components {
             symbol: string;
             /** Tick */
             tick: number;
+        };
+        /** CollabTicketOut */
+        CollabTicketOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             * @description After this the WebSocket refuses it (4001).
+             */
+            expires_at: string;
+            /**
+             * Path
+             * @description The WebSocket path of the live document.
+             * @example /api/v1/projects/7c1f…/collab
+             */
+            path: string;
+            /** @description Your role: viewers may read, not change. */
+            role: components["schemas"]["ProjectRole"];
+            /**
+             * Ticket
+             * @description Single use; pass it as `?ticket=` when opening the WebSocket at `path`. Never log or store it.
+             */
+            ticket: string;
         };
         /** CompressorEffect */
         CompressorEffect: {
@@ -3000,6 +3047,77 @@ export interface operations {
             };
         };
     };
+    create_ticket_api_v1_projects__project_id__collab_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollabTicketOut"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     export_midi_api_v1_projects__project_id__export_mid_get: {
         parameters: {
             query?: never;
@@ -4092,7 +4210,12 @@ export interface operations {
     };
     preview_api_v1_projects__project_id__preview_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description track ids, comma separated */
+                mute?: string | null;
+                /** @description track ids, comma separated */
+                solo?: string | null;
+            };
             header?: {
                 "if-none-match"?: string | null;
             };

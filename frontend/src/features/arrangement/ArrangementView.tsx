@@ -1,7 +1,8 @@
 "use client";
 /** The arrangement: every track as a lane of small note blocks over a bar ruler with the
  * score's sections and chord symbols, and the playhead. Select a lane (click, or Enter on
- * it), rename a track, change its instrument, add and delete tracks. */
+ * it), rename a track, change its instrument, move it up or down, add and delete tracks,
+ * and change the song's tempo, key, meter, length, sections and chord symbols. */
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
@@ -12,6 +13,7 @@ import { PPQ } from "@/lib/ticks";
 import { Modal } from "@/ui/Modal";
 
 import { AddTrackDialog } from "./AddTrackDialog";
+import { SongDialog, type SongChanges } from "./SongDialog";
 import { ArrangementRuler } from "./ArrangementRuler";
 import styles from "./ArrangementView.module.css";
 import { Lane } from "./Lane";
@@ -23,11 +25,13 @@ const DEFAULT_ZOOM = 3;
 export function ArrangementView() {
   const { canEdit } = useProject();
   const { score } = useScore();
-  const { updateTrack, addTrack, deleteTrack } = useScoreEdits();
+  const { updateTrack, addTrack, deleteTrack, moveTrack, updateSettings, setSections,
+          setChordSymbols } = useScoreEdits();
   const { selectedTrackId, selectTrack } = useSelection();
   const { playheadTick, setPlayheadTick } = usePlayhead();
   const [zoom, setZoom] = useState(DEFAULT_ZOOM);
   const [adding, setAdding] = useState(false);
+  const [editingSong, setEditingSong] = useState(false);
   const [deleting, setDeleting] = useState<Track | null>(null);
   const [busy, setBusy] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
@@ -51,6 +55,13 @@ export function ArrangementView() {
 
   if (!score) return <p className="muted">Loading the arrangement…</p>;
 
+  const saveSong = async ({ settings, sections, chords }: SongChanges) => {
+    let ok = true;
+    if (Object.keys(settings).length) ok = await updateSettings(settings);
+    if (ok && sections) ok = await setSections(sections);
+    if (ok && chords) ok = await setChordSymbols(chords);
+    return ok;
+  };
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
     try { await work(); } finally { setBusy(false); }
@@ -72,8 +83,12 @@ export function ArrangementView() {
                     onClick={() => setZoom((z) => clamp(z + 1, 0, ZOOMS.length - 1))}>+</button>
           </div>
           {canEdit ? (
-            <button type="button" onClick={() => setAdding(true)} disabled={busy}
-                    data-testid="add-track">+ Track</button>
+            <>
+              <button type="button" onClick={() => setEditingSong(true)} disabled={busy}>
+                Song…</button>
+              <button type="button" onClick={() => setAdding(true)} disabled={busy}
+                      data-testid="add-track">+ Track</button>
+            </>
           ) : null}
         </div>
       </div>
@@ -96,6 +111,9 @@ export function ArrangementView() {
                   onSelect={() => selectTrack(track.id ?? null)}
                   onRename={(name) => run(() => updateTrack(track.id ?? "", { name }))}
                   onProgram={(program) => run(() => updateTrack(track.id ?? "", { program }))}
+                  onMove={index === 0 && index === tracks.length - 1 ? undefined
+                    : (delta) => run(() => moveTrack(track.id ?? "", index + delta))}
+                  first={index === 0} last={index === tracks.length - 1}
                   onDelete={() => setDeleting(track)} />
           ))}
           {playheadTick !== null ? (
@@ -110,6 +128,11 @@ export function ArrangementView() {
                         const id = await addTrack(track);
                         if (id) { selectTrack(id); setAdding(false); }
                       })} />
+      <SongDialog open={editingSong} score={score} busy={busy}
+                  onClose={() => setEditingSong(false)}
+                  onSave={(changes) => run(async () => {
+                    if (await saveSong(changes)) setEditingSong(false);
+                  })} />
       <Modal title="Delete track" open={deleting !== null} onClose={() => setDeleting(null)}>
         {deleting ? (
           <div className="stack">

@@ -13,10 +13,13 @@ import { instrumentLabel, ProgramOptions, roleLabel } from "./tracks";
 const LANE = 46;
 
 export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelect, onRename,
-                onProgram, onDelete }: {
+                onProgram, onDelete, onMove, first = true, last = true }: {
   track: Track; ppt: number; width: number; bars: Bar[]; selected: boolean; canEdit: boolean;
   busy: boolean; onSelect(): void; onRename(name: string): void; onProgram(program: number): void;
   onDelete(): void;
+  /** Moves the track up (-1) or down (+1) the list; absent when it cannot move. */
+  onMove?(delta: -1 | 1): void;
+  first?: boolean; last?: boolean;
 }) {
   const [renaming, setRenaming] = useState(false);
   const [draft, setDraft] = useState(track.name ?? "");
@@ -78,6 +81,18 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
                         onClick={(e) => { e.stopPropagation(); setDraft(name); setRenaming(true); }}>
                   ✎
                 </button>
+                {onMove ? (
+                  <>
+                    <button type="button" className={styles.iconButton}
+                            aria-label={`Move ${name} up`} title="Move up"
+                            disabled={busy || first}
+                            onClick={(e) => { e.stopPropagation(); onMove(-1); }}>↑</button>
+                    <button type="button" className={styles.iconButton}
+                            aria-label={`Move ${name} down`} title="Move down"
+                            disabled={busy || last}
+                            onClick={(e) => { e.stopPropagation(); onMove(1); }}>↓</button>
+                  </>
+                ) : null}
                 <button type="button" className={styles.iconButton} aria-label={`Delete ${name}`}
                         title="Delete track" disabled={busy}
                         onClick={(e) => { e.stopPropagation(); onDelete(); }}>

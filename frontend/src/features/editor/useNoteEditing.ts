@@ -1,7 +1,9 @@
 "use client";
-/** Saving note edits with undo/redo: every batch goes through the workspace's `editNotes`
- * (one at a time, since each carries the revision it was made against), and a saved batch is
- * recorded with its inverse on an undo stack that lives as long as the editor. */
+/** Saving note edits with undo/redo. Live (the shared document has synced), a batch is one
+ * document transaction and undo/redo is the document's Y.UndoManager, which takes back only
+ * this tab's own edits. Otherwise every batch goes through the workspace's REST `editNotes`
+ * (one at a time, since each carries the revision it was made against), and a saved batch
+ * is recorded with its inverse on an undo stack that lives as long as the editor. */
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { NoteOperation } from "@/api/types";
@@ -35,11 +37,11 @@ const REFUSED = new Set(["VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "AUTHORIZA
 export function useNoteEditing(): NoteEditing {
   const { projectId, canEdit } = useProject();
   const { score, scoreVersion, outsideChanges } = useScore();
-  const { editNotes } = useScoreEdits();
+  const { editNotes, liveHistory } = useScoreEdits();
   const notify = useNotify();
   // The newest of each, for saves queued before the latest render.
-  const latest = useRef({ canEdit, score, editNotes, notify });
-  latest.current = { canEdit, score, editNotes, notify };
+  const latest = useRef({ canEdit, score, editNotes, notify, liveHistory });
+  latest.current = { canEdit, score, editNotes, notify, liveHistory };
   const stack = useRef(new UndoStack(200));
   const [, setTick] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -111,8 +113,23 @@ export function useNoteEditing(): NoteEditing {
     return next;
   }, []);
 
+  // Live: a transaction in the document, written at once (no queue, no waiting for a save).
+  const applyLive = useCallback(async (operations: NoteOperation[], label: string) => {
+    const result = await latest.current.editNotes(withNoteIds(operations), label);
+    if (!result.ok) latest.current.notify(result.error.message, "error");
+    setStatus(result.ok ? label : "");
+    return result.ok;
+  }, []);
+  const stepLive = useCallback((direction: "undo" | "redo") => {
+    const history = latest.current.liveHistory;
+    if (!history || !latest.current.canEdit) return;
+    const label = direction === "undo" ? history.undo() : history.redo();
+    setStatus(label ? `${direction === "undo" ? "Undone" : "Redone"}: ${label}` : "");
+  }, []);
+
   const apply = useCallback((operations: NoteOperation[], label: string) => {
     if (operations.length === 0 || !latest.current.canEdit) return Promise.resolve(false);
+    if (latest.current.liveHistory) return applyLive(operations, label);
     return run(async () => {
       const forward = withNoteIds(operations);
       const score = latest.current.score;
@@ -122,20 +139,39 @@ export function useNoteEditing(): NoteEditing {
       if (ok && inverse?.ok) stack.current.record({ label, forward, inverse: inverse.inverse });
       return ok;
     }, false);
-  }, [run, save]);
+  }, [run, save, applyLive]);
 
-  const undo = useCallback(() => run(async () => {
-    if (!latest.current.canEdit) return;
-    const entry = await stack.current.undo(save);
-    setStatus(entry ? `Undone: ${entry.label}` : "");
-  }, undefined), [run, save]);
+  const undo = useCallback(async () => {
+    if (latest.current.liveHistory) {
+      stepLive("undo");
+      return;
+    }
+    await run(async () => {
+      if (!latest.current.canEdit) return;
+      const entry = await stack.current.undo(save);
+      setStatus(entry ? `Undone: ${entry.label}` : "");
+    }, undefined);
+  }, [run, save, stepLive]);
 
-  const redo = useCallback(() => run(async () => {
-    if (!latest.current.canEdit) return;
-    const entry = await stack.current.redo(save);
-    setStatus(entry ? `Redone: ${entry.label}` : "");
-  }, undefined), [run, save]);
+  const redo = useCallback(async () => {
+    if (latest.current.liveHistory) {
+      stepLive("redo");
+      return;
+    }
+    await run(async () => {
+      if (!latest.current.canEdit) return;
+      const entry = await stack.current.redo(save);
+      setStatus(entry ? `Redone: ${entry.label}` : "");
+    }, undefined);
+  }, [run, save, stepLive]);
 
+  if (liveHistory) {
+    return {
+      apply, undo, redo, busy: false, status,
+      canUndo: liveHistory.canUndo && canEdit, canRedo: liveHistory.canRedo && canEdit,
+      undoLabel: liveHistory.undoLabel, redoLabel: liveHistory.redoLabel,
+    };
+  }
   const s = stack.current;
   return {
     apply, undo, redo, busy, status,

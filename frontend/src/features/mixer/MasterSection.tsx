@@ -1,22 +1,64 @@
-/** The master section of the mixer: gain and the true-peak limiter, saved through
- * GET/PUT /mix (per-track settings left untouched; a conflict reloads the mix). */
+/** The master section of the mixer: gain and the true-peak limiter. Live (the shared
+ * document has synced) the master is read from the document and every change is written
+ * into it (everyone hears the same mix); otherwise it is saved through GET/PUT /mix
+ * (per-track settings left untouched; a conflict reloads the mix). */
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
 import { describeError } from "@/api/errors";
 import type { MixSettings } from "@/api/types";
-import { useNotify, useProject } from "@/features/workspace/state";
+import { useNotify, useProject, useScore, useScoreEdits } from "@/features/workspace/state";
 
 import { DEBOUNCE_MS } from "./debounce";
 import { MIX_CHANGED_EVENT } from "./events";
 import styles from "./Mixer.module.css";
 
 type Master = NonNullable<MixSettings["master"]>;
+const MASTER_DEFAULTS = { gain_db: 0, limiter: true, ceiling_dbtp: -1 };
+/** Live, a moving slider is written at most this often (the server limits the messages per
+ * second of a connection); the last value is always written. */
+const LIVE_WRITE_MS = 150;
 
 export function MasterSection() {
+  const { mix } = useScore();
+  return mix ? <LiveMaster master={{ ...MASTER_DEFAULTS, ...mix.master }} />
+    : <RestMaster />;
+}
+
+function LiveMaster({ master }: { master: Required<Master> }) {
+  const { canEdit } = useProject();
+  const { updateMaster } = useScoreEdits();
+  const [draft, setDraft] = useState<Master | null>(null);
+  const timer = useRef<number | null>(null);
+  const pending = useRef<Master>({});
+  const lastWrite = useRef(0);
+  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+
+  const write = useCallback(() => {
+    timer.current = null;
+    lastWrite.current = Date.now();
+    const send = pending.current;
+    pending.current = {};
+    void updateMaster(send).finally(() => {
+      if (timer.current === null) setDraft(null);  // the document now holds the value
+    });
+  }, [updateMaster]);
+
+  const change = (patch: Partial<Master>, immediate = false) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    pending.current = { ...pending.current, ...patch };
+    if (timer.current !== null) return;
+    const wait = immediate ? 0 : Math.max(0, lastWrite.current + LIVE_WRITE_MS - Date.now());
+    timer.current = window.setTimeout(write, wait);
+  };
+
+  return <MasterControls master={{ ...master, ...draft }} canEdit={canEdit} saving={false}
+                         error={null} onRetry={() => undefined} onChange={change} />;
+}
+
+function RestMaster() {
   const { projectId, canEdit } = useProject();
   const notify = useNotify();
-  const id = useId();
   const [mix, setMix] = useState<{ revision: number; settings: MixSettings } | null>(null);
   const [master, setMaster] = useState<Master | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -99,12 +141,21 @@ export function MasterSection() {
     }, immediate ? 0 : DEBOUNCE_MS);
   };
 
+  return <MasterControls master={master} canEdit={canEdit} saving={saving} error={error}
+                         onRetry={() => void load()} onChange={change} />;
+}
+
+function MasterControls({ master, canEdit, saving, error, onRetry, onChange: change }: {
+  master: Master | null; canEdit: boolean; saving: boolean; error: string | null;
+  onRetry(): void; onChange(patch: Partial<Master>, immediate?: boolean): void;
+}) {
+  const id = useId();
   return (
     <section className={styles.master} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`} className={styles.title}>
         Master {saving && <span className="muted">(saving…)</span>}
       </h3>
-      {error && <p className="error">{error} <button type="button" onClick={() => void load()}>
+      {error && <p className="error">{error} <button type="button" onClick={onRetry}>
         Retry</button></p>}
       {!master && !error && <p className="muted">Loading the mix…</p>}
       {master && (

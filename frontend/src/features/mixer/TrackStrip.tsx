@@ -1,16 +1,22 @@
-/** One track's strip in the mixer: volume and pan (debounced), mute and solo. */
+/** One track's strip in the mixer: volume and pan (the song's, debounced), mute and solo
+ * (this listener's own), and who else has the track selected. */
 import { useEffect, useId, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
+import { Visitors } from "@/features/presence/Visitors";
+import type { Avatar } from "@/features/presence/remote";
+import { audible, type ListenerMix } from "@/features/transport/listenerMix";
 
 import { DEBOUNCE_MS } from "./debounce";
 import styles from "./Mixer.module.css";
 
 export type IdTrack = Track & { id: string };
-export type TrackPatch = Partial<Pick<Track, "volume" | "pan" | "mute" | "solo">>;
+export type TrackPatch = Partial<Pick<Track, "volume" | "pan">>;
 
-export function TrackStrip({ track, disabled, anySolo, selected, onSelect, onChange }: {
-  track: IdTrack; disabled: boolean; anySolo: boolean; selected: boolean; onSelect(): void;
+export function TrackStrip({ track, disabled, listen, onListen, visitors = [], selected,
+                             onSelect, onChange }: {
+  track: IdTrack; disabled: boolean; listen: ListenerMix; onListen(field: "mute" | "solo"): void;
+  visitors?: readonly Avatar[]; selected: boolean; onSelect(): void;
   onChange(trackId: string, patch: TrackPatch): Promise<unknown>;
 }) {
   const id = useId();
@@ -19,17 +25,6 @@ export function TrackStrip({ track, disabled, anySolo, selected, onSelect, onCha
   const [draft, setDraft] = useState<{ volume: number; pan: number } | null>(null);
   const timer = useRef<number | null>(null);
   const pending = useRef<TrackPatch>({});
-  // Mute/solo toggle from the props, which update only once the save (and reload) is done:
-  // the button stays disabled meanwhile, so a quick double click cannot send the same value
-  // twice.
-  const [toggling, setToggling] = useState<{ mute?: boolean; solo?: boolean }>({});
-  const toggle = (field: "mute" | "solo") => {
-    if (toggling[field]) return;
-    setToggling((t) => ({ ...t, [field]: true }));
-    void onChange(track.id, { [field]: !track[field] }).finally(() => {
-      setToggling((t) => ({ ...t, [field]: false }));
-    });
-  };
 
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
 
@@ -49,7 +44,10 @@ export function TrackStrip({ track, disabled, anySolo, selected, onSelect, onCha
 
   const shownVolume = draft?.volume ?? volume;
   const shownPan = draft?.pan ?? pan;
-  const audible = !track.mute && (!anySolo || track.solo);
+  // Mute and solo are what this listener hears, so viewers use them too.
+  const muted = listen.mute.has(track.id);
+  const soloed = listen.solo.has(track.id);
+  const heard = audible(listen, track.id);
   const panText = shownPan === 0 ? "centre" : shownPan < 0 ? `${-shownPan} left`
     : `${shownPan} right`;
 
@@ -62,7 +60,8 @@ export function TrackStrip({ track, disabled, anySolo, selected, onSelect, onCha
                 aria-hidden="true" />
           {track.name}
         </button>
-        {!audible && <span className="badge">silent</span>}
+        <Visitors people={visitors} />
+        {!heard && <span className="badge" title="Silent in what you hear">silent</span>}
       </div>
       <div className={styles.controls}>
         <label htmlFor={`${id}-vol`} className={styles.slider}>
@@ -79,16 +78,16 @@ export function TrackStrip({ track, disabled, anySolo, selected, onSelect, onCha
                  aria-valuetext={panText} />
         </label>
         <div className={styles.toggles}>
-          <button type="button" aria-pressed={Boolean(track.mute)}
-                  disabled={disabled || toggling.mute}
-                  className={track.mute ? styles.mute : undefined}
+          <button type="button" aria-pressed={muted}
+                  className={muted ? styles.mute : undefined}
                   aria-label={`Mute ${track.name}`}
-                  onClick={() => toggle("mute")}>M</button>
-          <button type="button" aria-pressed={Boolean(track.solo)}
-                  disabled={disabled || toggling.solo}
-                  className={track.solo ? styles.solo : undefined}
+                  title="Mute for you: what others hear is theirs to choose"
+                  onClick={() => onListen("mute")}>M</button>
+          <button type="button" aria-pressed={soloed}
+                  className={soloed ? styles.solo : undefined}
                   aria-label={`Solo ${track.name}`}
-                  onClick={() => toggle("solo")}>S</button>
+                  title="Solo for you: what others hear is theirs to choose"
+                  onClick={() => onListen("solo")}>S</button>
         </div>
       </div>
     </li>

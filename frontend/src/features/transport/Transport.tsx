@@ -1,6 +1,6 @@
 "use client";
 /** The transport: plays the server's MP3 preview of the current score (re-fetched when the
- * score or the mix changes), drives the shared playhead from the audio clock through the
+ * score, the mix or this listener's own mute/solo changes), drives the shared playhead from the audio clock through the
  * score's tempo map, loops a section, and toggles with the space bar. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
@@ -8,6 +8,7 @@ import { usePlayhead, useProject, useScore } from "@/features/workspace/state";
 import { barToTick, formatTime, secondsToTick, tempoAt, tempoMap, tickToBar,
          tickToSeconds } from "@/lib/timing";
 
+import { useListenerMix } from "./listenerMix";
 import { spaceBelongsTo } from "./space";
 import styles from "./Transport.module.css";
 import { usePreview } from "./usePreview";
@@ -28,8 +29,11 @@ export function Transport() {
   const resume = useRef<{ time: number; play: boolean } | null>(null);
   const wantPlay = useRef(false);
   const sent = useRef<number[]>([]);  // the playhead ticks this component set lately
-  const { src, preview, previewError, retry } = usePreview({ projectId, scoreVersion, hasNotes,
-                                                          audioRef, resume });
+  const tracks = useMemo(() => score?.tracks ?? [], [score?.tracks]);
+  // Mute and solo are this listener's own: the preview is rendered with them.
+  const { query: listen } = useListenerMix(projectId, tracks);
+  const { src, preview, previewError, retry } = usePreview({ projectId, scoreVersion, listen,
+                                                          hasNotes, audioRef, resume });
 
   const map = useMemo(() => (score ? tempoMap(score) : null), [score]);
   const sections = score?.sections ?? [];

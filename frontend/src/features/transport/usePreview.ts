@@ -1,6 +1,6 @@
-/** The server's MP3 preview of the score as an object URL: fetched whenever the score or
- * the mix changes (with the ETag, so an unchanged preview answers 304), or not at all when
- * there is nothing to play. */
+/** The server's MP3 preview of the score as an object URL: fetched whenever the score, the
+ * mix or this listener's own mute/solo changes (with the ETag, so an unchanged preview
+ * answers 304), or not at all when there is nothing to play. */
 import { useEffect, useRef, useState, type RefObject } from "react";
 
 import { authorizedFetch } from "@/api/client";
@@ -32,6 +32,9 @@ export type PreviewState = "idle" | "loading" | "ready" | "empty" | "error";
 export interface PreviewInput {
   projectId: string;
   scoreVersion: number;
+  /** This listener's mute/solo as the preview's query (`listenerQuery`; "" for the score's
+   * own flags). */
+  listen?: string;
   /** Whether the score has notes, read when the score changes. */
   hasNotes: RefObject<boolean>;
   audioRef: RefObject<HTMLAudioElement | null>;
@@ -39,7 +42,7 @@ export interface PreviewInput {
   resume: RefObject<{ time: number; play: boolean } | null>;
 }
 
-export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
+export function usePreview({ projectId, scoreVersion, listen = "", hasNotes, audioRef,
                              resume }: PreviewInput) {
   const [src, setSrc] = useState<string | null>(null);
   const [preview, setPreview] = useState<PreviewState>("idle");
@@ -69,6 +72,7 @@ export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
       return;
     }
     const controller = new AbortController();
+    const url = `/api/v1/projects/${projectId}/preview${listen ? `?${listen}` : ""}`;
     setPreview("loading");
     setPreviewError(null);
     (async () => {
@@ -76,8 +80,7 @@ export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
         const headers: Record<string, string> = {};
         // A 304 only helps when there is audio to keep playing.
         if (etag.current && srcRef.current) headers["If-None-Match"] = etag.current;
-        let response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
-                                             { headers, signal: controller.signal });
+        let response = await authorizedFetch(url, { headers, signal: controller.signal });
         // The preview renders as a job; while it is still rendering the server answers 503
         // with a short Retry-After. Keep showing "loading" and ask again, for a while.
         for (let waits = 0; waits < MAX_RENDER_WAITS; waits++) {
@@ -85,8 +88,7 @@ export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
           if (delay === null || controller.signal.aborted) break;
           await pause(delay, controller.signal);
           if (controller.signal.aborted) return;
-          response = await authorizedFetch(`/api/v1/projects/${projectId}/preview`,
-                                           { headers, signal: controller.signal });
+          response = await authorizedFetch(url, { headers, signal: controller.signal });
         }
         if (controller.signal.aborted) return;
         if (response.status === 304) {
@@ -124,7 +126,7 @@ export function usePreview({ projectId, scoreVersion, hasNotes, audioRef,
     })();
     return () => controller.abort();
     // hasNotes, audioRef and resume are refs: read when the score changes, not followed.
-  }, [projectId, scoreVersion, mixVersion, retries, hasNotes, audioRef, resume]);
+  }, [projectId, scoreVersion, listen, mixVersion, retries, hasNotes, audioRef, resume]);
 
   // Revoke the last object URL on unmount.
   useEffect(() => () => { if (srcRef.current) URL.revokeObjectURL(srcRef.current); }, []);

@@ -2,12 +2,19 @@
 /** The step sequencer for a drum track: a row per drum (the common GM kit plus any other
  * drum the track plays), a column per 1/16 step over the score's bars. A cell toggles a hit
  * (add/delete); its shade is the hit's velocity. Cells are buttons with one tab stop: the
- * arrow keys move between them (roving tabindex). */
+ * arrow keys move between them (roving tabindex). In a live session the hits someone else
+ * has selected are outlined in their colour, their playheads drawn as dashed lines, and
+ * the hit in this browser's focused cell is shared as its selection. */
 import { useEffect, useMemo, useRef, useState,
          type KeyboardEvent as ReactKeyboardEvent } from "react";
 
 import type { Track } from "@/api/types";
+import { useCollab } from "@/features/collab/useCollab";
 import type { NoteEditing } from "@/features/editor/useNoteEditing";
+import { useShareNoteSelection } from "@/features/presence/LocalPresence";
+import { RemotePlayheadBars } from "@/features/presence/RemotePlayheads";
+import { markedNotes, marksOn, visitorsOf } from "@/features/presence/remote";
+import { Visitors } from "@/features/presence/Visitors";
 import { usePlayhead, useProject, useScore, useSelection } from "@/features/workspace/state";
 import { barLayout, clamp, scoreEnd } from "@/lib/geometry";
 import { drumName } from "@/lib/gm";
@@ -30,6 +37,11 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
   const [active, setActive] = useState({ row: 0, col: 0 });
   const grid = useRef<HTMLDivElement>(null);
   const colour = trackColour(track);
+  const trackId = track.id ?? "";
+  const { remoteUsers } = useCollab();
+  const marks = useMemo(() => marksOn(remoteUsers, trackId), [remoteUsers, trackId]);
+  const remoteNotes = useMemo(() => markedNotes(marks), [marks]);
+  const [focused, setFocused] = useState(false);
 
   // Scroll the steps the theory panel points at into view.
   useEffect(() => {
@@ -84,11 +96,28 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
 
   const activeRow = Math.min(active.row, rows.length - 1);
   const activeCol = Math.min(active.col, steps.length - 1);
+  // This browser's selection, as the others see it: the hit in the focused cell.
+  const activeKey = focused ? `${rows[activeRow]}:${activeCol}` : null;
+  const activeHits = activeKey === null ? undefined : cells.get(activeKey);
+  const sharedIds = useMemo(() => new Set((activeHits ?? []).map((h) => h.id)), [activeHits]);
+  useShareNoteSelection(trackId, sharedIds);
+  const stepLeft = (tick: number) => {
+    const col = stepIndex(steps, tick);
+    return col < 0 ? null : `calc(var(--row-head) + ${col + (tick - (steps[col]?.start ?? 0))
+      / STEP} * var(--cell))`;
+  };
 
   return (
     <section className={styles.drums} aria-label={`Drum grid: ${track.name ?? "Drums"}`}>
       <DrumToolbar velocity={velocity} onVelocity={setVelocity} canEdit={canEdit} />
+      <Visitors people={visitorsOf(marks)} named />
       <div className={styles.scroller} ref={grid} onKeyDown={onKeyDown}
+           onFocus={() => setFocused(true)}
+           onBlur={(event) => {
+             if (!event.currentTarget.contains(event.relatedTarget as Node | null)) {
+               setFocused(false);
+             }
+           }}
            data-testid="drum-grid" role="group" aria-label="Steps">
         <div className={styles.headerRow} aria-hidden>
           <div className={styles.rowHead} />
@@ -112,6 +141,7 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
                 const on = Boolean(shown);
                 const loud = shown ? shown.velocity : 0;
                 const highlighted = saved.some((h) => highlightedNoteIds.has(h.id));
+                const remote = saved.map((h) => remoteNotes.get(h.id)).find(Boolean);
                 const classes = [styles.cell, step.barStart ? styles.barStart : "",
                                  (step.step - 1) % 4 === 0 ? styles.beat : "",
                                  on ? styles.hit : "", highlighted ? styles.highlighted : "",
@@ -119,12 +149,17 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
                 return (
                   <button key={col} type="button" className={classes} data-row={row} data-col={col}
                           data-note-id={shown?.id} data-pitch={pitch} data-start={step.start}
+                          data-remote-selected={remote?.name}
                           tabIndex={row === activeRow && col === activeCol ? 0 : -1}
                           aria-pressed={on} aria-disabled={!canEdit || undefined}
                           aria-label={`${name}, bar ${step.bar} step ${step.step}${
-                            on ? `, velocity ${loud}` : ""}${highlighted ? ", highlighted" : ""}`}
-                          style={on ? { background: `color-mix(in srgb, ${colour} ${
-                            Math.round(35 + 65 * (loud / 127))}%, #1a202a)` } : undefined}
+                            on ? `, velocity ${loud}` : ""}${highlighted ? ", highlighted" : ""}${
+                            remote ? `, selected by ${remote.name}` : ""}`}
+                          style={{
+                            ...(on ? { background: `color-mix(in srgb, ${colour} ${
+                              Math.round(35 + 65 * (loud / 127))}%, #1a202a)` } : {}),
+                            ...(remote ? { boxShadow: `inset 0 0 0 2px ${remote.colour}` } : {}),
+                          }}
                           onFocus={() => setActive({ row, col })}
                           onClick={canEdit ? () => toggle(pitch, col) : undefined} />
                 );
@@ -137,6 +172,7 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
                style={{ left: `calc(var(--row-head) + ${playCol + (playheadTick -
                  (steps[playCol]?.start ?? 0)) / STEP} * var(--cell))` }} />
         ) : null}
+        <RemotePlayheadBars left={stepLeft} className={styles.playhead} />
       </div>
     </section>
   );

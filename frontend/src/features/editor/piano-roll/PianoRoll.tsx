@@ -2,11 +2,18 @@
 /** The piano roll for one pitched track: an SVG grid (128 rows × the score's bars) with
  * piano keys on the left and a bar ruler on top, inside one scroll box (both sticky).
  * Click empty space to add a note, drag a note to move it, drag its right edge to resize;
- * drags draw optimistically and save one batch on pointer-up. */
+ * drags draw optimistically and save one batch on pointer-up. The others in a live session
+ * show here too: who has this track selected, their selected notes outlined in their
+ * colour, and their playheads as lines in their colour; this roll's selection is shared. */
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
+import { useCollab } from "@/features/collab/useCollab";
 import type { NoteEditing } from "@/features/editor/useNoteEditing";
+import { useShareNoteSelection } from "@/features/presence/LocalPresence";
+import { RemotePlayheadLines } from "@/features/presence/RemotePlayheads";
+import { markedNotes, marksOn, visitorsOf } from "@/features/presence/remote";
+import { Visitors } from "@/features/presence/Visitors";
 import { usePlayhead, useProject, useScore, useSelection } from "@/features/workspace/state";
 import { barLayout, noteLengthFor, pitchToY, scoreEnd, snapTick, xToTick,
          type GridDivision } from "@/lib/geometry";
@@ -32,6 +39,9 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
   const { highlightedNoteIds, focusTick } = useSelection();
   const { playheadTick, setPlayheadTick } = usePlayhead();
   const trackId = track.id ?? "";
+  const { remoteUsers } = useCollab();
+  const marks = useMemo(() => marksOn(remoteUsers, trackId), [remoteUsers, trackId]);
+  const remoteNotes = useMemo(() => markedNotes(marks), [marks]);
   const bars = useMemo(() => (score ? barLayout(score) : []), [score]);
   const end = scoreEnd(bars);
   const [division, setDivision] = useState<GridDivision>("1/16");
@@ -56,6 +66,8 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
   const onGridKeyDown = useRollKeyboard({ notes, byId, selection, setSelected, setActiveId,
                                           edits, editable, division, bars, end, playheadTick,
                                           trackId, gridRef, save });
+
+  useShareNoteSelection(trackId, selected);
 
   // Forget selected notes that are gone (deleted here or elsewhere).
   useEffect(() => {
@@ -85,6 +97,7 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
       <RollToolbar division={division} onDivision={setDivision} zoom={view.zoom}
                    zoomBy={view.zoomBy} editable={editable} selectionCount={selection.length}
                    noteCount={notes.length} edits={edits} />
+      <Visitors people={visitorsOf(marks)} named />
       <p id={helpId} className="sr-only">
         {editable
           ? "Click empty space to add a note, drag a note to move it, drag its right edge to " +
@@ -126,8 +139,10 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
                               selected={selected.has(note.id)}
                               highlighted={highlightedNoteIds.has(note.id)}
                               editable={editable} tabStop={note.id === rovingId}
+                              remote={remoteNotes.get(note.id)}
                               onFocus={() => setActiveId(note.id)} />
               ))}
+              <RemotePlayheadLines ppt={ppt} height={HEIGHT} />
               {playheadTick !== null ? (
                 <line data-testid="playhead" x1={playheadTick * ppt} x2={playheadTick * ppt}
                       y1={0} y2={HEIGHT} className={styles.playhead} />

@@ -3,6 +3,8 @@
  * `contexts.ts`): each panel subscribes to the parts it reads. */
 import { useMemo, useState, type ReactNode } from "react";
 
+import { CollabContext } from "@/features/collab/useCollab";
+
 import {
   NotifyContext, PlayheadContext, ProjectContext, ScoreContext, ScoreEditsContext,
   SelectionContext, ToastsContext,
@@ -15,21 +17,23 @@ export function WorkspaceProvider({ projectId, children }: { projectId: string;
                                                              children: ReactNode }) {
   const { notify, toasts } = useNotifications();
   const { selection, keepTrackIn } = useSelectionState();
-  const { project, score, edits } = useScoreSession(projectId, notify, keepTrackIn);
+  const { project, score, edits, collab } = useScoreSession(projectId, notify, keepTrackIn);
   return (
-    <NotifyContext.Provider value={notify}>
-      <ToastsContext.Provider value={toasts}>
-        <ProjectContext.Provider value={project}>
-          <ScoreContext.Provider value={score}>
-            <ScoreEditsContext.Provider value={edits}>
-              <SelectionContext.Provider value={selection}>
-                <PlayheadProvider>{children}</PlayheadProvider>
-              </SelectionContext.Provider>
-            </ScoreEditsContext.Provider>
-          </ScoreContext.Provider>
-        </ProjectContext.Provider>
-      </ToastsContext.Provider>
-    </NotifyContext.Provider>
+    <CollabContext.Provider value={collab}>
+      <NotifyContext.Provider value={notify}>
+        <ToastsContext.Provider value={toasts}>
+          <ProjectContext.Provider value={project}>
+            <ScoreContext.Provider value={score}>
+              <ScoreEditsContext.Provider value={edits}>
+                <SelectionContext.Provider value={selection}>
+                  <PlayheadProvider>{children}</PlayheadProvider>
+                </SelectionContext.Provider>
+              </ScoreEditsContext.Provider>
+            </ScoreContext.Provider>
+          </ProjectContext.Provider>
+        </ToastsContext.Provider>
+      </NotifyContext.Provider>
+    </CollabContext.Provider>
   );
 }
 

@@ -5,7 +5,11 @@
 import { createContext, useContext, type Context } from "react";
 
 import type { ApiError } from "@/api/client";
-import type { NoteOperation, Project, Score, Track } from "@/api/types";
+import type { MixSettings, NoteOperation, Project, Score, Track } from "@/api/types";
+import type { LiveHistory } from "@/features/collab/history";
+import type {
+  ChordEvent, DocSettings, Effect, Master, MeterEvent, SectionEvent, TempoEvent,
+} from "@/features/collab/schema";
 
 export interface ProjectState {
   projectId: string;
@@ -19,10 +23,17 @@ export interface ProjectState {
 }
 
 export interface ScoreState {
+  /** The score: from the live document once it has synced, else as loaded through REST. */
   score: Score | null;
-  /** The score's revision: sent with every edit, so a stale edit answers 409. */
+  /** The shared mix (master and per-track effects) when the live document holds it; null
+   * in the REST fallback (the mixer then loads it through GET /mix). */
+  mix: MixSettings | null;
+  /** The score's revision: sent with every edit, so a stale edit answers 409. Live, it
+   * follows the server's saves of the document (a moment after the edits). */
   revision: number;
-  /** Bumped whenever the score changes (for previews and notation to re-fetch). */
+  /** Bumped whenever the server's copy of the score changes (for previews, notation and
+   * checks, which the server computes, to re-fetch); live, once the server has saved the
+   * document after a pause in editing. */
   scoreVersion: number;
   /** Bumped when the score was replaced by something other than this workspace's own note
    * and track edits (a composition, an import, a restore, a conflict reload): an undo
@@ -33,12 +44,31 @@ export interface ScoreState {
 export type EditResult = { ok: true; addedIds: string[]; revision: number }
   | { ok: false; error: ApiError };
 
-/** The calls that change the score, each saved through the API with the revision check. */
+export type TrackMixPatch = { gain_db?: number; fx?: Effect[] };
+
+/** The calls that change the score. Live, each is one transaction in the shared document
+ * (resolved at once; the server may still refuse it and send the revert); otherwise each is
+ * saved through the API with the revision check. */
 export interface ScoreEdits {
   editNotes(operations: NoteOperation[], message?: string): Promise<EditResult>;
+  /** Mute and solo are never written while live: they are each listener's own. */
   updateTrack(trackId: string, patch: Partial<Track>): Promise<boolean>;
   addTrack(track: Partial<Track>): Promise<string | null>;
   deleteTrack(trackId: string): Promise<boolean>;
+  /** Moves a track to position `index` of the track list. */
+  moveTrack(trackId: string, index: number): Promise<boolean>;
+  updateSettings(patch: Partial<DocSettings>): Promise<boolean>;
+  setTempoChanges(events: TempoEvent[]): Promise<boolean>;
+  setMeterChanges(events: MeterEvent[]): Promise<boolean>;
+  setSections(sections: SectionEvent[]): Promise<boolean>;
+  setChordSymbols(chords: ChordEvent[]): Promise<boolean>;
+  updateMaster(patch: Partial<Master>): Promise<boolean>;
+  updateTrackMix(trackId: string, patch: TrackMixPatch): Promise<boolean>;
+  /** Live: the undo history of this tab's own edits (every kind, not only notes); null in
+   * the REST fallback, where the note editors keep their own. */
+  liveHistory: LiveHistory | null;
+  /** Bumped when `liveHistory`'s stacks change. */
+  liveHistoryVersion: number;
 }
 
 export interface Selection {

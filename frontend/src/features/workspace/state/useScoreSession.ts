@@ -1,27 +1,37 @@
-/** Loads one project and its score, and saves every change to the score through the API
- * with the revision check: one change at a time, each with the revision the previous one
- * produced; a refused change (409 or another error) is reported and the score reloaded. */
+/** One project's score session. The project and its score are loaded through REST; the
+ * live document (`useLiveDocument`) takes over once it has synced: from then on the score
+ * shown is derived from the document and every edit is a document transaction. Until then
+ * (an older server, a refused connection) every edit is saved through REST as before. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, errorOf, type ApiError } from "@/api/client";
-import type { Project, Score, Track } from "@/api/types";
+import type { Project, Score } from "@/api/types";
+import { useLiveDocument } from "@/features/collab/useLiveDocument";
+import type { CollabState } from "@/features/collab/useCollab";
 
 import type { Notify, ProjectState, ScoreEdits, ScoreState } from "./contexts";
+import { useLiveEdits } from "./useLiveEdits";
+import { useRestEdits } from "./useRestEdits";
+import { useSavedRevision } from "./useSavedRevision";
 
 export function useScoreSession(projectId: string, notify: Notify,
                                 onLoaded: (score: Score) => void):
-    { project: ProjectState; score: ScoreState; edits: ScoreEdits } {
+    { project: ProjectState; score: ScoreState; edits: ScoreEdits; collab: CollabState } {
   const [project, setProject] = useState<Project | null>(null);
-  const [score, setScore] = useState<Score | null>(null);
+  const [restScore, setRestScore] = useState<Score | null>(null);
   const [revision, setRevision] = useState(0);
-  // The revision every change is sent with. A ref, not the state: changes made one after
-  // another (a mixer drag, queued note batches) must each see the revision the previous one
-  // produced, even before React has re-rendered with it.
+  // The revision every REST change is sent with. A ref, not the state: changes made one
+  // after another (a mixer drag, queued note batches) must each see the revision the
+  // previous one produced, even before React has re-rendered with it.
   const revisionRef = useRef(0);
   const [scoreVersion, setScoreVersion] = useState(0);
   const [outsideChanges, setOutsideChanges] = useState(0);
   const [loading, setLoading] = useState(true);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const live = useLiveDocument(projectId, notify);
+  const isLive = live.content !== null;
+  const liveRef = useRef(isLive);
+  liveRef.current = isLive;
 
   // Reloads can overlap; an answer older than one already shown must not win.
   const reloads = useRef(0);
@@ -40,100 +50,55 @@ export function useScoreSession(projectId: string, notify: Notify,
       return;
     }
     setProject(projectAnswer.data);
-    setScore(scoreAnswer.data.score);
+    // Kept, but not shown while live: the live document is the truth then (a REST answer
+    // may lag behind it), and what REST operations change arrives through the document.
+    setRestScore(scoreAnswer.data.score);
     setRevision(scoreAnswer.data.revision);
     revisionRef.current = scoreAnswer.data.revision;
     setScoreVersion((v) => v + 1);
-    if (outside) setOutsideChanges((n) => n + 1);
+    // Live, Yjs keeps each undo step valid across others' changes: nothing to reset.
+    if (outside && !liveRef.current) setOutsideChanges((n) => n + 1);
     setLoadError(null);
     setLoading(false);
-    onLoaded(scoreAnswer.data.score);
+    if (!liveRef.current) onLoaded(scoreAnswer.data.score);
   }, [projectId, onLoaded]);
   const reload = useCallback(() => load(true), [load]);
   const reloadOwn = useCallback(() => load(false), [load]);
 
   useEffect(() => { void reload(); }, [reload]);
 
-  const conflict = useCallback(async (error: ApiError) => {
-    notify(error.code === "CONFLICT"
-      ? "Someone else changed the score meanwhile; it has been reloaded, please redo your edit."
-      : error.message, "error");
-    await reload();
-  }, [notify, reload]);
+  const score = live.content?.score ?? restScore;
+  const scoreRef = useRef(score);
+  scoreRef.current = score;
+  useEffect(() => { if (live.content) onLoaded(live.content.score); }, [live.content, onLoaded]);
 
-  // Every change to the score runs through one queue: each is sent with the revision the
-  // previous one produced, so two panels saving at once never trip over each other.
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
-  const serial = useCallback(<T,>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.current.catch(() => undefined).then(work);
-    queue.current = next;
-    return next;
-  }, []);
+  // Live, the server saves the document a moment after the edits: follow its revision so
+  // previews, notation and the history re-fetch what it saved.
+  useSavedRevision({
+    projectId, content: live.content, revisionRef,
+    saved: useCallback((next: Project) => {
+      setProject(next);
+      setRevision(next.revision);
+      setScoreVersion((v) => v + 1);
+    }, []),
+  });
 
-  const editNotes = useCallback<ScoreEdits["editNotes"]>((operations, message) =>
-    serial(async () => {
-      const answer = await api.POST("/api/v1/projects/{project_id}/notes/batch", {
-        params: { path: { project_id: projectId } },
-        body: { operations, revision: revisionRef.current, message: message ?? null },
-      });
-      if (!answer.data) {
-        const error = errorOf(answer.error, answer.response.status);
-        await conflict(error);
-        return { ok: false, error };
-      }
-      revisionRef.current = answer.data.revision;
-      await reloadOwn();
-      return { ok: true, addedIds: answer.data.added_note_ids, revision: answer.data.revision };
-    }), [projectId, conflict, reloadOwn, serial]);
+  const restEdits = useRestEdits({ projectId, notify, revisionRef, scoreRef, reload, reloadOwn });
+  const liveEdits = useLiveEdits(live);
+  const chosen = isLive ? liveEdits : restEdits;
 
-  const updateTrack = useCallback((trackId: string, patch: Partial<Track>) => serial(async () => {
-    const answer = await api.PATCH("/api/v1/projects/{project_id}/tracks/{track_id}", {
-      params: { path: { project_id: projectId, track_id: trackId } },
-      body: { ...patch, revision: revisionRef.current } as never,
-    });
-    if (!answer.data) {
-      await conflict(errorOf(answer.error, answer.response.status));
-      return false;
-    }
-    await reloadOwn();
-    return true;
-  }), [projectId, conflict, reloadOwn, serial]);
-
-  const addTrack = useCallback((track: Partial<Track>) => serial(async () => {
-    const answer = await api.POST("/api/v1/projects/{project_id}/tracks", {
-      params: { path: { project_id: projectId } },
-      body: { ...track, revision: revisionRef.current } as never,
-    });
-    if (!answer.data) {
-      await conflict(errorOf(answer.error, answer.response.status));
-      return null;
-    }
-    await reloadOwn();
-    return (answer.data as { id?: string }).id ?? null;
-  }), [projectId, conflict, reloadOwn, serial]);
-
-  const deleteTrack = useCallback((trackId: string) => serial(async () => {
-    const answer = await api.DELETE("/api/v1/projects/{project_id}/tracks/{track_id}", {
-      params: { path: { project_id: projectId, track_id: trackId },
-                header: { "if-match": `"${revisionRef.current}"` } },
-    });
-    if (answer.error || !answer.response.ok) {
-      await conflict(errorOf(answer.error, answer.response.status));
-      return false;
-    }
-    await reloadOwn();
-    return true;
-  }), [projectId, conflict, reloadOwn, serial]);
-
-  const canEdit = project?.role === "owner" || project?.role === "editor";
+  const ticketRole = live.collab.role;
+  const canEdit = (project?.role === "owner" || project?.role === "editor") &&
+    (!isLive || (live.writable && ticketRole !== "viewer"));
   const projectState = useMemo<ProjectState>(
     () => ({ projectId, project, loading, loadError, canEdit, reload }),
     [projectId, project, loading, loadError, canEdit, reload]);
+  const mix = live.content?.mix ?? null;
   const scoreState = useMemo<ScoreState>(
-    () => ({ score, revision, scoreVersion, outsideChanges }),
-    [score, revision, scoreVersion, outsideChanges]);
+    () => ({ score, mix, revision, scoreVersion, outsideChanges }),
+    [score, mix, revision, scoreVersion, outsideChanges]);
   const edits = useMemo<ScoreEdits>(
-    () => ({ editNotes, updateTrack, addTrack, deleteTrack }),
-    [editNotes, updateTrack, addTrack, deleteTrack]);
-  return { project: projectState, score: scoreState, edits };
+    () => ({ ...chosen, liveHistory: live.history, liveHistoryVersion: live.historyVersion }),
+    [chosen, live.history, live.historyVersion]);
+  return { project: projectState, score: scoreState, edits, collab: live.collab };
 }
