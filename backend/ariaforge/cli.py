@@ -152,6 +152,7 @@ def _serve(host: str, port: int, workers: int, log_level: str) -> None:
                 # Compressing every small Yjs update for every socket costs more CPU
                 # than the bytes it saves.
                 ws_per_message_deflate=False,
+                ws="websockets-sansio",
                 # Requests the HTTP parser refuses answer 400 in the API's error shape.
                 http="ariaforge.core.http_protocol:ErrorShapeHttpToolsProtocol")
 

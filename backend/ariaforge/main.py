@@ -11,6 +11,7 @@ from ariaforge import __version__
 from ariaforge.api import include_api
 from ariaforge.collab import install as collab_install
 from ariaforge.collab import redact as collab_redact
+from ariaforge.collab.appender import UpdateAppender, asyncpg_dsn
 from ariaforge.collab.relay import Relay
 from ariaforge.collab.room import RoomServices
 from ariaforge.collab.rooms import Rooms
@@ -53,13 +54,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     relay = Relay(settings.redis_url)
     await relay.start()
     app.state.collab_relay = relay
-    app.state.collab_rooms = Rooms(RoomServices(app.state.sessionmaker, relay, settings))
+    appender = UpdateAppender(asyncpg_dsn(engine.url))
+    app.state.collab_rooms = Rooms(RoomServices(app.state.sessionmaker, relay, settings,
+                                                appender))
     try:
         yield
     finally:
         # Every room persisted and materialised, its sockets closed (1001), before the
         # database goes.
         await app.state.collab_rooms.stop()
+        await appender.close()
         await relay.stop()
         await redis.aclose()
         await engine.dispose()

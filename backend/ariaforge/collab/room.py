@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.collab import protocol, store
+from ariaforge.collab.appender import UpdateAppender
 from ariaforge.collab.awareness import RoomAwareness
 from ariaforge.collab.connection import Connection
 from ariaforge.collab.gate import UpdateGate
@@ -38,6 +39,9 @@ class RoomServices:
     maker: async_sessionmaker[AsyncSession]
     relay: Relay
     settings: Settings
+    # Appends on the collab layer's own connections (collab/appender.py); without one,
+    # through a session of `maker`.
+    appender: UpdateAppender | None = None
 
 
 class Room:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ariaforge.collab import protocol, store
+from ariaforge.collab.appender import AppendFailed
 from ariaforge.collab.connection import Connection
 
 if TYPE_CHECKING:
@@ -110,11 +112,15 @@ class RoomWriter:
 
     async def _commit(self, batch: list[_Pending]) -> None:
         room = self.room
+        items: list[tuple[bytes, uuid.UUID | None]] = [
+            (item.payload, item.origin.user_id) for item in batch]
+        appender = room.services.appender
         try:
-            ids = await store.append_updates(
-                room.services.maker, room.project_id,
-                [(item.payload, item.origin.user_id) for item in batch])
-        except (SQLAlchemyError, OSError) as error:
+            if appender is not None:
+                ids = await appender.append(room.project_id, items)
+            else:
+                ids = await store.append_updates(room.services.maker, room.project_id, items)
+        except (SQLAlchemyError, OSError, AppendFailed) as error:
             logger.warning("collab: appending %d updates failed (%s)", len(batch),
                            type(error).__name__)
             self.failed = True
