@@ -15,6 +15,10 @@ PROJECT_NOT_FOUND: Final = 4004
 ROOM_FULL: Final = 4013
 TOO_MANY_MESSAGES: Final = 4029
 MALFORMED: Final = 4400
+# The stored score breaks one of today's limits (stored before them): it cannot go live
+# until an earlier version is restored or a corrected score PUT, as every read path says.
+SCORE_UNUSABLE: Final = 4422
+INTERNAL_ERROR: Final = 1011
 
 # An awareness state (presence: who, selection, playhead) is small; more is refused.
 MAX_AWARENESS_STATE_BYTES: Final = 4096

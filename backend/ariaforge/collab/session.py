@@ -17,6 +17,7 @@ from ariaforge.collab.room import Room
 from ariaforge.collab.rooms import RoomFull, Rooms, ShuttingDown
 from ariaforge.collab.store import DocumentMissing
 from ariaforge.config import Settings
+from ariaforge.core.errors import ValidationFailed
 from ariaforge.membership.repository import MembershipRepository
 from ariaforge.models import Project, ProjectRole
 
@@ -55,9 +56,17 @@ async def serve(websocket: WebSocket, raw_project_id: str) -> None:
     except DocumentMissing:
         await _close(websocket, limits.PROJECT_NOT_FOUND, "project not found")
         return
+    except ValidationFailed as problem:
+        await _close(websocket, limits.SCORE_UNUSABLE,
+                     problem.message.encode()[:120].decode(errors="ignore"))
+        return
     except OUTAGES as error:
         logger.warning("collab: opening a room failed (%s)", type(error).__name__)
         await _close(websocket, limits.TRY_AGAIN_LATER, "try again")
+        return
+    except Exception:  # a fault of ours: the client gets a close code, not a dropped socket
+        logger.exception("collab: opening a room failed")
+        await _close(websocket, limits.INTERNAL_ERROR, "internal error")
         return
     connection.start()
     try:

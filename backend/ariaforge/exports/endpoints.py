@@ -25,8 +25,12 @@ SIGNED_URL_SECONDS = 300
 # A failed render is retried later; a preview still rendering, shortly.
 FAILED_RETRY_AFTER_S = 30
 RENDERING_RETRY_AFTER_S = 2
-ListenerIds = Annotated[str | None, Query(max_length=previews.LISTENER_IDS_MAX_CHARS,
-                                          description="track ids, comma separated")]
+# The form in the schema too, so that clients (and the contract test) know it before they
+# send; whether the ids are tracks of this score is the handler's (422 unknown_track).
+ListenerIds = Annotated[str | None, Query(
+    max_length=previews.LISTENER_IDS_MAX_CHARS,
+    pattern=r"^\s*(?:[A-Za-z0-9_.:-]{1,64}\s*(?:,\s*[A-Za-z0-9_.:-]{1,64}\s*)*)?$",
+    description="track ids, comma separated")]
 
 
 class RenderUnavailable(AppError):

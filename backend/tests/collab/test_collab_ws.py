@@ -16,6 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy import text
 
 from ariaforge.collab import protocol, tickets
 from tests.collab.conftest import (
@@ -284,3 +285,22 @@ async def test_members_removed_or_demoted_while_connected_lose_access(
     assert "after-demotion" not in owner_socket.notes()
     await demoted.close()
     await owner_socket.close()
+
+
+async def test_a_stored_score_that_breaks_a_limit_cannot_go_live(
+        app: FastAPI, http: httpx.AsyncClient, live_api: str) -> None:
+    """A score stored before today's limits: the socket says why (4422) instead of
+    dropping, and the project goes live again once a valid score is restored."""
+    project, owner = await project_with_score(http)
+    async with app.state.sessionmaker() as db, db.begin():
+        await db.execute(text(
+            "UPDATE project_scores SET data = jsonb_set(data, '{tempo}', '5000') "
+            "WHERE project_id = :p"), {"p": uuid.UUID(project)})
+    broken = await YClient.open(live_api, project, await ticket(http, project, owner))
+    assert await broken.wait_closed() == 4422
+    restored = await http.post(f"{API}/{project}/versions/1/restore", headers=owner,
+                               json={"revision": 2})
+    assert restored.status_code == 200, restored.text
+    healthy = await YClient.joined(http, live_api, project, owner)
+    assert healthy.close_code is None
+    await healthy.close()
