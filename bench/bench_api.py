@@ -15,20 +15,16 @@ A script, not a test: nothing here fails.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import textwrap
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from servers import PYTHON, free_port, start_up, stop, wait_ready
+from servers import PYTHON, call, free_port, start_up, stop, wait_ready
 
 CONNECTIONS = 50
 THREADS = 2
@@ -52,18 +48,6 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def call(method: str, url: str, body: dict[str, Any] | None = None,
-         token: str | None = None) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-        result: dict[str, Any] = json.loads(answer.read() or b"{}")
-        return result
 
 
 def milliseconds(text: str) -> float:

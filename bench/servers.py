@@ -3,6 +3,7 @@ and any other command, on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 PYTHON = sys.executable
 START_LIMIT_S = 120.0
@@ -61,3 +63,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def call(method: str, url: str, body: dict[str, Any] | None = None,
+         token: str | None = None, timeout: float = 60) -> dict[str, Any]:
+    """One JSON request to the API under test (setting up users, projects, scores)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+        result: dict[str, Any] = json.loads(answer.read() or b"{}")
+        return result

@@ -3,11 +3,9 @@ processes on them, and the HTTP calls that make a user, a project with a score a
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from servers import PYTHON, free_port, stop, wait_ready
+from servers import PYTHON, call, free_port, stop, wait_ready
 
 from ariaforge.core.embedded import EmbeddedServices
 from ariaforge.core.migrations import upgrade
@@ -76,18 +74,6 @@ def api_processes(embedded: EmbeddedServices, home: Path, count: int) -> Iterato
     finally:
         for _, process in started:
             stop(process)
-
-
-def call(method: str, url: str, body: dict[str, Any] | None = None,
-         token: str | None = None) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
-        result: dict[str, Any] = json.loads(answer.read() or b"{}")
-        return result
 
 
 def sign_in(api: Api) -> str:

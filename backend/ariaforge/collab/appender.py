@@ -6,7 +6,8 @@ checkout with its pre-ping (a round trip), BEGIN, the INSERT and COMMIT (two mor
 ORM's bookkeeping: about a quarter of the server's CPU per update in the 50-client bench
 (py-spy). Here it is one prepared statement in autocommit mode on a plain asyncpg
 connection: a single statement is its own transaction, durable when it returns, one round
-trip. The statement is the repository's (collab/repository.py), with its locking.
+trip. The statement is the repository's (collab/repository.py APPEND_SQL), with its
+locking.
 """
 
 from __future__ import annotations
@@ -20,19 +21,9 @@ from typing import Final
 import asyncpg
 from sqlalchemy.engine import URL
 
+from ariaforge.collab.repository import APPEND_SQL
 from ariaforge.collab.store import DocumentMissing
 
-# The rows' ids in the order given. KEY SHARE on the document's row before any id is
-# drawn: collab/ledger.py relies on it (see CollabRepository.append).
-_APPEND: Final = """
-    INSERT INTO collab_updates (project_id, data, author_id)
-    SELECT document.project_id, item.data, item.author_id
-    FROM (SELECT project_id FROM collab_documents WHERE project_id = $1
-          FOR KEY SHARE) AS document
-    CROSS JOIN unnest($2::bytea[], $3::uuid[]) WITH ORDINALITY AS item(data, author_id, n)
-    ORDER BY item.n
-    RETURNING id
-"""
 CONNECT_TIMEOUT_S: Final = 10.0
 STATEMENT_TIMEOUT_S: Final = 30.0
 
@@ -68,7 +59,7 @@ class UpdateAppender:
             connection = await self._take()
             try:
                 rows = await connection.fetch(
-                    _APPEND, project_id, [data for data, _ in items],
+                    APPEND_SQL, project_id, [data for data, _ in items],
                     [author for _, author in items], timeout=STATEMENT_TIMEOUT_S)
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError,
                     TimeoutError) as error:

@@ -8,24 +8,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import LargeBinary, Uuid, bindparam, delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.models import CollabDocument, CollabUpdate, Project, ProjectScore
 
-_APPEND = text("""
+# The one statement that appends updates, in asyncpg's `$n` form: collab/appender.py runs
+# it on its own connections (the live path), CollabRepository.append inside a session's
+# transaction (REST writes, repairs), through SQLAlchemy's asyncpg dialect, whose
+# paramstyle is the same. The rows' ids come in the order given.
+APPEND_SQL = """
     INSERT INTO collab_updates (project_id, data, author_id)
     SELECT document.project_id, item.data, item.author_id
-    FROM (SELECT project_id FROM collab_documents WHERE project_id = :project_id
+    FROM (SELECT project_id FROM collab_documents WHERE project_id = $1
           FOR KEY SHARE) AS document
-    CROSS JOIN unnest(:datas, :authors) WITH ORDINALITY AS item(data, author_id, n)
+    CROSS JOIN unnest($2::bytea[], $3::uuid[]) WITH ORDINALITY AS item(data, author_id, n)
     ORDER BY item.n
     RETURNING id
-""").bindparams(bindparam("project_id", type_=Uuid()),
-                bindparam("datas", type_=ARRAY(LargeBinary())),
-                bindparam("authors", type_=ARRAY(Uuid())))
+"""
 
 
 class CollabRepository:
@@ -100,9 +101,10 @@ class CollabRepository:
         a row). Its plan locks the document's row (KEY SHARE, LockRows) before the
         projection above the join draws any id, which is what `ledger.settle` relies
         on (see there)."""
-        ids = list(await self.session.scalars(_APPEND, {
-            "project_id": project_id, "datas": [data for data, _ in items],
-            "authors": [author for _, author in items]}))
+        connection = await self.session.connection()
+        result = await connection.exec_driver_sql(APPEND_SQL, (
+            project_id, [data for data, _ in items], [author for _, author in items]))
+        ids = [int(row[0]) for row in result]
         return ids or None
 
     async def record(self, project_id: uuid.UUID, *, materialised_update_id: int,

@@ -39,9 +39,8 @@ class RoomServices:
     maker: async_sessionmaker[AsyncSession]
     relay: Relay
     settings: Settings
-    # Appends on the collab layer's own connections (collab/appender.py); without one,
-    # through a session of `maker`.
-    appender: UpdateAppender | None = None
+    # Appends on the collab layer's own connections (collab/appender.py).
+    appender: UpdateAppender
 
 
 class Room:

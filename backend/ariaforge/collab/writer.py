@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ariaforge.collab import protocol, store
+from ariaforge.collab import protocol
 from ariaforge.collab.appender import AppendFailed
 from ariaforge.collab.connection import Connection
 
@@ -114,12 +114,8 @@ class RoomWriter:
         room = self.room
         items: list[tuple[bytes, uuid.UUID | None]] = [
             (item.payload, item.origin.user_id) for item in batch]
-        appender = room.services.appender
         try:
-            if appender is not None:
-                ids = await appender.append(room.project_id, items)
-            else:
-                ids = await store.append_updates(room.services.maker, room.project_id, items)
+            ids = await room.services.appender.append(room.project_id, items)
         except (SQLAlchemyError, OSError, AppendFailed) as error:
             logger.warning("collab: appending %d updates failed (%s)", len(batch),
                            type(error).__name__)
