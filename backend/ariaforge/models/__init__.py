@@ -7,10 +7,12 @@ from ariaforge.models.job import FINISHED, Job, JobStatus
 from ariaforge.models.project import Project, ProjectMember, ProjectRole, ProjectStatus
 from ariaforge.models.score import ProjectScore, ScoreVersion, VersionReason
 from ariaforge.models.session import CompositionSession
+from ariaforge.models.share_link import ShareLink
 from ariaforge.models.user import RefreshToken, User
 
 __all__ = [
     "FINISHED", "Base", "CollabDocument", "CollabUpdate", "CompositionSession", "Export",
     "Job", "JobStatus", "Project", "ProjectMember", "ProjectMix", "ProjectRole",
-    "ProjectScore", "ProjectStatus", "RefreshToken", "ScoreVersion", "User", "VersionReason",
+    "ProjectScore", "ProjectStatus", "RefreshToken", "ScoreVersion", "ShareLink", "User",
+    "VersionReason",
 ]

@@ -75,3 +75,9 @@ class ScoreVersion(UUIDPrimaryKey, Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False)
+    # A name people give a version ("verse idea 2"); a named version is never coalesced
+    # into by later edits. Empty when unnamed.
+    name: Mapped[str] = mapped_column(String(80), nullable=False, server_default="")
+    # When the version last absorbed a coalesced edit (equal to created_at until then).
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False)

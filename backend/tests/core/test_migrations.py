@@ -80,6 +80,10 @@ def test_upgrade_from_empty_check_downgrade_and_upgrade_again(
     at_head = _tables(services, empty_database)
     assert not MUSICAL_COLUMNS & _columns(services, empty_database, "projects")
     live = {"collab_documents", "collab_updates"}
+    downgrade(empty_database, "0008")  # 0009: share links, and versions' names
+    assert _tables(services, empty_database) == at_head - {"share_links"}
+    assert "name" not in _columns(services, empty_database, "score_versions")
+    live |= {"share_links"}
     downgrade(empty_database, "0007")  # 0008: the live documents' tables
     assert _tables(services, empty_database) == at_head - live
     downgrade(empty_database, "-1")  # 0007 moves columns, not tables
