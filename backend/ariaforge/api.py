@@ -12,13 +12,16 @@ from ariaforge.auth.endpoints import router as auth
 from ariaforge.collab.endpoints import router as collab
 from ariaforge.exports.endpoints import router as exports
 from ariaforge.jobs.endpoints import router as jobs
+from ariaforge.onboarding.endpoints import router as onboarding
 from ariaforge.ops.endpoints import router as ops
 from ariaforge.projects.endpoints import router as projects
 from ariaforge.scores.endpoints import router as scores
 from ariaforge.sessions.endpoints import router as sessions
+from ariaforge.sharing.endpoints import router as sharing
+from ariaforge.web.soundfont import router as soundfont
 
 ROUTERS: tuple[APIRouter, ...] = (ops, auth, projects, scores, jobs, exports, sessions,
-                                  collab)
+                                  collab, sharing, soundfont, onboarding)
 
 
 def include_api(app: FastAPI) -> None:

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     # Sign-up attempts per client address per hour, counted whether the e-mail is free or
     # taken (the answer says which, so it must cost something).
     registration_attempts_per_ip: int = Field(default=20, ge=1)
+    # Public share-link requests (the listen page and its notation pages) per client
+    # address per window, found or not (ADR 0027).
+    share_lookups_per_ip: int = Field(default=300, ge=1)
+    share_window_seconds: int = Field(default=60, ge=1)
     # Argon2id cost of new password hashes: passes over the memory, and the memory in KiB.
     # The defaults are argon2-cffi's recommended parameters (RFC 9106's low-memory choice,
     # about 0.6 s a hash); the test suite lowers them. A hash records its own cost and is
@@ -149,6 +153,13 @@ class Settings(BaseSettings):
     collab_max_message_bytes: int = Field(default=4 * 1_048_576, ge=1024, le=64 * 1_048_576)
     collab_messages_per_s: float = Field(default=60.0, ge=1.0, le=10_000.0)
     collab_message_burst: int = Field(default=300, ge=1, le=100_000)
+    # History (ADR 0028): an edit (REST or live) by the author of the latest version, when
+    # that version is an unnamed edit last changed less than this many seconds ago,
+    # rewrites it instead of adding one; 0 gives every edit its own version.
+    version_coalesce_s: float = Field(default=90.0, ge=0.0, le=86_400.0)
+    # Onboarding (onboarding/, ADR 0031 doc): a person who signs up in the web app gets a
+    # "Demo — ..." project composing for them; DEMO_PROJECT=0 turns that off.
+    demo_project: bool = True
     # Backups (`ariaforge backup` / `restore`, ops/backup_*.py): the off-site destination
     # (s3://bucket/prefix, another bucket and account than STORAGE_URL, or file:///path;
     # unset outside production: ARIAFORGE_HOME/backups), its endpoint and credentials when

@@ -39,6 +39,9 @@ BASE_URL = "http://127.0.0.1"
 # sign-up and login takes ~0.6 s of CPU. Set them before pytest to test another cost.
 os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
 os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "32")
+# Every edit its own version, as tests that count versions expect; the tests of coalescing
+# (tests/scores/test_versions_*.py, tests/e2e/test_history_browser.py) turn it on.
+os.environ.setdefault("VERSION_COALESCE_S", "0")
 
 TESTS = Path(__file__).resolve().parent
 # Fixtures that start PostgreSQL/Redis or need the session's: `services` (behind

@@ -24,7 +24,8 @@ INFRASTRUCTURE = frozenset({"ariaforge.core", "ariaforge.queue", "ariaforge.mode
                             "ariaforge.web"})
 DOMAINS = frozenset({"ariaforge.auth", "ariaforge.membership", "ariaforge.projects",
                      "ariaforge.scores", "ariaforge.exports", "ariaforge.sessions",
-                     "ariaforge.jobs", "ariaforge.collab"})
+                     "ariaforge.jobs", "ariaforge.collab", "ariaforge.sharing",
+                     "ariaforge.onboarding"})
 PURE = frozenset({"ariaforge.music", "ariaforge.audio", "ariaforge.composer"})
 # The edge: entry points and the modules that wire every domain together. Importing one
 # imports every domain, so nothing below the edge may.

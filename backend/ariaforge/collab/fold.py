@@ -30,8 +30,9 @@ from ariaforge.collab.ledger import (
 from ariaforge.collab.repository import CollabRepository
 from ariaforge.core.errors import ValidationFailed
 from ariaforge.exports.repository import MixRepository
-from ariaforge.models import ProjectMix, ProjectScore, ScoreVersion, VersionReason
+from ariaforge.models import ProjectMix, ProjectScore, VersionReason
 from ariaforge.music.score import Score
+from ariaforge.scores import versions
 from ariaforge.scores.repository import ScoreRepository
 from ariaforge.scores.service import describe_change, stored_score
 
@@ -115,10 +116,8 @@ async def _store(session: AsyncSession, row: ProjectScore, score: Score, mix: Mi
             summary = "replaced a score that broke a limit"
         scores = ScoreRepository(session)
         await scores.store(row, data)
-        await scores.add_version(ScoreVersion(
-            project_id=row.project_id, number=row.revision, data=data,
-            reason=VersionReason.EDITED, summary=f"live edits: {summary}"[:500],
-            author_id=author))
+        await versions.record(session, row.project_id, row.revision, data,
+                              VersionReason.EDITED, f"live edits: {summary}", author)
         changed = True
     return await _store_mix(session, row.project_id, mix) or changed
 

@@ -1,6 +1,19 @@
 """What a composition session asks for: a new piece, or an operation on an existing score
 (regenerate or vary one section, continue by N bars, reharmonize, change style keeping the
-melody), and the pure helpers those operations share.
+melody, write one track's part), and the pure helpers those operations share.
+
+What each operation does with the score's chord track (`Score.chord_symbols`, which the
+user may have edited):
+
+- compose: writes a new piece and a new chord track.
+- regenerate: keeps the chord track outside the section and writes new chords inside it
+  (that is what regenerating a section means); melody and accompaniment follow them.
+- variation: keeps the whole chord track; the varied melody and the section's
+  accompaniment are written over it.
+- continue: keeps the chord track; new chords only for the added bars.
+- reharmonize, restyle: write a new chord track (new chords are the point of both).
+- part: keeps the chord track (and everything else); one track's part is written over it
+  (`composer.parts`). A score with no chord track gets one chosen for it.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ from ariaforge.composer.brief import (
 from ariaforge.composer.phrases import lookup_instrument
 from ariaforge.composer.plan import ChordEvent, rng_for
 from ariaforge.composer.vocabulary import Mood, Style
-from ariaforge.music.score import Meter, Mode, Note, Role, Score
+from ariaforge.music.score import ID_PATTERN, Meter, Mode, Note, Role, Score
 from ariaforge.music.theory.pitch import join_name, split_name
 from ariaforge.text import SPACE, BriefText, any_case
 
@@ -51,10 +64,13 @@ class Operation(StrEnum):
     CONTINUE = "continue"  # N more bars after the end
     REHARMONIZE = "reharmonize"  # new chords under the same melody
     RESTYLE = "restyle"  # another style, the melody kept
+    PART = "part"  # one track's part written afresh over the score's own chords
 
 
 ON_EXISTING: Final = frozenset(Operation) - {Operation.COMPOSE}
 NEEDS_MELODY: Final = frozenset({Operation.VARIATION, Operation.REHARMONIZE, Operation.RESTYLE})
+# Operations that may start from a score with no notes (chords typed, tracks added).
+ON_EMPTY: Final = frozenset({Operation.COMPOSE, Operation.PART})
 
 
 class OperationError(ValueError):
@@ -140,6 +156,9 @@ class ComposeRequest(BaseModel):
                                    description="continue: how many bars to add")
     amount: float = Field(default=0.35, ge=0.05, le=1.0,
                           description="variation: the share of pitches that change")
+    track_id: str | None = Field(default=None, max_length=64, pattern=ID_PATTERN,
+                                 description="part: the track to write a part for "
+                                             "(required by part, refused by the others)")
 
     def tonic_and_mode(self) -> tuple[str | None, Mode | None]:
         if self.key is None:
@@ -169,6 +188,10 @@ def brief_for(request: ComposeRequest, base: Score | None, previous: Brief | Non
         return parse_brief(request.prompt, request.overrides())
     brief = _brief_of_score(base, previous)
     changes: dict[str, object] = {"seed": _operation_seed(request, brief, base)}
+    if request.operation is Operation.PART and request.style is not None:
+        # A part in another style ("a bossa bass") without restyling the piece.
+        changes["style"] = request.style
+        changes["swing"] = parse_brief("", BriefOverrides(style=request.style)).swing
     if request.operation is Operation.RESTYLE:
         if request.style is None:
             raise OperationError("say which style to change to")
@@ -190,7 +213,9 @@ def _operation_seed(request: ComposeRequest, brief: Brief, base: Score) -> int:
         return request.seed
     # Deterministic: the same operation on the same score gives the same music.
     fingerprint = sum(note.pitch * 31 + note.start for _, note in base.all_notes())
-    rng = rng_for(brief.seed, request.operation.value, request.section, fingerprint)
+    # A part's seed also names its track (two tracks regenerated from one score differ).
+    track = (request.track_id,) if request.track_id is not None else ()
+    rng = rng_for(brief.seed, request.operation.value, request.section, fingerprint, *track)
     return rng.randrange(MAX_SEED + 1)
 
 

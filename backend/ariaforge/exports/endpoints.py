@@ -17,6 +17,7 @@ from ariaforge.core.storage import ObjectNotFoundError
 from ariaforge.exports import limits, previews, service
 from ariaforge.exports.schemas import CONTENT_TYPES, ExportOut, ExportRequest, MixOut, MixPut
 from ariaforge.scores import service as scores
+from ariaforge.scores.download_names import ascii_fallback, content_disposition
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix=API_PREFIX, tags=["mix and export"])
@@ -91,23 +92,25 @@ async def get_export(export_id: uuid.UUID, user: CurrentUser, session: SessionDe
 async def download(export_id: uuid.UUID, name: FileName, user: CurrentUser,
                    session: SessionDep, request: Request) -> Response:
     """One file of a finished export, for anyone who may see the project: streamed
-    through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes."""
-    export, _ = await service.visible_export(session, user, export_id)
+    through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes. Saved
+    as a name after the project ("Rainy waltz - mix.mp3", "Rainy waltz.mid")."""
+    export, project = await service.downloadable(session, user, export_id)
     if service.is_expired(export, request.app.state.settings):
         raise NotFound("this export has expired; its files were deleted")
     entry = next((f for f in service.stored_files(export) if f.name == name), None)
     if entry is None:
         raise NotFound("no such file in this export")
+    saved_as = service.download_file_name(export, project.name, entry)
     storage = request.app.state.storage
     key = f"exports/{export_id}/{name}"
-    url = await storage.signed_url(key, name, SIGNED_URL_SECONDS)
+    url = await storage.signed_url(key, ascii_fallback(saved_as), SIGNED_URL_SECONDS)
     if url:
         return RedirectResponse(url, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
     if await storage.size(key) is None:
         raise NotFound("the file is no longer stored")
     return StreamingResponse(storage.stream(key),
                              media_type=CONTENT_TYPES.get(entry.format),
-                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             headers={"Content-Disposition": content_disposition(saved_as),
                                       "Content-Length": str(entry.bytes)})
 
 

@@ -22,11 +22,12 @@ from ariaforge.exports import limits
 from ariaforge.exports.repository import ExportRepository, MixRepository, PreviewRepository
 from ariaforge.exports.schemas import ExportFile, ExportOut, ExportRequest, StoredFile
 from ariaforge.membership.access import WRITERS, authorize
-from ariaforge.models import Export, Job, JobStatus, ProjectMix, User
+from ariaforge.models import Export, Job, JobStatus, Project, ProjectMix, User
 from ariaforge.music.score import Score
 from ariaforge.queue.stream import submit
 from ariaforge.scores import listeners
 from ariaforge.scores import service as scores
+from ariaforge.scores.download_names import clean_stem, download_name
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +227,41 @@ async def visible_export(session: AsyncSession, user: User,
     except NotFound:
         raise NotFound("export not found") from None
     return export, await exports.job(export)
+
+
+async def downloadable(session: AsyncSession, user: User,
+                       export_id: uuid.UUID) -> tuple[Export, Project]:
+    """An export the user may download, and its project (whose name its files take)."""
+    export = await ExportRepository(session).get(export_id)
+    if export is None:
+        raise NotFound("export not found")
+    try:
+        project, _ = await authorize(session, export.project_id, user)
+    except NotFound:
+        raise NotFound("export not found") from None
+    return export, project
+
+
+def download_file_name(export: Export, project_name: str, stored: StoredFile) -> str:
+    """What the browser saves a file as: "Rainy waltz - mix.mp3", "Rainy waltz - Bass.mp3"
+    (a stem, by its track's name when the exported score has it), "Rainy waltz.mid",
+    "Rainy waltz - export.zip"."""
+    extension = stored.name.rpartition(".")[2]
+    if stored.kind in {"midi", "musicxml"}:
+        return download_name(project_name, f".{extension}")
+    if stored.kind == "stem":
+        track = _track_name(export, stored.track_id) or stored.name.rpartition(".")[0]
+        return download_name(project_name, f" - {clean_stem(track)}.{extension}")
+    return download_name(project_name, f" - {stored.name}")
+
+
+def _track_name(export: Export, track_id: str | None) -> str | None:
+    tracks = export.score.get("tracks") if isinstance(export.score, dict) else None
+    for track in tracks if isinstance(tracks, list) else []:
+        if isinstance(track, dict) and track.get("id") == track_id:
+            name = track.get("name")
+            return name if isinstance(name, str) else None
+    return None
 
 
 def is_expired(export: Export, settings: Settings) -> bool:

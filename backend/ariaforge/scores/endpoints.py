@@ -21,9 +21,11 @@ from ariaforge.core.metrics import MUSIC_THEORY_VALIDATIONS
 from ariaforge.core.revisions import IfMatch, expected_revision
 from ariaforge.core.routing import API_PREFIX
 from ariaforge.music.score import ID_PATTERN
-from ariaforge.music.validation import Report, UnknownRuleError, validate
+from ariaforge.music.validation import UnknownRuleError, validate
 from ariaforge.scores import files, notation, service
+from ariaforge.scores.project_style import StyleSource, ValidationOut, project_style
 from ariaforge.scores.schemas import (
+    COMPARE_WITH_PATTERN,
     NoteBatch,
     NoteBatchResult,
     RestoreRequest,
@@ -33,9 +35,12 @@ from ariaforge.scores.schemas import (
     TrackSummary,
     TrackUpdate,
     ValidationRequest,
+    VersionComparison,
     VersionOut,
     VersionPage,
     VersionQuery,
+    VersionRename,
+    VersionSummary,
 )
 
 routes = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores"])
@@ -125,21 +130,27 @@ async def edit_notes(project_id: uuid.UUID, body: NoteBatch, user: CurrentUser,
     return result
 
 
-@routes.post("/validate", response_model=Report)
+@routes.post("/validate", response_model=ValidationOut)
 async def validate_score(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                         body: ValidationRequest | None = None) -> Report:
+                         body: ValidationRequest | None = None) -> ValidationOut:
     """Check the score against music theory: violations with their place (track, bar,
-    beat, notes) and a 0-100 summary. `style` switches rules that do not apply (a blues
-    is not flagged for its blue notes, rock not for parallel fifths)."""
+    beat, notes) and a 0-100 summary. `style` (default: the style the project was composed
+    in) switches rules that do not apply and accepts the style's idiomatic chromaticism (a
+    blues is not flagged for its blue notes, jazz not for its approach notes)."""
     loaded = await service.get_score(session, user, project_id)
     request = body or ValidationRequest()
+    composed_in = await project_style(session, project_id)
+    style = request.style or composed_in
+    source: StyleSource = ("request" if request.style else
+                           "project" if composed_in else "default")
     try:
         report = await to_thread.run_sync(
-            lambda: validate(loaded.score, request.style, request.disabled_rules))
+            lambda: validate(loaded.score, style, request.disabled_rules))
     except UnknownRuleError as error:
         raise ValidationFailed(str(error)) from None
     MUSIC_THEORY_VALIDATIONS.inc()
-    return report
+    return ValidationOut(**report.model_dump(), style_source=source,
+                         project_style=composed_in)
 
 
 @routes.get("/versions", response_model=VersionPage)
@@ -153,6 +164,27 @@ async def list_versions(project_id: uuid.UUID, query: Annotated[VersionQuery, Qu
 async def get_version(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
                       session: SessionDep) -> VersionOut:
     return await service.get_version(session, user, project_id, number)
+
+
+@routes.patch("/versions/{number}", response_model=VersionSummary)
+async def rename_version(project_id: uuid.UUID, number: VersionNumber, body: VersionRename,
+                         user: CurrentUser, session: SessionDep) -> VersionSummary:
+    """Name a version ("verse idea 2"; trimmed, at most 80 characters) or clear its name
+    with "". Owners and editors. A named version is never rewritten by later edits."""
+    return await service.rename_version(session, user, project_id, number, body.name)
+
+
+@routes.get("/versions/{number}/compare", response_model=VersionComparison)
+async def compare_versions(project_id: uuid.UUID, number: VersionNumber, user: CurrentUser,
+                           session: SessionDep,
+                           other: Annotated[str, Query(
+                               alias="with", pattern=COMPARE_WITH_PATTERN,
+                               description='a version number, or "current"')]
+                           ) -> VersionComparison:
+    """How the score `with` names (a version number, or `current`) differs from version
+    `number`: per track the notes added, removed and changed, tracks added and removed,
+    and changed tempo, key, meter, length, sections, chords, tempo and meter changes."""
+    return await service.compare_versions(session, user, project_id, number, other)
 
 
 @routes.post("/versions/{number}/restore", response_model=ScoreOut)

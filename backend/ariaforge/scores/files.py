@@ -40,6 +40,7 @@ from ariaforge.music.interchange import (
 )
 from ariaforge.music.score import Score
 from ariaforge.scores import service
+from ariaforge.scores.download_names import content_disposition, download_name
 from ariaforge.scores.notation import ServerBusy
 from ariaforge.scores.schemas import ScoreOut
 
@@ -144,7 +145,7 @@ async def write_file(writer: Callable[[Score], bytes], score: Score, what: str) 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})
 
 
 @routes.get("/export.mid", response_class=Response,
@@ -154,7 +155,7 @@ async def export_midi(project_id: uuid.UUID, user: CurrentUser, session: Session
     """The score as a type 1 Standard MIDI File."""
     loaded = await service.get_score(session, user, project_id)
     body = await write_file(write_midi, loaded.score, "MIDI")
-    return _download(body, MIDI_TYPE, _filename(loaded.project.name, "mid"))
+    return _download(body, MIDI_TYPE, download_name(loaded.project.name, ".mid"))
 
 
 @routes.get("/export.musicxml", response_class=Response,
@@ -165,4 +166,5 @@ async def export_musicxml(project_id: uuid.UUID, user: CurrentUser,
     """The score as MusicXML 4.0 (one part per track, chord symbols as <harmony>)."""
     loaded = await service.get_score(session, user, project_id)
     body = await write_file(write_musicxml, loaded.score, "MusicXML")
-    return _download(body, MUSICXML_TYPE, _filename(loaded.project.name, "musicxml"))
+    return _download(body, MUSICXML_TYPE,
+                     download_name(loaded.project.name, ".musicxml"))

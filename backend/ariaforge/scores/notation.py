@@ -49,6 +49,10 @@ routes = APIRouter(prefix=f"{API_PREFIX}/projects/{{project_id}}", tags=["scores
 
 SVG_TYPE = "image/svg+xml"
 PAGE_COUNT_HEADER = "X-Page-Count"
+# The bars a page shows, so that a viewer following the playhead knows which page holds it.
+FIRST_BAR_HEADER = "X-Page-First-Bar"
+LAST_BAR_HEADER = "X-Page-Last-Bar"
+PAGE_HEADERS = (PAGE_COUNT_HEADER, FIRST_BAR_HEADER, LAST_BAR_HEADER)
 DEFAULT_ENGRAVE_LIMIT_S = 20.0
 # Workers import Verovio (and our score model) once; a cold start costs about 0.3 s.
 engravers = WorkPool("engraving", preload=("ariaforge.music.engraving.svg",))
@@ -97,15 +101,19 @@ def page_of(score: Score, page: int) -> tuple[PageSpan, Score]:
 
 async def render_page(score: Score, page: int) -> Page:
     """One page as SVG, from the cache or engraved in a worker under the time limit."""
+    return (await _render_span(score, page))[0]
+
+
+async def _render_span(score: Score, page: int) -> tuple[Page, PageSpan]:
     span, part = await to_thread.run_sync(page_of, score, page)
     key = page_key(span, part)
     cached = cache.get(key)
     if cached is not None:
-        return cached
+        return cached, span
     musicxml = await to_thread.run_sync(page_musicxml, part, span)
     result = Page(await _engrave(musicxml), span.count)
     cache.put(key, result)
-    return result
+    return result, span
 
 
 async def _engrave(musicxml: bytes) -> bytes:
@@ -138,24 +146,37 @@ def score_to_engrave(score: Score, track_id: str | None) -> Score:
     return score.model_copy(update={"tracks": [track]})
 
 
-@routes.get("/notation.svg", response_class=Response, responses={
+async def notation_response(score: Score, track_id: str | None, page: int) -> Response:
+    """The engraved page as the HTTP answer: the one path for members' and shared pages."""
+    part = score_to_engrave(score, track_id)
+    result, span = await _render_span(part, page)
+    return Response(result.svg, media_type=SVG_TYPE, headers={
+        PAGE_COUNT_HEADER: str(result.page_count), FIRST_BAR_HEADER: str(span.first),
+        LAST_BAR_HEADER: str(span.last)})
+
+
+def _count_header(description: str) -> dict[str, object]:
+    return {"description": description, "schema": {"type": "integer", "minimum": 1}}
+
+
+SVG_PAGE_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {"content": {SVG_TYPE: {}},
-          "headers": {PAGE_COUNT_HEADER: {"description": "pages in the engraving",
-                                          "schema": {"type": "integer"}}}},
-    404: {"description": "no such project, track or page"},
+          "headers": {PAGE_COUNT_HEADER: _count_header("pages in the engraving"),
+                      FIRST_BAR_HEADER: _count_header("the first bar on this page"),
+                      LAST_BAR_HEADER: _count_header("the last bar on this page")}},
     422: {"description": "the score has no tracks, or its page could not be engraved "
                         "within the time limit"},
     503: {"description": "the server is busy or shutting down; try again shortly"},
-})
-async def notation_svg(
-    project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-    track: Annotated[str | None, Query(pattern=ID_PATTERN,
-                                       description="engrave only this track")] = None,
-    page: Annotated[int, Query(ge=1, le=10_000, description="1-based page")] = 1,
-) -> Response:
+}
+TrackQuery = Annotated[str | None, Query(pattern=ID_PATTERN,
+                                         description="engrave only this track")]
+PageQuery = Annotated[int, Query(ge=1, le=10_000, description="1-based page")]
+
+
+@routes.get("/notation.svg", response_class=Response, responses={
+    **SVG_PAGE_RESPONSE, 404: {"description": "no such project, track or page"}})
+async def notation_svg(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                       track: TrackQuery = None, page: PageQuery = 1) -> Response:
     """The score, or one track, engraved as an SVG page (readers and viewers too)."""
     loaded = await service.get_score(session, user, project_id)
-    score = score_to_engrave(loaded.score, track)
-    result = await render_page(score, page)
-    return Response(result.svg, media_type=SVG_TYPE,
-                    headers={PAGE_COUNT_HEADER: str(result.page_count)})
+    return await notation_response(loaded.score, track, page)

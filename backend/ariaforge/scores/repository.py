@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
-from ariaforge.models import ProjectScore, ScoreVersion, User
+from ariaforge.models import CompositionSession, ProjectScore, ScoreVersion, User
 from ariaforge.music.score import Score
 
 _DEFAULT = Score()
@@ -22,6 +24,19 @@ SETTINGS_COLUMNS = (
     func.coalesce(ProjectScore.mode, _DEFAULT.key.mode.value).label("mode"),
     func.coalesce(ProjectScore.meter, str(_DEFAULT.meter)).label("meter"),
 )
+
+
+@dataclass(frozen=True)
+class Latest:
+    """A project's newest version (its data not loaded), locked, and the database's
+    clock (the transaction's start), which also stamped its `updated_at`."""
+
+    version: ScoreVersion
+    now: datetime
+
+    @property
+    def age(self) -> timedelta:
+        return self.now - self.version.updated_at
 
 
 class ScoreRepository:
@@ -70,3 +85,51 @@ class ScoreRepository:
             .where(ScoreVersion.project_id == project_id, ScoreVersion.number == number)
         )).one_or_none()
         return (row[0], row[1]) if row else None
+
+    async def latest_version(self, project_id: uuid.UUID) -> Latest | None:
+        """The newest version, row-locked (a rename waits for a coalescing edit and the
+        reverse), without its data. The age is measured on the database's clock, which
+        stamps `updated_at`, so replicas' clocks never matter."""
+        row = (await self.session.execute(
+            select(ScoreVersion, func.now())
+            .options(defer(ScoreVersion.data))
+            .where(ScoreVersion.project_id == project_id)
+            .order_by(ScoreVersion.number.desc()).limit(1)
+            .with_for_update(of=ScoreVersion))).one_or_none()
+        return Latest(row[0], row[1]) if row else None
+
+    async def data_before(self, project_id: uuid.UUID, number: int) -> dict[str, Any] | None:
+        """The data of the newest version older than `number`."""
+        data: dict[str, Any] | None = await self.session.scalar(
+            select(ScoreVersion.data)
+            .where(ScoreVersion.project_id == project_id, ScoreVersion.number < number)
+            .order_by(ScoreVersion.number.desc()).limit(1))
+        return data
+
+    async def is_session_base(self, project_id: uuid.UUID, number: int) -> bool:
+        """Whether an AI operation started from version `number`: it reads that version
+        back (to merge concurrent edits, to offer "discard" of its take), so the number
+        must keep naming that score."""
+        found = await self.session.scalar(select(exists().where(
+            CompositionSession.project_id == project_id,
+            CompositionSession.base_revision == number)))
+        return bool(found)
+
+    async def coalesce(self, latest: Latest, number: int, data: dict[str, Any],
+                       summary: str) -> None:
+        """The latest version now holds revision `number`'s score: its number moves
+        with it."""
+        latest.version.number = number
+        latest.version.data = data
+        latest.version.summary = summary
+        latest.version.updated_at = latest.now
+        await self.session.flush()
+
+    async def version_for_update(self, project_id: uuid.UUID,
+                                 number: int) -> ScoreVersion | None:
+        """Version `number`, row-locked, without its data."""
+        found: ScoreVersion | None = await self.session.scalar(
+            select(ScoreVersion).options(defer(ScoreVersion.data))
+            .where(ScoreVersion.project_id == project_id, ScoreVersion.number == number)
+            .with_for_update())
+        return found

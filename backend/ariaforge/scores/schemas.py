@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, JsonValue
 from pydantic.json_schema import SkipJsonSchema
 
 from ariaforge.core.schemas import StrictModel
@@ -13,11 +13,15 @@ from ariaforge.models import VersionReason
 from ariaforge.music.score import (
     ID_PATTERN,
     MAX_TICK,
+    ChordSymbol,
     Meter,
+    MeterChange,
     Mode,
     Note,
     Role,
     Score,
+    Section,
+    TempoChange,
     Track,
 )
 from ariaforge.music.validation.rules import RULES
@@ -160,11 +164,15 @@ class Author(BaseModel):
 
 
 class VersionSummary(BaseModel):
-    number: int
+    number: int = Field(description="the revision whose score it holds; a version that "
+                        "absorbed later edits moves to their revision (numbers have gaps)")
     reason: VersionReason
     summary: str
+    name: str = Field(description="the name people gave it (empty: none); a named "
+                      "version is never rewritten by later edits")
     author: Author | None
     created_at: datetime
+    updated_at: datetime = Field(description="when it last absorbed an edit")
 
 
 class VersionOut(VersionSummary):
@@ -176,6 +184,67 @@ class VersionPage(BaseModel):
     total: int
     page: int
     limit: int
+
+
+# One line of text (no control characters), stored trimmed; "" clears the name.
+VersionName = Annotated[str, Field(max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$"),
+                        AfterValidator(str.strip)]
+
+
+class VersionRename(StrictModel):
+    name: VersionName = Field(description="stored trimmed; empty clears the name")
+
+
+class FieldChange(BaseModel):
+    field: str
+    before: JsonValue
+    after: JsonValue
+
+
+class ChangedNote(BaseModel):
+    id: str
+    before: Note
+    after: Note
+
+
+class TrackChanges(BaseModel):
+    """One track that differs; notes that moved to another track are removed from one
+    and added to the other."""
+
+    track_id: str
+    name: str = Field(description="its name in the later score (the earlier, if removed)")
+    change: Literal["added", "removed", "changed"]
+    fields: list[FieldChange] = Field(description="name, program, volume... that differ")
+    added_notes: list[Note]
+    removed_notes: list[Note]
+    changed_notes: list[ChangedNote]
+
+
+Event = TypeVar("Event", bound=BaseModel)
+
+
+class EventChanges(BaseModel, Generic[Event]):
+    added: list[Event]
+    removed: list[Event]
+
+
+class VersionComparison(BaseModel):
+    """How the `with` score differs from version `number`: `added` is in `with` and not
+    in the version, `removed` the reverse."""
+
+    number: int
+    with_number: int | None = Field(description="None: compared with the current score")
+    with_revision: int = Field(description="the revision the `with` score holds")
+    tracks: list[TrackChanges]
+    settings: list[FieldChange] = Field(description="tempo, key, meter, bars")
+    tempo_changes: EventChanges[TempoChange]
+    meter_changes: EventChanges[MeterChange]
+    sections: EventChanges[Section]
+    chord_symbols: EventChanges[ChordSymbol]
+
+
+# "current" or a version number (below 2**31, as every number is).
+COMPARE_WITH_PATTERN = r"^(current|[1-9][0-9]{0,8})$"
 
 
 class VersionQuery(StrictModel):
@@ -200,5 +269,6 @@ RuleId = Annotated[str, AfterValidator(_known_rule),
 
 
 class ValidationRequest(StrictModel):
-    style: Style | None = Field(default=None, description="default: common-practice")
+    style: Style | None = Field(default=None, description=(
+        "default: the style the project was composed in, else common-practice"))
     disabled_rules: list[RuleId] = Field(default_factory=list, max_length=50)

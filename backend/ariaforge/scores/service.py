@@ -16,7 +16,8 @@ from ariaforge.core.errors import Conflict, NotFound, ValidationFailed
 from ariaforge.membership.access import WRITERS, authorize
 from ariaforge.models import Project, ProjectScore, ScoreVersion, User, VersionReason
 from ariaforge.music.score import Key, Note, Score, Track
-from ariaforge.scores import listeners
+from ariaforge.scores import listeners, versions
+from ariaforge.scores.compare import compare
 from ariaforge.scores.repository import ScoreRepository
 from ariaforge.scores.schemas import (
     AddNote,
@@ -29,6 +30,7 @@ from ariaforge.scores.schemas import (
     TrackCreate,
     TrackSummary,
     TrackUpdate,
+    VersionComparison,
     VersionOut,
     VersionPage,
     VersionSummary,
@@ -144,9 +146,8 @@ async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
     old_data = loaded.row.data
     repository = ScoreRepository(session)
     await repository.store(loaded.row, data)
-    await repository.add_version(ScoreVersion(
-        project_id=loaded.project.id, number=loaded.row.revision, data=data, reason=reason,
-        summary=summary[:500], author_id=user.id))
+    await versions.record(session, loaded.project.id, loaded.row.revision, data, reason,
+                          summary, user.id)
     await listeners.score_saved(session, listeners.ScoreSaved(
         loaded.project.id, user.id, old_data, new))
     loaded.score = new
@@ -357,7 +358,8 @@ async def edit_notes(session: AsyncSession, user: User, project_id: uuid.UUID,
 
 def _summary(version: ScoreVersion, author: User | None) -> dict[str, Any]:
     return {"number": version.number, "reason": VersionReason(version.reason),
-            "summary": version.summary, "created_at": version.created_at,
+            "summary": version.summary, "name": version.name,
+            "created_at": version.created_at, "updated_at": version.updated_at,
             "author": Author(id=author.id, display_name=author.display_name) if author else None}
 
 
@@ -380,6 +382,46 @@ async def get_version(session: AsyncSession, user: User, project_id: uuid.UUID,
     version, author = found
     return VersionOut(**_summary(version, author),
                       score=stored_score(version.data, f"version {number}"))
+
+
+async def rename_version(session: AsyncSession, user: User, project_id: uuid.UUID,
+                         number: int, name: str) -> VersionSummary:
+    """Name (or, with "", unname) a version; a named version is kept when edits follow."""
+    await authorize(session, project_id, user, WRITERS)
+    repository = ScoreRepository(session)
+    version = await repository.version_for_update(project_id, number)
+    if version is None:
+        raise NotFound(f"no version {number} of this score")
+    version.name = name
+    await session.flush()
+    found = await repository.version(project_id, number)
+    assert found is not None  # locked above
+    return VersionSummary(**_summary(*found))
+
+
+async def _version_score(session: AsyncSession, project_id: uuid.UUID,
+                         number: int) -> Score:
+    found = await ScoreRepository(session).version(project_id, number)
+    if found is None:
+        raise NotFound(f"no version {number} of this score")
+    return stored_score(found[0].data, f"version {number}")
+
+
+async def compare_versions(session: AsyncSession, user: User, project_id: uuid.UUID,
+                           number: int, other: str) -> VersionComparison:
+    """How `other` (a version number, or "current": the score as it is now) differs from
+    version `number`."""
+    await authorize(session, project_id, user)
+    before = await _version_score(session, project_id, number)
+    if other == "current":
+        loaded = await _load(session, user, project_id, write=False)
+        after, with_number, with_revision = loaded.score, None, loaded.row.revision
+    else:
+        with_number = with_revision = int(other)
+        after = await _version_score(session, project_id, with_number)
+    return VersionComparison.model_validate({
+        "number": number, "with_number": with_number, "with_revision": with_revision,
+        **compare(before, after)})
 
 
 async def restore_version(session: AsyncSession, user: User, project_id: uuid.UUID,

@@ -15,7 +15,9 @@ __all__ = ["SessionCreate", "SessionOut"]
 class SessionCreate(ComposeRequest):
     """`prompt` plus explicit controls (style, mood, key, tempo, meter, bars, instruments,
     seed), each winning over the prompt; `operation` other than "compose" works on the
-    project's current score (`section`, `extra_bars`, `amount` say how)."""
+    project's current score (`section`, `extra_bars`, `amount` say how); "part" writes
+    one track (`track_id`) over the score's own chord track, in one `section` or all of
+    it, `prompt` giving hints ("busier", "simpler", "walking")."""
 
     # Between fields, so the whole body is at fault (loc ["body"]): JSON Schema could say
     # it only with conditionals that generated clients ignore.
@@ -26,6 +28,10 @@ class SessionCreate(ComposeRequest):
             raise ValueError("say what to compose: a prompt or at least a style")
         if self.operation is Operation.RESTYLE and self.style is None:
             raise ValueError("restyle needs the style to change to")
+        if self.operation is Operation.PART and self.track_id is None:
+            raise ValueError("part needs the track_id of the track to write")
+        if self.operation is not Operation.PART and self.track_id is not None:
+            raise ValueError("track_id is for the part operation only")
         return self
 
 

@@ -4,12 +4,14 @@ run itself is `ariaforge.sessions.tasks`."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Final
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ariaforge.composer.operations import NEEDS_MELODY, Operation, melody_track_index
+from ariaforge.composer.brief import MAX_BRIEF_BARS
+from ariaforge.composer.operations import NEEDS_MELODY, ON_EMPTY, Operation, melody_track_index
 from ariaforge.core.errors import NotFound, ValidationFailed
 from ariaforge.jobs import service as jobs
 from ariaforge.membership.access import WRITERS, authorize
@@ -56,7 +58,9 @@ def _check_operation(body: SessionCreate, score: Score) -> None:
         return ValidationFailed(message, [{"loc": ["body", field], "msg": message,
                                            "type": kind}])
 
-    if not any(track.notes for track in score.tracks):
+    if body.operation is Operation.PART:
+        _check_part(body, score, invalid)
+    elif not any(track.notes for track in score.tracks) and body.operation not in ON_EMPTY:
         raise invalid("operation", f"{body.operation.value} needs a score with notes; "
                       "compose one first", "empty_score")
     if body.operation in NEEDS_MELODY and melody_track_index(score) is None:
@@ -70,6 +74,18 @@ def _check_operation(body: SessionCreate, score: Score) -> None:
                       "out_of_range")
     if body.operation is Operation.CONTINUE and score.bars + (body.extra_bars or 8) > 512:
         raise invalid("extra_bars", "a piece is at most 512 bars", "out_of_range")
+
+
+def _check_part(body: SessionCreate, score: Score,
+                invalid: Callable[[str, str, str], ValidationFailed]) -> None:
+    if all(track.id != body.track_id for track in score.tracks):
+        raise invalid("track_id", "the score has no such track", "unknown_track")
+    if score.meter_changes:
+        raise invalid("operation", "a part cannot be written yet over meter changes",
+                      "invalid_operation")
+    if score.bars > MAX_BRIEF_BARS:
+        raise invalid("operation", f"a part is written for pieces of at most {MAX_BRIEF_BARS}"
+                      " bars", "invalid_operation")
 
 
 async def visible_session(session: AsyncSession, user: User, session_id: uuid.UUID, *,

@@ -1,9 +1,12 @@
 """The `compose.run` job: runs a session's composer graph in the worker, checkpointed in
 PostgreSQL under the session's id, publishing each node's progress, and stores the result
-as a new project version (once, even when a crashed run is resumed)."""
+as a new project version (once, even when a crashed run is resumed). A `part` session (one
+track written over the score as it stands) runs `composer.parts` instead of the graph: it
+is one deterministic step, so a crashed run simply runs again."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -14,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.auth.repository import UserRepository
 from ariaforge.collab.merge import DocumentInvalid, merge_onto
+from ariaforge.composer.brief import Brief
 from ariaforge.composer.graph import ComposeContext, ProgressEvent, build_graph
 from ariaforge.composer.llm import brief_reader_from_env
-from ariaforge.composer.operations import OperationError
+from ariaforge.composer.operations import ComposeRequest, Operation, OperationError
+from ariaforge.composer.parts import part_report, write_part
 from ariaforge.composer.state import ComposeState
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
@@ -50,6 +55,8 @@ async def _run_session(ctx: JobContext) -> dict[str, Any]:
         if row is None:
             raise PermanentJobError("the session was deleted")
         initial = await _initial_state(db, row)
+    if row.operation == Operation.PART.value:
+        return await _run_part(ctx, session_id, initial)
     config: Any = {"configurable": {"thread_id": str(session_id)}}
     context = ComposeContext(progress=_publisher(ctx), persist=_persister(ctx, session_id),
                              read_brief=brief_reader_from_env())
@@ -71,6 +78,33 @@ async def _run(graph: Any, initial: ComposeState, config: Any,
     except AppError as error:  # e.g. the user lost write access meanwhile
         raise PermanentJobError(error.message) from error
     return result
+
+
+async def _run_part(ctx: JobContext, session_id: uuid.UUID,
+                    initial: ComposeState) -> dict[str, Any]:
+    """One track's part over the stored score (`composer.parts`), stored like any result."""
+    publish = _publisher(ctx)
+    request = ComposeRequest.model_validate(initial["request"])
+    if initial.get("base") is None:
+        raise PermanentJobError("a part needs the score it is written for")
+    base = Score.model_validate(initial["base"])
+    previous = initial.get("previous_brief")
+    await publish(ProgressEvent("interpret", 5.0, "reading the score's chords and sections"))
+    try:
+        part = await asyncio.to_thread(write_part, base, request,
+                                       Brief.model_validate(previous) if previous else None)
+    except (OperationError, ValueError) as error:
+        raise PermanentJobError(str(error)) from error
+    await publish(ProgressEvent("arrange", 65.0, f"{part.track.name}: "
+                                f"{len(part.track.notes)} notes"))
+    report = await asyncio.to_thread(part_report, part)
+    await publish(ProgressEvent("validate", 80.0, f"score {report['score']}/100"))
+    await publish(ProgressEvent("finalize", 95.0, "saving a new version"))
+    state: ComposeState = {"brief": part.brief.model_dump(mode="json"),
+                           "warnings": part.warnings, "report": report}
+    version = await _persister(ctx, session_id, part.summary)(part.score, state)
+    await publish(ProgressEvent("finalize", 100.0, f"done: {part.summary}"))
+    return {"session_id": str(session_id), "version": version}
 
 
 async def _initial_state(db: AsyncSession, row: CompositionSession) -> ComposeState:
@@ -99,7 +133,7 @@ def _publisher(ctx: JobContext) -> Any:
     return publish
 
 
-def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
+def _persister(ctx: JobContext, session_id: uuid.UUID, summary: str | None = None) -> Any:
     async def persist(score: Score, state: ComposeState) -> int | None:
         async with ctx.sessionmaker() as db:
             row = await CompositionSessionRepository(db).get(session_id, for_update=True)
@@ -107,7 +141,7 @@ def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
                 raise PermanentJobError("the session was deleted")
             if row.result_version is not None:  # a resumed run: stored before the crash
                 return row.result_version
-            version = await _store(db, ctx, row, score, state)
+            version = await _store(db, ctx, row, score, state, summary)
             await db.commit()
             await run_after_commit(db)
         COMPOSITIONS_CREATED.inc()
@@ -116,12 +150,12 @@ def _persister(ctx: JobContext, session_id: uuid.UUID) -> Any:
 
 
 async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, score: Score,
-                 state: ComposeState) -> int:
+                 state: ComposeState, summary: str | None = None) -> int:
     user = await UserRepository(db).by_id(row.created_by) if row.created_by else None
     if user is None or not user.is_active:
         raise PermanentJobError("the account that started the session is gone")
     brief = state.get("brief") or {}
-    summary = f"{row.operation}: {(row.prompt or brief.get('style', ''))[:200]}"
+    summary = summary or f"{row.operation}: {(row.prompt or brief.get('style', ''))[:200]}"
     try:
         loaded = await scores.replace_score(db, user, row.project_id, score,
                                             VersionReason.GENERATED, summary,

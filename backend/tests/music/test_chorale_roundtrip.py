@@ -3,7 +3,9 @@
 Each chorale's raw bytes go through read_musicxml once (a module-scoped fixture); then
 (a) Score → write_midi → read_midi must keep every note's pitch, onset and duration, track
 by track, and (b) write_musicxml's output must re-import into music21 itself with exactly
-the Score's notes. The module takes about a minute on two cores.
+the Score's notes, and (c) every voice of every measure of that output adds up to its bar
+by music21's own count. Each export is parsed by music21 once (a module-scoped fixture).
+The module takes about a minute on two cores.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from music21 import converter, corpus, harmony, stream
 
 from ariaforge.music.interchange import read_midi, read_musicxml, write_midi, write_musicxml
 from ariaforge.music.score import Score, Track
+from tests.music.notation.measures import Tally, measures_add_up
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -65,11 +68,31 @@ def test_midi_round_trip_keeps_every_note(chorales: list[tuple[str, Score]]) -> 
     assert failures == []
 
 
-def test_musicxml_export_reimports_into_music21(chorales: list[tuple[str, Score]]) -> None:
-    failures, parts, notes = [], 0, 0
+@pytest.fixture(scope="module")
+def exported(chorales: list[tuple[str, Score]]) -> list[tuple[str, Score, stream.Score]]:
+    """Each chorale's MusicXML export, parsed by music21."""
+    found = []
     for name, score in chorales:
         parsed = converter.parseData(write_musicxml(score), format="musicxml")
         assert isinstance(parsed, stream.Score), name
+        found.append((name, score, parsed))
+    return found
+
+
+def test_every_exported_measure_adds_up(
+        exported: list[tuple[str, Score, stream.Score]]) -> None:
+    tally = Tally()
+    for name, _, parsed in exported:
+        tally.add(measures_add_up(parsed, name))
+    print(f"measures adding up: {tally.good} of {tally.total}")
+    assert tally.total > 10_000
+    assert tally.bad == []
+
+
+def test_musicxml_export_reimports_into_music21(
+        exported: list[tuple[str, Score, stream.Score]]) -> None:
+    failures, parts, notes = [], 0, 0
+    for name, score, parsed in exported:
         found = [music21_keys(part) for part in parsed.parts]
         if found != [note_keys(t) for t in score.tracks]:
             failures.append(name)

@@ -1,5 +1,8 @@
 """MusicXML: write → read round trips (ties across barlines, tuplets, chords, voices,
-chord symbols), the shape of the written XML, .mxl archives and foreign files."""
+chord symbols), the shape of the written XML, .mxl archives and foreign files.
+
+The export is notation: what reads back is the written rhythm (`notate`), which is the
+score itself wherever the score already sits on a written grid."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from ariaforge.music.interchange import (
     read_musicxml,
     write_musicxml,
 )
+from ariaforge.music.notation import notate
 from ariaforge.music.score import (
     ChordSymbol,
     Key,
@@ -70,8 +74,16 @@ def song() -> Score:
 
 def test_round_trip_keeps_notes_ties_and_chord_symbols(song: Score) -> None:
     back = read_musicxml(write_musicxml(song))
-    for original, read in zip(song.tracks, back.tracks, strict=True):
+    written = notate(song).score
+    for original, read in zip(written.tracks, back.tracks, strict=True):
         assert notes_of(read) == notes_of(original), original.name
+    # The piano sits on the grid: exactly its own notes. The melody's last note ran 5
+    # ticks past a barline (a played, not a written, length): written to the barline.
+    assert notes_of(back.tracks[1]) == notes_of(song.tracks[1])
+    assert notes_of(back.tracks[0])[0] == (68, 2880, 2880, 90)
+    # The triplet is kept as played.
+    assert [(n.start, n.duration) for n in back.tracks[0].sorted_notes()][1:4] == [
+        (2400, 160), (2560, 160), (2720, 160)]
     assert [(c.tick, c.symbol) for c in back.chord_symbols] == [
         (c.tick, c.symbol) for c in song.chord_symbols]
 
@@ -83,7 +95,7 @@ def test_round_trip_keeps_the_frame(song: Score) -> None:
     assert back.meter_changes == song.meter_changes
     assert back.tempo == 84
     assert [(c.tick, c.bpm) for c in back.tempo_changes] == [(2000, 100.5)]
-    assert back.bars == 5  # the last note runs 5 ticks into bar 5
+    assert back.bars == 4  # the last note's 5 ticks into bar 5 are written away
     assert [(t.name, t.program, t.is_drum) for t in back.tracks] == [
         ("Melody", 65, False), ("Piano", 0, False), ("Drums", 0, True)]
     assert [(t.volume, t.pan) for t in back.tracks] == [(100, -20), (100, 0), (100, 0)]
@@ -94,7 +106,7 @@ def test_written_xml_is_musicxml_4_with_ties_and_harmony(song: Score) -> None:
     assert root.tag == "score-partwise" and root.get("version") == "4.0"
     parts = root.findall("part")
     assert len(parts) == 3
-    assert all(len(part.findall("measure")) == 5 for part in parts)
+    assert all(len(part.findall("measure")) == 4 for part in parts)
     melody = parts[0]
     first_note = melody.find("measure/note")
     assert first_note is not None
@@ -103,8 +115,10 @@ def test_written_xml_is_musicxml_4_with_ties_and_harmony(song: Score) -> None:
     assert melody.find(".//harmony/kind[@text='m7']") is not None
     triplets = melody.findall(".//time-modification")
     assert {(t.findtext("actual-notes"), t.findtext("normal-notes")) for t in triplets} == {
-        ("3", "2")}  # the triplet, and the last note's 5 ticks (a 256th triplet)
+        ("3", "2")}  # the triplet, bracketed
+    assert [t.get("type") for t in melody.findall(".//tuplet")] == ["start", "stop"]
     assert parts[1].find(".//backup") is not None  # the piano needed a second voice
+    assert parts[1].findtext("measure/attributes/staves") == "2"  # a grand staff
     assert parts[2].findtext("measure/attributes/clef/sign") == "percussion"
     assert root.findtext(".//score-part[@id='P3']/midi-instrument/midi-channel") == "10"
     assert root.findtext("part/measure/attributes/divisions") == "480"
@@ -126,31 +140,33 @@ def _check_measure_lengths(measure: Element) -> None:
 def test_music21_reads_the_output(song: Score) -> None:
     parsed = converter.parseData(write_musicxml(song), format="musicxml")
     assert isinstance(parsed, stream.Score)
-    assert [p.partName for p in parsed.parts] == ["Melody", "Piano", "Drums"]
+    # The piano's grand staff is two staves to music21.
+    assert [p.partName for p in parsed.parts] == ["Melody", "Piano", "Piano", "Drums"]
     melody = parsed.parts[0].stripTies()
     found = [(n.pitch.midi, n.getOffsetInHierarchy(melody) * 480, n.quarterLength * 480)
              for n in melody.recurse().getElementsByClass(note.Note)]
     assert found == [(70, 0, 2400), (73, 2400, 160), (72, 2560, 160), (70, 2720, 160),
-                     (68, 2880, 2885)]
+                     (68, 2880, 2880)]
 
 
 def test_tie_read_after_a_later_tie_in_an_earlier_voice() -> None:
     # Regression: music21 walks a measure voice by voice, so after <backup> time goes
-    # back. Voice 1 of bar 2 ends a tie at tick 1480 before voice 2 continues, at the
+    # back. Voice 1 of bar 2 ends a tie at tick 1470 before voice 2 continues, at the
     # barline (960), the C3 it tied over from bar 1; the reader used to drop open ties
-    # that ended before the latest tie it had seen and split the C3 in two (600-960,
-    # 960-1100).
+    # that ended before the latest tie it had seen and split the C3 in two. (Ticks on the
+    # 64th grid, so the notation is exactly the score.)
     notes = [
-        Note(pitch=72, start=0, duration=700),  # voice 1, pushes the C3 to voice 2
-        Note(pitch=48, start=600, duration=500),  # voice 2, tied over the barline
-        Note(pitch=48, start=1000, duration=490),  # voice 1: 480 + 10 tied in bar 2
+        Note(pitch=72, start=0, duration=690),  # voice 1, pushes the C3 to voice 2
+        Note(pitch=48, start=600, duration=510),  # voice 2, tied over the barline
+        Note(pitch=48, start=990, duration=480),  # voice 1: tied within bar 2
     ]
     score = Score(meter=Meter(numerator=2, denominator=4), bars=2,
-                  tracks=[Track(notes=notes)])
+                  tracks=[Track(program=48, notes=notes)])
     root = fromstring(write_musicxml(score))
     second = root.findall("part/measure")[1]
-    assert [n.findtext("voice") for n in second.findall("note") if n.find("pitch") is not None
-            and n.findtext("pitch/octave") == "3"] == ["1", "1", "2"]
+    voices = [n.findtext("voice") for n in second.findall("note")
+              if n.find("pitch") is not None and n.findtext("pitch/octave") == "3"]
+    assert voices[0] == "1" and "2" in voices and voices.index("2") > voices.index("1")
     back = read_musicxml(write_musicxml(score))
     assert notes_of(back.tracks[0]) == notes_of(score.tracks[0])
 
@@ -170,10 +186,12 @@ def test_same_pitch_overlaps_in_one_track_round_trip() -> None:
     ]
     score = Score(meter=Meter(numerator=2, denominator=8), bars=4,
                   meter_changes=[MeterChange(bar=3, meter=Meter(numerator=3, denominator=16))],
-                  tracks=[Track(notes=notes)])
+                  tracks=[Track(program=48, notes=notes)])
     assert score.end_tick == 1680
     back = read_musicxml(write_musicxml(score))
-    assert notes_of(back.tracks[0]) == notes_of(score.tracks[0])
+    written = notate(score).score
+    assert notes_of(back.tracks[0]) == notes_of(written.tracks[0])
+    assert len(back.tracks[0].notes) == len(notes)
     assert back.bars == 4
 
 
@@ -240,7 +258,7 @@ def test_mxl_archive_is_read(song: Score) -> None:
     data = buffer.getvalue()
     assert detect_format("whatever.bin", data) == "mxl"
     back = read_any("song.mxl", data)
-    assert [notes_of(t) for t in back.tracks] == [notes_of(t) for t in song.tracks]
+    assert [notes_of(t) for t in back.tracks] == [notes_of(t) for t in notate(song).score.tracks]
 
 
 def test_detect_format_prefers_magic_bytes(song: Score) -> None:

@@ -102,7 +102,9 @@ async def test_exports(client: httpx.AsyncClient) -> None:
     midi = await client.get(f"{API}/{project}/export.mid", headers=owner)
     assert midi.status_code == 200
     assert midi.headers["content-type"] == "audio/midi"
-    assert midi.headers["content-disposition"] == 'attachment; filename="Sea Shanty  No. 5.mid"'
+    assert midi.headers["content-disposition"] == (
+        "attachment; filename=\"Sea Shanty No. 5.mid\"; "
+        "filename*=UTF-8''Sea%20Shanty%20No.%205.mid")
     assert played(read_midi(midi.content)) == played(little_piece())
 
     xml = await client.get(f"{API}/{project}/export.musicxml", headers=owner)

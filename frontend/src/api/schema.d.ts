@@ -117,7 +117,8 @@ export interface paths {
         /**
          * Download
          * @description One file of a finished export, for anyone who may see the project: streamed
-         *     through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes.
+         *     through the API, or (with S3 storage) a redirect to a URL valid for 5 minutes. Saved
+         *     as a name after the project ("Rainy waltz - mix.mp3", "Rainy waltz.mid").
          */
         get: operations["download_api_v1_exports__export_id__files__name__get"];
         put?: never;
@@ -180,6 +181,28 @@ export interface paths {
         get: operations["me_api_v1_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onboarding/demo-project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Demo Project
+         * @description On a first sign-in: a "Demo — ..." project whose music the worker composes now.
+         *     Safe to call again: an account that has any project gets none (`created: false`);
+         *     DEMO_PROJECT=0 turns demos off. The web app calls it right after sign-up.
+         */
+        post: operations["demo_project_api_v1_onboarding_demo_project_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -525,6 +548,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Share Links
+         * @description The project's live links (every member; tokens are never shown again).
+         */
+        get: operations["list_share_links_api_v1_projects__project_id__share_links_get"];
+        put?: never;
+        /**
+         * Create Share Link
+         * @description A public listen-and-view link (owner or editor). The token is in this answer only;
+         *     only its SHA-256 is stored.
+         */
+        post: operations["create_share_link_api_v1_projects__project_id__share_links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/share-links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Share Link
+         * @description Revoke at once (owner: any link; editor: their own). The page then answers 404.
+         */
+        delete: operations["revoke_share_link_api_v1_projects__project_id__share_links__link_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/tracks": {
         parameters: {
             query?: never;
@@ -576,8 +644,9 @@ export interface paths {
         /**
          * Validate Score
          * @description Check the score against music theory: violations with their place (track, bar,
-         *     beat, notes) and a 0-100 summary. `style` switches rules that do not apply (a blues
-         *     is not flagged for its blue notes, rock not for parallel fifths).
+         *     beat, notes) and a 0-100 summary. `style` (default: the style the project was composed
+         *     in) switches rules that do not apply and accepts the style's idiomatic chromaticism (a
+         *     blues is not flagged for its blue notes, jazz not for its approach notes).
          */
         post: operations["validate_score_api_v1_projects__project_id__validate_post"];
         delete?: never;
@@ -615,6 +684,33 @@ export interface paths {
         };
         /** Get Version */
         get: operations["get_version_api_v1_projects__project_id__versions__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename Version
+         * @description Name a version ("verse idea 2"; trimmed, at most 80 characters) or clear its name
+         *     with "". Owners and editors. A named version is never rewritten by later edits.
+         */
+        patch: operations["rename_version_api_v1_projects__project_id__versions__number__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/versions/{number}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare Versions
+         * @description How the score `with` names (a version number, or `current`) differs from version
+         *     `number`: per track the notes added, removed and changed, tracks added and removed,
+         *     and changed tempo, key, meter, length, sections, chords, tempo and meter changes.
+         */
+        get: operations["compare_versions_api_v1_projects__project_id__versions__number__compare_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -680,6 +776,88 @@ export interface paths {
          *     already ended).
          */
         post: operations["cancel_session_api_v1_sessions__session_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shared Project
+         * @description The shared project's name, score and mix, for the public listen page.
+         */
+        get: operations["shared_project_api_v1_shared_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/notation.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shared Notation Svg
+         * @description A page of the shared score (or one track) engraved as SVG.
+         */
+        get: operations["shared_notation_svg_api_v1_shared_notation_svg_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/soundfont": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Soundfont Info
+         * @description Which SoundFont the server renders with, for the browser player: its address
+         *     (content-addressed, cacheable for ever), SHA-256, size and name. Public.
+         */
+        get: operations["soundfont_info_api_v1_soundfont_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/soundfont/{sha256}.sf2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Soundfont File
+         * @description The SoundFont file, public and immutable (its name is its hash); 404 for any other
+         *     hash (an old one after the server's SoundFont changed: ask GET /soundfont again).
+         */
+        get: operations["soundfont_file_api_v1_soundfont__sha256__sf2_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -781,6 +959,13 @@ export interface components {
              */
             file: string;
         };
+        /** ChangedNote */
+        ChangedNote: {
+            after: components["schemas"]["Note"];
+            before: components["schemas"]["Note"];
+            /** Id */
+            id: string;
+        };
         /**
          * ChordSymbol
          * @description A chord symbol over the music (lead-sheet style), e.g. `Dm7` at bar 3.
@@ -856,6 +1041,27 @@ export interface components {
              */
             op: "delete";
         };
+        /** DemoProjectOut */
+        DemoProjectOut: {
+            /**
+             * Created
+             * @description true when this call made the demo project
+             */
+            created: boolean;
+            /** Project Id */
+            project_id?: string | null;
+            /**
+             * Reason
+             * @description created; has-projects: the account already has a project (the demo is for a first sign-in only); turned-off: DEMO_PROJECT=0
+             * @enum {string}
+             */
+            reason: "created" | "has-projects" | "turned-off";
+            /**
+             * Session Id
+             * @description the composition session writing the demo's music
+             */
+            session_id?: string | null;
+        };
         /**
          * EqEffect
          * @description Low shelf + high shelf, and a peak band when `peak_hz` is set. Frequencies above
@@ -916,6 +1122,34 @@ export interface components {
                 /** @description for people */
                 message: string;
             };
+        };
+        /** EventChanges[ChordSymbol] */
+        EventChanges_ChordSymbol_: {
+            /** Added */
+            added: components["schemas"]["ChordSymbol"][];
+            /** Removed */
+            removed: components["schemas"]["ChordSymbol"][];
+        };
+        /** EventChanges[MeterChange] */
+        EventChanges_MeterChange_: {
+            /** Added */
+            added: components["schemas"]["MeterChange"][];
+            /** Removed */
+            removed: components["schemas"]["MeterChange"][];
+        };
+        /** EventChanges[Section] */
+        EventChanges_Section_: {
+            /** Added */
+            added: components["schemas"]["Section"][];
+            /** Removed */
+            removed: components["schemas"]["Section"][];
+        };
+        /** EventChanges[TempoChange] */
+        EventChanges_TempoChange_: {
+            /** Added */
+            added: components["schemas"]["TempoChange"][];
+            /** Removed */
+            removed: components["schemas"]["TempoChange"][];
         };
         /** ExportFile */
         ExportFile: {
@@ -1036,6 +1270,13 @@ export interface components {
              */
             target_lufs?: number;
         };
+        /** FieldChange */
+        FieldChange: {
+            after: components["schemas"]["JsonValue"];
+            before: components["schemas"]["JsonValue"];
+            /** Field */
+            field: string;
+        };
         /** Instrument */
         Instrument: {
             /**
@@ -1095,6 +1336,7 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "dead" | "cancelled";
+        JsonValue: unknown;
         /** Key */
         Key: {
             /** @default major */
@@ -1278,7 +1520,7 @@ export interface components {
          * Operation
          * @enum {string}
          */
-        Operation: "compose" | "regenerate" | "variation" | "continue" | "reharmonize" | "restyle";
+        Operation: "compose" | "regenerate" | "variation" | "continue" | "reharmonize" | "restyle" | "part";
         /** ProjectCreate */
         ProjectCreate: {
             /**
@@ -1421,29 +1663,6 @@ export interface components {
              */
             password: string;
         };
-        /** Report */
-        Report: {
-            /** Counts */
-            counts: {
-                [key: string]: number;
-            };
-            /** Rules Run */
-            rules_run: string[];
-            /**
-             * Score
-             * @description 100 = nothing to remark
-             */
-            score: number;
-            /** Style */
-            style: string;
-            /** Total Violations */
-            total_violations: number;
-            /**
-             * Violations
-             * @description the first 1000, in time order
-             */
-            violations: components["schemas"]["Violation"][];
-        };
         /** RestoreRequest */
         RestoreRequest: {
             /**
@@ -1566,7 +1785,9 @@ export interface components {
          * SessionCreate
          * @description `prompt` plus explicit controls (style, mood, key, tempo, meter, bars, instruments,
          *     seed), each winning over the prompt; `operation` other than "compose" works on the
-         *     project's current score (`section`, `extra_bars`, `amount` say how).
+         *     project's current score (`section`, `extra_bars`, `amount` say how); "part" writes
+         *     one track (`track_id`) over the score's own chord track, in one `section` or all of
+         *     it, `prompt` giving hints ("busier", "simpler", "walking").
          */
         SessionCreate: {
             /**
@@ -1635,6 +1856,11 @@ export interface components {
             style?: components["schemas"]["Style"] | null;
             /** Tempo */
             tempo?: number | null;
+            /**
+             * Track Id
+             * @description part: the track to write a part for (required by part, refused by the others)
+             */
+            track_id?: string | null;
         };
         /** SessionOut */
         SessionOut: {
@@ -1695,6 +1921,93 @@ export interface components {
          * @enum {string}
          */
         Severity: "error" | "warning" | "info";
+        /** ShareLinkCreate */
+        ShareLinkCreate: {
+            /**
+             * Label
+             * @default
+             */
+            label?: string;
+        };
+        /**
+         * ShareLinkCreated
+         * @description The one answer that carries the token: it cannot be shown again.
+         */
+        ShareLinkCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Created By Name */
+            created_by_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Label */
+            label: string;
+            /** Token */
+            token: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * ShareLinkOut
+         * @description A link as members see it later: never its token (only its hash is kept).
+         */
+        ShareLinkOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Created By Name */
+            created_by_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Label */
+            label: string;
+        };
+        /**
+         * SharedProject
+         * @description What the public listen page shows: the name, the music and how it is mixed.
+         */
+        SharedProject: {
+            mix: components["schemas"]["MixSettings"];
+            project: components["schemas"]["SharedProjectName"];
+            score: components["schemas"]["Score"];
+        };
+        /** SharedProjectName */
+        SharedProjectName: {
+            /** Name */
+            name: string;
+        };
+        /** SoundFontInfo */
+        SoundFontInfo: {
+            /** Bytes */
+            bytes: number;
+            /**
+             * Name
+             * @description the file's name (e.g. TimGM6mb.sf2)
+             */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Url
+             * @description where the file is, under its content hash
+             */
+            url: string;
+        };
         /**
          * Style
          * @enum {string}
@@ -1776,6 +2089,36 @@ export interface components {
              * @default 100
              */
             volume?: number;
+        };
+        /**
+         * TrackChanges
+         * @description One track that differs; notes that moved to another track are removed from one
+         *     and added to the other.
+         */
+        TrackChanges: {
+            /** Added Notes */
+            added_notes: components["schemas"]["Note"][];
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /** Changed Notes */
+            changed_notes: components["schemas"]["ChangedNote"][];
+            /**
+             * Fields
+             * @description name, program, volume... that differ
+             */
+            fields: components["schemas"]["FieldChange"][];
+            /**
+             * Name
+             * @description its name in the later score (the earlier, if removed)
+             */
+            name: string;
+            /** Removed Notes */
+            removed_notes: components["schemas"]["Note"][];
+            /** Track Id */
+            track_id: string;
         };
         /** TrackCreate */
         TrackCreate: {
@@ -1925,15 +2268,84 @@ export interface components {
              */
             id: string;
         };
+        /** ValidationOut */
+        ValidationOut: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Idioms
+             * @description the chromatic idioms the style accepts
+             */
+            idioms?: string[];
+            /**
+             * Project Style
+             * @description the style the project was composed in, if any
+             */
+            project_style?: string | null;
+            /** Rules Run */
+            rules_run: string[];
+            /**
+             * Score
+             * @description 100 = nothing to remark
+             */
+            score: number;
+            /** Style */
+            style: string;
+            /**
+             * Style Source
+             * @description request: the style asked for; project: the style the project was composed in; default: common practice (the project was never composed)
+             * @enum {string}
+             */
+            style_source: "request" | "project" | "default";
+            /** Total Violations */
+            total_violations: number;
+            /**
+             * Violations
+             * @description the first 1000, in time order
+             */
+            violations: components["schemas"]["Violation"][];
+        };
         /** ValidationRequest */
         ValidationRequest: {
             /** Disabled Rules */
             disabled_rules?: ("augmented-second" | "empty-section" | "instrument-range" | "large-leap" | "non-diatonic-note" | "note-past-end" | "overlapping-notes" | "parallel-perfect-intervals" | "unresolved-leading-tone" | "voice-crossing" | "weak-progression")[];
             /**
              * Style
-             * @description default: common-practice
+             * @description default: the style the project was composed in, else common-practice
              */
             style?: ("common-practice" | "chorale" | "classical" | "pop" | "rock" | "folk" | "jazz" | "blues" | "electronic") | null;
+        };
+        /**
+         * VersionComparison
+         * @description How the `with` score differs from version `number`: `added` is in `with` and not
+         *     in the version, `removed` the reverse.
+         */
+        VersionComparison: {
+            chord_symbols: components["schemas"]["EventChanges_ChordSymbol_"];
+            meter_changes: components["schemas"]["EventChanges_MeterChange_"];
+            /** Number */
+            number: number;
+            sections: components["schemas"]["EventChanges_Section_"];
+            /**
+             * Settings
+             * @description tempo, key, meter, bars
+             */
+            settings: components["schemas"]["FieldChange"][];
+            tempo_changes: components["schemas"]["EventChanges_TempoChange_"];
+            /** Tracks */
+            tracks: components["schemas"]["TrackChanges"][];
+            /**
+             * With Number
+             * @description None: compared with the current score
+             */
+            with_number: number | null;
+            /**
+             * With Revision
+             * @description the revision the `with` score holds
+             */
+            with_revision: number;
         };
         /** VersionOut */
         VersionOut: {
@@ -1943,12 +2355,26 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Number */
+            /**
+             * Name
+             * @description the name people gave it (empty: none); a named version is never rewritten by later edits
+             */
+            name: string;
+            /**
+             * Number
+             * @description the revision whose score it holds; a version that absorbed later edits moves to their revision (numbers have gaps)
+             */
             number: number;
             reason: components["schemas"]["VersionReason"];
             score: components["schemas"]["Score"];
             /** Summary */
             summary: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description when it last absorbed an edit
+             */
+            updated_at: string;
         };
         /** VersionPage */
         VersionPage: {
@@ -1966,6 +2392,14 @@ export interface components {
          * @enum {string}
          */
         VersionReason: "created" | "generated" | "edited" | "imported" | "restored";
+        /** VersionRename */
+        VersionRename: {
+            /**
+             * Name
+             * @description stored trimmed; empty clears the name
+             */
+            name: string;
+        };
         /** VersionSummary */
         VersionSummary: {
             author: components["schemas"]["Author"] | null;
@@ -1974,11 +2408,25 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Number */
+            /**
+             * Name
+             * @description the name people gave it (empty: none); a named version is never rewritten by later edits
+             */
+            name: string;
+            /**
+             * Number
+             * @description the revision whose score it holds; a version that absorbed later edits moves to their revision (numbers have gaps)
+             */
             number: number;
             reason: components["schemas"]["VersionReason"];
             /** Summary */
             summary: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description when it last absorbed an edit
+             */
+            updated_at: string;
         };
         /** Violation */
         Violation: {
@@ -2645,6 +3093,57 @@ export interface operations {
                 headers: {
                     /** @description the scheme to authenticate with */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    demo_project_api_v1_onboarding_demo_project_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoProjectOut"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4055,6 +4554,10 @@ export interface operations {
                 headers: {
                     /** @description pages in the engraving */
                     "X-Page-Count"?: number;
+                    /** @description the first bar on this page */
+                    "X-Page-First-Bar"?: number;
+                    /** @description the last bar on this page */
+                    "X-Page-Last-Bar"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4624,6 +5127,249 @@ export interface operations {
             };
         };
     };
+    list_share_links_api_v1_projects__project_id__share_links_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLinkOut"][];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_share_link_api_v1_projects__project_id__share_links_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLinkCreated"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_share_link_api_v1_projects__project_id__share_links__link_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_tracks_api_v1_projects__project_id__tracks_get: {
         parameters: {
             query?: never;
@@ -5009,7 +5755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Report"];
+                    "application/json": components["schemas"]["ValidationOut"];
                 };
             };
             /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
@@ -5165,6 +5911,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rename_version_api_v1_projects__project_id__versions__number__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionRename"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one you may see (non-members get 404, not 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    compare_versions_api_v1_projects__project_id__versions__number__compare_get: {
+        parameters: {
+            query: {
+                /** @description a version number, or "current" */
+                with: string;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionComparison"];
                 };
             };
             /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
@@ -5445,6 +6360,262 @@ export interface operations {
                 };
             };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    shared_project_api_v1_shared_get: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the token of a share link (from the page's address after `#`) */
+                "X-Share-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProject"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown or revoked share link (the two are not told apart) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many shared-page requests from this address */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    shared_notation_svg_api_v1_shared_notation_svg_get: {
+        parameters: {
+            query?: {
+                /** @description engrave only this track */
+                track?: string | null;
+                /** @description 1-based page */
+                page?: number;
+            };
+            header: {
+                /** @description the token of a share link (from the page's address after `#`) */
+                "X-Share-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description pages in the engraving */
+                    "X-Page-Count"?: number;
+                    /** @description the first bar on this page */
+                    "X-Page-First-Bar"?: number;
+                    /** @description the last bar on this page */
+                    "X-Page-Last-Bar"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": unknown;
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown or revoked share link, or no such track or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the score has no tracks, or its page could not be engraved within the time limit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many shared-page requests from this address */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    soundfont_info_api_v1_soundfont_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SoundFontInfo"];
+                };
+            };
+            /** @description no readable SoundFont on this server */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    soundfont_file_api_v1_soundfont__sha256__sf2_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
+            path: {
+                /** @description the SHA-256 from GET /soundfont */
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description the browser's copy is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not the hash of the server's SoundFont */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no readable SoundFont on this server */
             503: {
                 headers: {
                     /** @description seconds to wait before retrying */

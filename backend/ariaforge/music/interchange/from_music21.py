@@ -1,6 +1,6 @@
 """music21 stream → Score: the one conversion the MusicXML and ABC readers share.
 
-* Parts become tracks (name, GM program from the part's instrument unless the reader
+* Parts become tracks (the staves of one part, a piano's grand staff, are one track; name, GM program from the part's instrument unless the reader
   knows better, drums from percussion instruments, unpitched notes, a percussion clef or
   MIDI channel 10).
 * Notes keep exact integer ticks: offset x 480. A tuplet whose notes do not fall on the
@@ -81,16 +81,38 @@ def score_from_music21(
     draft = ScoreDraft(length_rounding="up")
     # A lone unnamed part (an ABC tune) is best named after the piece.
     fallback = _title(top) if len(parts) == 1 else None
-    for index, part in enumerate(parts):
-        reader = _PartReader(part, shift, budget, first=index == 0, what=what)
-        draft.tracks.append(reader.track(index, hints or {}, fallback))
-        draft.meters.extend(reader.meters)
-        draft.tempi.extend(reader.tempi)
-        draft.chord_symbols.extend(reader.chord_symbols)
-        if reader.key is not None and index == 0:
-            draft.key = reader.key
-        draft.length_tick = max(draft.length_tick, reader.end)
+    for index, staves in enumerate(_tracks_of(parts)):
+        readers = [_PartReader(staff, shift, budget, first=index == 0 and number == 0,
+                               what=what) for number, staff in enumerate(staves)]
+        track = readers[0].track(index, hints or {}, fallback)
+        track.notes = [note for reader in readers for note in reader.notes]
+        track.is_drum = track.is_drum or any(reader.percussion for reader in readers)
+        draft.tracks.append(track)
+        for reader in readers:
+            draft.meters.extend(reader.meters)
+            draft.tempi.extend(reader.tempi)
+            draft.chord_symbols.extend(reader.chord_symbols)
+            draft.length_tick = max(draft.length_tick, reader.end)
+        if readers[0].key is not None and index == 0:
+            draft.key = readers[0].key
     return build_score(draft, what)
+
+
+def _tracks_of(parts: list[stream.Stream[Any]]) -> list[list[stream.Stream[Any]]]:
+    """Parts grouped into tracks: the staves music21 makes of one multi-staff part (a
+    piano's grand staff) are one track."""
+    tracks: list[list[stream.Stream[Any]]] = []
+    previous: str | None = None
+    for part in parts:
+        found = part.getInstrument(returnDefault=False) if isinstance(
+            part, stream.PartStaff) else None
+        owner = str(found.partId) if found is not None and found.partId else None
+        if owner is not None and owner == previous:
+            tracks[-1].append(part)
+        else:
+            tracks.append([part])
+        previous = owner
+    return tracks
 
 
 def _first_score(parsed: stream.Stream[Any], what: str) -> stream.Stream[Any]:

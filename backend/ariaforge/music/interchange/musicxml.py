@@ -11,7 +11,10 @@ the shared music21 → Score conversion (`from_music21`). Before music21 sees an
 * parts, notes and measures are counted on the tree, so an oversized score fails fast.
 
 MusicXML settings music21 drops are read from the tree: each part's <midi-instrument>
-program, channel (10 = drums), volume and pan.
+program, channel (10 = drums), volume and pan. music21 keeps only a part's first
+instrument, so a drum part with one <instrument> per drum (as `write_musicxml` writes
+it) would lose which drum each note is: an <unpitched> note naming an instrument with a
+<midi-unpitched> key is turned into a pitched note on that key before music21 reads it.
 
 Writing is `musicxml_writer.write_musicxml` (see there for why it is hand-written).
 """
@@ -22,7 +25,7 @@ import io
 import zipfile
 import zlib
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, SubElement
 
 import defusedxml
 import defusedxml.ElementTree
@@ -58,6 +61,7 @@ def read_musicxml(data: bytes) -> Score:
     root = parse_xml(xml)
     _check_tree(root)
     hints = _part_hints(root)
+    _sound_drum_keys(root)
     # Imported here: music21 takes a noticeable time to import and only readers need it.
     from ariaforge.music.interchange.from_music21 import guarded, score_from_music21
 
@@ -142,6 +146,39 @@ def _part_hints(root: Element) -> dict[str, PartHints]:
             or midi.find("midi-unpitched") is not None,
         )
     return {part_id: _fit_pan(hint) for part_id, hint in hints.items()}
+
+
+def _sound_drum_keys(root: Element) -> None:
+    """Give each unpitched note that names a drum instrument that drum's GM key as its
+    pitch (in place), so the reader keeps the drum rather than where it is drawn."""
+    keys: dict[str, int] = {}
+    for midi in root.iter("midi-instrument"):
+        unpitched = _number(midi.findtext("midi-unpitched"))
+        instrument_id = midi.get("id")
+        if unpitched is not None and instrument_id and 1 <= unpitched <= 128:
+            keys[instrument_id] = int(unpitched) - 1  # MusicXML counts keys from 1
+    if not keys:
+        return
+    for note in root.iter("note"):
+        unpitched = note.find("unpitched")
+        instrument = note.find("instrument")
+        key = keys.get(instrument.get("id", "")) if instrument is not None else None
+        if unpitched is None or key is None:
+            continue
+        pitch = Element("pitch")
+        step, alter, octave = _SHARPS[key % 12], 0, key // 12 - 1
+        if len(step) > 1:
+            step, alter = step[0], 1
+        SubElement(pitch, "step").text = step
+        if alter:
+            SubElement(pitch, "alter").text = str(alter)
+        SubElement(pitch, "octave").text = str(octave)
+        index = list(note).index(unpitched)
+        note.remove(unpitched)
+        note.insert(index, pitch)
+
+
+_SHARPS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
 def _fit_pan(hint: PartHints) -> PartHints:

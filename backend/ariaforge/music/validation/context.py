@@ -137,6 +137,11 @@ class Context:
     def _span_starts(self) -> list[int]:
         return [span.start for span in self.harmony]
 
+    def next_harmony(self, tick: int) -> HarmonySpan | None:
+        """The first harmony span that begins after `tick`."""
+        index = bisect_right(self._span_starts, tick)
+        return self.harmony[index] if index < len(self.harmony) else None
+
     def chord_at(self, tick: int) -> Chord | None:
         index = bisect_right(self._span_starts, tick) - 1
         if index >= 0 and tick < self.harmony[index].end:

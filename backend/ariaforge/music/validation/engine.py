@@ -10,23 +10,34 @@ from ariaforge.music.validation.context import Context
 from ariaforge.music.validation.model import Report, RuleInfo, Severity, Violation
 from ariaforge.music.validation.rules import RULES
 
-# Which rules a style switches off, and options it gives the rules that stay on.
-# Power chords move in parallel fifths and V-IV-I is idiomatic in rock and blues; blues
-# melodies use the flat third, fifth and seventh ("blue notes") over major harmony.
-STYLES: dict[str, tuple[frozenset[str], dict[str, object]]] = {
-    "common-practice": (frozenset(), {}),
-    "chorale": (frozenset(), {}),
-    "classical": (frozenset(), {}),
-    "pop": (frozenset({"parallel-perfect-intervals", "weak-progression"}), {}),
-    "rock": (frozenset({"parallel-perfect-intervals", "weak-progression"}), {}),
-    "folk": (frozenset({"weak-progression"}), {}),
-    "jazz": (frozenset({"parallel-perfect-intervals", "weak-progression",
-                        "unresolved-leading-tone"}), {}),
-    "blues": (frozenset({"parallel-perfect-intervals", "weak-progression"}),
-              {"blue_notes": True}),
-    "electronic": (frozenset({"parallel-perfect-intervals", "weak-progression",
-                              "voice-crossing", "large-leap"}), {}),
+# Which rules a style switches off, and the options it gives the rules that stay on.
+# Power chords move in parallel fifths and V-IV-I is idiomatic in rock and blues. Each
+# style's idiomatic chromaticism is named in `idioms` (blue notes, approach notes,
+# enclosures, anticipations, altered tensions): the non-diatonic rule stays on everywhere
+# and still flags a chromatic note the style has no use for (one leapt into and out of).
+_POPULAR = ("chromatic_approach", "anticipation")
+STYLE_IDIOMS: dict[str, tuple[str, ...]] = {
+    "common-practice": (), "chorale": (), "classical": (),
+    "pop": (*_POPULAR, "flat_seven"),
+    "rock": (*_POPULAR, "flat_seven", "blue_notes"),
+    "folk": ("flat_seven", "anticipation"),
+    "jazz": (*_POPULAR, "blue_notes", "enclosure", "altered_tensions"),
+    "blues": (*_POPULAR, "blue_notes", "altered_tensions"),
+    "electronic": _POPULAR,
 }
+_OFF: dict[str, frozenset[str]] = {
+    "pop": frozenset({"parallel-perfect-intervals", "weak-progression"}),
+    "rock": frozenset({"parallel-perfect-intervals", "weak-progression"}),
+    "folk": frozenset({"weak-progression"}),
+    "jazz": frozenset({"parallel-perfect-intervals", "weak-progression",
+                       "unresolved-leading-tone"}),
+    "blues": frozenset({"parallel-perfect-intervals", "weak-progression"}),
+    "electronic": frozenset({"parallel-perfect-intervals", "weak-progression",
+                             "voice-crossing", "large-leap"}),
+}
+STYLES: dict[str, tuple[frozenset[str], dict[str, object]]] = {
+    style: (_OFF.get(style, frozenset()), dict.fromkeys(idioms, True))
+    for style, idioms in STYLE_IDIOMS.items()}
 DEFAULT_STYLE = "common-practice"
 MAX_REPORTED = 1000  # a report lists this many; counts and the score cover all
 PENALTY = {Severity.ERROR: 10, Severity.WARNING: 3, Severity.INFO: 1}
@@ -67,4 +78,4 @@ def validate(score: Score, style: str | None = None,
     return Report(score=summary_score(violations, notes), style=style,
                   violations=violations[:MAX_REPORTED], total_violations=len(violations),
                   counts={severity: counts.get(severity, 0) for severity in Severity},
-                  rules_run=[r.id for r in run])
+                  rules_run=[r.id for r in run], idioms=list(STYLE_IDIOMS[style]))

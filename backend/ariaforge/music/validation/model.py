@@ -37,3 +37,5 @@ class Report(BaseModel):
     total_violations: int
     counts: dict[Severity, int]
     rules_run: list[str]
+    idioms: list[str] = Field(default_factory=list,
+                              description="the chromatic idioms the style accepts")

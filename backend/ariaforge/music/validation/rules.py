@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ariaforge.music.score import Mode, Note, Track
 from ariaforge.music.validation.context import Context, block_chords, line
+from ariaforge.music.validation.idioms import idiomatic_degrees, is_idiomatic
 from ariaforge.music.validation.model import Severity, Violation
 from ariaforge.music.validation.ranges import instrument_range
 
@@ -52,9 +53,7 @@ def _allowed_pitch_classes(ctx: Context, tick: int = 0) -> set[int]:
     allowed = set(ctx.scale_at(tick))
     if key.mode in (Mode.MINOR, Mode.AEOLIAN):
         allowed |= {(tonic + 9) % 12, (tonic + 11) % 12}  # melodic/harmonic minor
-    if ctx.options.get("blue_notes"):
-        allowed |= {(tonic + step) % 12 for step in (3, 6, 10)}
-    return allowed
+    return allowed | idiomatic_degrees(ctx, tick)
 
 
 def _is_step(a: int, b: int) -> bool:
@@ -78,7 +77,9 @@ def _neighbours(notes: list[Note], index: int) -> tuple[Note | None, Note | None
 
 
 @rule("non-diatonic-note", Severity.WARNING,
-      "A note outside the key that is neither a chord tone nor a passing or neighbour note.")
+      "A note outside the key that is neither a chord tone nor a passing or neighbour note "
+      "(nor, where the style speaks it, a blue note, approach, enclosure, anticipation or "
+      "altered tension).")
 def non_diatonic(ctx: Context) -> Iterator[Violation]:
     allowed = _allowed_pitch_classes(ctx)
     keyed = ctx.keys.modulates
@@ -95,6 +96,8 @@ def non_diatonic(ctx: Context) -> Iterator[Violation]:
                 continue
             index = positions.get(note.id)
             if index is not None and _embellishes(*_around(melodic, index, note)):
+                continue
+            if is_idiomatic(ctx, note, melodic, index, allowed):
                 continue
             key = ctx.key_at(note.start)
             yield _at(ctx, "non-diatonic-note",

@@ -1,20 +1,33 @@
-/** The dialog that adds a track: role (which picks a fitting instrument), instrument, name. */
+/** The dialog that adds a track: role (which picks a fitting instrument), instrument (the
+ * searchable picker, with audition), name, and whether AriaForge writes a part for it at
+ * once (over the song's chords, in the track's role and instrument). */
 import { useEffect, useState } from "react";
 
 import type { Track } from "@/api/types";
+import { InstrumentPicker } from "@/features/instruments/InstrumentPicker";
+import { useTakes } from "@/features/takes/TakesProvider";
 import { Modal } from "@/ui/Modal";
 
-import { ProgramOptions, roleLabel, ROLES, type Role } from "./tracks";
+import { roleLabel, ROLES, type Role } from "./tracks";
+
+/** A fresh track id, so the part can be asked for the track the dialog is adding. */
+function newTrackId(): string {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return `t-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
 
 export function AddTrackDialog({ open, onClose, onAdd, busy, count }: {
   open: boolean; onClose(): void; busy: boolean; count: number;
   onAdd(track: Partial<Track>): void;
 }) {
+  const takes = useTakes();
   const [role, setRole] = useState<Role>("melody");
   const [program, setProgram] = useState(73);
   const [name, setName] = useState("");
+  const [writePart, setWritePart] = useState(true);
   useEffect(() => {
-    if (open) { setRole("melody"); setProgram(73); setName(""); }
+    if (open) { setRole("melody"); setProgram(73); setName(""); setWritePart(true); }
   }, [open]);
   const isDrum = role === "drums";
   const fallbackName = `${roleLabel(role)} ${count + 1}`;
@@ -22,8 +35,12 @@ export function AddTrackDialog({ open, onClose, onAdd, busy, count }: {
     <Modal title="Add a track" open={open} onClose={onClose}>
       <form className="stack" onSubmit={(e) => {
         e.preventDefault();
-        onAdd({ name: name.trim() || fallbackName, role, is_drum: isDrum,
-                program: isDrum ? 0 : program });
+        const id = newTrackId();
+        const trackName = name.trim() || fallbackName;
+        onAdd({ id, name: trackName, role, is_drum: isDrum, program: isDrum ? 0 : program });
+        if (writePart && takes.enabled) {
+          void takes.writePart({ trackId: id }, `a part for ${trackName}`);
+        }
       }}>
         <label>
           Role
@@ -35,23 +52,20 @@ export function AddTrackDialog({ open, onClose, onAdd, busy, count }: {
             {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
           </select>
         </label>
-        <label>
-          Instrument
-          {isDrum ? (
-            <select disabled aria-disabled value="drums">
-              <option value="drums">Drum kit (GM, channel 10)</option>
-            </select>
-          ) : (
-            <select value={program} onChange={(e) => setProgram(Number(e.target.value))}>
-              <ProgramOptions />
-            </select>
-          )}
-        </label>
+        <InstrumentPicker value={isDrum ? 0 : program} isDrum={isDrum} label="Instrument"
+                          onChange={(next) => setProgram(next)} />
         <label>
           Name
           <input value={name} maxLength={100} placeholder={fallbackName}
                  onChange={(e) => setName(e.target.value)} />
         </label>
+        {takes.enabled ? (
+          <label className="row">
+            <input type="checkbox" checked={writePart} data-testid="add-track-write-part"
+                   onChange={(e) => setWritePart(e.target.checked)} />
+            Write a part for it
+          </label>
+        ) : null}
         <div className="row">
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" disabled={busy}>Add track</button>

@@ -1,11 +1,16 @@
 "use client";
 /** The arrangement: every track as a lane of small note blocks over a bar ruler with the
  * score's sections and chord symbols, and the playhead. Select a lane (click, or Enter on
- * it), rename a track, change its instrument, move it up or down, add and delete tracks,
- * and change the song's tempo, key, meter, length, sections and chord symbols. */
-import { useEffect, useMemo, useRef, useState } from "react";
+ * it), rename a track, change its instrument, move it up or down, add and delete tracks.
+ * The song itself is edited in place: tempo, key, meter and length in the header, sections
+ * and the chord track in their lanes above the tracks (features/song); "Song…" still edits
+ * everything at once as text. While playing, the view follows the playhead. */
+import { useCallback, useMemo, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
+import { useFollowPlayhead } from "@/features/playback/follow";
+import { SongHeader } from "@/features/song/SongHeader";
+import { SongLanes } from "@/features/song/SongLanes";
 import { usePlayhead, useProject, useScore, useScoreEdits,
          useSelection } from "@/features/workspace/state";
 import { barLayout, clamp, scoreEnd } from "@/lib/geometry";
@@ -41,17 +46,15 @@ export function ArrangementView() {
   const end = scoreEnd(bars);
   const width = Math.ceil(end * ppt) + 24;
 
-  // Keep the playhead in view while it moves.
-  useEffect(() => {
-    const box = scroller.current;
-    if (!box || playheadTick === null) return;
-    const head = box.querySelector<HTMLElement>("[data-lane-head]")?.offsetWidth ?? 0;
-    const x = playheadTick * ppt;
-    const visible = box.clientWidth - head;
-    if (x < box.scrollLeft || x > box.scrollLeft + visible - 8) {
-      box.scrollLeft = Math.max(0, x - 24);
-    }
-  }, [playheadTick, ppt]);
+  // While playing, keep the playhead in view (past the sticky lane heads).
+  const tickToPx = useCallback((tick: number) => tick * ppt, [ppt]);
+  const [leadingPx, setLeadingPx] = useState(200);
+  useFollowPlayhead(scroller, tickToPx, { leadingPx });
+  const measureHead = useCallback((box: HTMLDivElement | null) => {
+    scroller.current = box;
+    const head = box?.querySelector<HTMLElement>("[data-lane-head]")?.offsetWidth;
+    if (head) setLeadingPx(head);
+  }, []);
 
   if (!score) return <p className="muted">Loading the arrangement…</p>;
 
@@ -71,10 +74,7 @@ export function ArrangementView() {
     <section className={styles.arrangement} aria-labelledby="arrangement-title">
       <div className={styles.toolbar}>
         <h3 id="arrangement-title" className={styles.title}>Arrangement</h3>
-        <span className="muted">
-          {score.bars ?? 8} bars · {Math.round(score.tempo ?? 120)} bpm ·{" "}
-          {score.meter?.numerator ?? 4}/{score.meter?.denominator ?? 4}
-        </span>
+        <SongHeader score={score} canEdit={canEdit} />
         <div className={styles.tools}>
           <div className={styles.group} role="group" aria-label="Arrangement zoom">
             <button type="button" aria-label="Zoom out" disabled={zoom === 0}
@@ -92,13 +92,11 @@ export function ArrangementView() {
           ) : null}
         </div>
       </div>
-      <div className={styles.scroller} ref={scroller}>
+      <div className={styles.scroller} ref={measureHead}>
         <div className={styles.canvas} style={{ minWidth: `calc(var(--lane-head) + ${width}px)` }}>
-          <div className={styles.rulerRow}>
-            <div className={styles.corner} data-lane-head aria-hidden />
-            <ArrangementRuler bars={bars} ppt={ppt} width={width} score={score}
-                   onSeek={(tick) => setPlayheadTick(tick)} />
-          </div>
+          <SongLanes score={score} bars={bars} ppt={ppt} width={width} canEdit={canEdit}
+                     ruler={<ArrangementRuler bars={bars} ppt={ppt} width={width}
+                                              onSeek={(tick) => setPlayheadTick(tick)} />} />
           {tracks.length === 0 ? (
             <p className={styles.empty}>
               No tracks yet.{canEdit ? " Add one, or compose from the brief." : ""}

@@ -1,9 +1,12 @@
-/** One track in the arrangement: its name, role and instrument (rename, change, delete)
- * beside a lane of its notes; the lane selects the track for the editor. */
+/** One track in the arrangement: its name, role and instrument (rename, change, delete,
+ * write or regenerate its part) beside a lane of its notes; the lane selects the track for
+ * the editor. */
 import { useMemo, useRef, useState, type FormEvent,
          type KeyboardEvent as ReactKeyboardEvent } from "react";
 
 import type { Track } from "@/api/types";
+import { TrackPartDialog } from "@/features/takes/TrackPartDialog";
+import { useTakes } from "@/features/takes/TakesProvider";
 import type { Bar } from "@/lib/geometry";
 import { trackColour } from "@/lib/trackColour";
 
@@ -22,6 +25,8 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
   first?: boolean; last?: boolean;
 }) {
   const [renaming, setRenaming] = useState(false);
+  const [writing, setWriting] = useState(false);
+  const takes = useTakes();
   const [draft, setDraft] = useState(track.name ?? "");
   const renameButton = useRef<HTMLButtonElement>(null);
   const name = track.name ?? "Track";
@@ -93,6 +98,18 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
                             onClick={(e) => { e.stopPropagation(); onMove(1); }}>↓</button>
                   </>
                 ) : null}
+                {takes.enabled ? (
+                  <button type="button" className={styles.iconButton} data-testid="track-part"
+                          aria-label={notes.length ? `Regenerate ${name}…`
+                            : `Write a part for ${name}…`}
+                          title={notes.length ? "Regenerate this track (or one section)…"
+                            : "Write a part…"}
+                          disabled={busy || takes.run.phase === "starting"
+                            || takes.run.phase === "running"}
+                          onClick={(e) => { e.stopPropagation(); setWriting(true); }}>
+                    ✦
+                  </button>
+                ) : null}
                 <button type="button" className={styles.iconButton} aria-label={`Delete ${name}`}
                         title="Delete track" disabled={busy}
                         onClick={(e) => { e.stopPropagation(); onDelete(); }}>
@@ -134,6 +151,9 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
           ))}
         </svg>
       </div>
+      {takes.enabled && canEdit ? (
+        <TrackPartDialog track={track} open={writing} onClose={() => setWriting(false)} />
+      ) : null}
     </div>
   );
 }

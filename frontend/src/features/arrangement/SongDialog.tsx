@@ -5,13 +5,8 @@ import { useEffect, useState, type FormEvent } from "react";
 
 import type { Score } from "@/api/types";
 import type { ChordEvent, DocSettings, SectionEvent } from "@/features/collab/schema";
+import { DENOMINATORS, MODES, TONICS } from "@/features/song/keys";
 import { Modal } from "@/ui/Modal";
-
-const TONICS = ["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A",
-                "A#", "Bb", "B"];
-const MODES = ["major", "minor", "ionian", "dorian", "phrygian", "lydian", "mixolydian",
-               "aeolian", "locrian"];
-const DENOMINATORS = [1, 2, 4, 8, 16, 32];
 
 export interface SongChanges {
   settings: Partial<DocSettings>;

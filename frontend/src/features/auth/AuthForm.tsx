@@ -12,6 +12,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
+  const [demo, setDemo] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -35,6 +36,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
         return;
       }
       saveTokens(tokensFromPair(login.data));
+      if (mode === "signup" && demo) await startDemo();
       window.location.assign("/projects/");
     } catch {
       setError("The server could not be reached. Is AriaForge running?");
@@ -69,6 +71,13 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
             10 to 128 characters, not a common password and not your e-mail name.
           </p>
         ) : null}
+        {mode === "signup" ? (
+          <label className={styles.check}>
+            <input type="checkbox" checked={demo} onChange={(e) => setDemo(e.target.checked)}
+                   data-testid="demo-project" />
+            Start with a demo song (AriaForge composes one for you to explore)
+          </label>
+        ) : null}
         {error ? <p role="alert" className="error" data-testid="auth-error">{error}</p> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Please wait…" : title}
@@ -81,6 +90,16 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
       </form>
     </main>
   );
+}
+
+/** The demo project of a first sign-in (the server makes it once, and only when the
+ * deployment allows it). The account exists already: a failure here is not the sign-up's. */
+async function startDemo(): Promise<void> {
+  try {
+    await api.POST("/api/v1/onboarding/demo-project", {});
+  } catch {
+    /* the projects page works without it */
+  }
 }
 
 function explain(body: unknown, status: number): string {

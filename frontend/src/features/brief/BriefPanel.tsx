@@ -1,16 +1,20 @@
 "use client";
 /** The brief: a prompt and optional controls → a composition session with live progress;
  * plus the operations on the current score (regenerate or vary a section, continue,
- * reharmonize, restyle), which follow the same session flow. */
-import { useId, useMemo, useState, type FormEvent } from "react";
+ * reharmonize, restyle), which follow the same session flow. The project keeps its brief:
+ * on load the newest composition's prompt and options are back in the form, with the
+ * brief as understood below; Generate asks first when it would replace edited music. */
+import { useEffect, useId, useMemo, useState, type FormEvent } from "react";
 
 import { useProject, useScore } from "@/features/workspace/state";
 import { keyName } from "@/lib/keys";
+import { Modal } from "@/ui/Modal";
 
 import styles from "./BriefPanel.module.css";
 import { MOODS, STYLES, STYLE_LABELS, type Mood, type Style } from "./choices";
 import { SessionProgress } from "./SessionProgress";
 import { useComposeSession, type SessionRequest } from "./useComposeSession";
+import { editedSinceGeneration, formFromRequest } from "./keptBrief";
 
 const METERS = ["4/4", "3/4", "2/4", "6/8", "12/8", "5/4", "7/8"] as const;
 const MAX_PROMPT = 2000;
@@ -24,9 +28,9 @@ function intOrNull(value: string, min: number, max: number): number | null | "in
 }
 
 export function BriefPanel() {
-  const { canEdit } = useProject();
+  const { canEdit, projectId } = useProject();
   const { score } = useScore();
-  const { state, start, cancel } = useComposeSession();
+  const { state, start, cancel, lastCompose } = useComposeSession();
   const id = useId();
 
   const [prompt, setPrompt] = useState("");
@@ -39,13 +43,31 @@ export function BriefPanel() {
   const [instruments, setInstruments] = useState("");
   const [seed, setSeed] = useState("");
   const [formError, setFormError] = useState<string | null>(null);
+  const [touched, setTouched] = useState(false);
+  const [confirming, setConfirming] = useState<SessionRequest | null>(null);
+  const [checking, setChecking] = useState(false);
+
+  // The kept brief comes back into the form once, unless the person already typed.
+  const keptId = lastCompose?.id;
+  useEffect(() => {
+    if (!lastCompose || touched) return;
+    const kept = formFromRequest(lastCompose.prompt, lastCompose.request);
+    setPrompt(kept.prompt);
+    setStyle(kept.style as Style | "");
+    setMood(kept.mood as Mood | "");
+    setKey(kept.key);
+    setTempo(kept.tempo);
+    setMeter(kept.meter);
+    setBars(kept.bars);
+    setInstruments(kept.instruments);
+  }, [keptId]);  // eslint-disable-line react-hooks/exhaustive-deps -- once per kept session
 
   const [section, setSection] = useState(0);
   const [amount, setAmount] = useState(35);
   const [extraBars, setExtraBars] = useState("8");
   const [restyle, setRestyle] = useState<Style>("jazz");
 
-  const busy = state.phase === "starting" || state.phase === "running";
+  const busy = state.phase === "starting" || state.phase === "running" || checking;
   const sections = score?.sections ?? [];
   const hasNotes = useMemo(() => (score?.tracks ?? []).some((t) => (t.notes ?? []).length > 0),
                            [score]);
@@ -82,8 +104,22 @@ export function BriefPanel() {
       const [numerator, denominator] = meter.split("/").map(Number);
       request.meter = { numerator, denominator: denominator as 1 | 2 | 4 | 8 | 16 | 32 };
     }
-    void start(request);
+    void generate(request);
   };
+
+  /** A new composition replaces the score: ask first when the score holds edits. */
+  const generate = async (request: SessionRequest) => {
+    setChecking(true);
+    let edited = false;
+    try {
+      edited = hasNotes && await editedSinceGeneration(projectId);
+    } finally {
+      setChecking(false);
+    }
+    if (edited) setConfirming(request);
+    else void start(request);
+  };
+  const edit = <T,>(set: (value: T) => void) => (value: T) => { setTouched(true); set(value); };
 
   const operate = (request: SessionRequest) => {
     if (!canEdit || busy) return;
@@ -102,7 +138,7 @@ export function BriefPanel() {
           Describe the music
           <textarea value={prompt} rows={4} maxLength={MAX_PROMPT} disabled={!canEdit}
                     placeholder="a melancholic waltz in D minor for piano and strings, 90 bpm"
-                    onChange={(e) => setPrompt(e.target.value)} />
+                    onChange={(e) => edit(setPrompt)(e.target.value)} />
           <span className={styles.hint}>{prompt.length}/{MAX_PROMPT}</span>
         </label>
         <details className={styles.options}>
@@ -111,7 +147,7 @@ export function BriefPanel() {
             <label>
               Style
               <select value={style} disabled={!canEdit}
-                      onChange={(e) => setStyle(e.target.value as Style | "")}>
+                      onChange={(e) => edit(setStyle)(e.target.value as Style | "")}>
                 <option value="">From the text</option>
                 {STYLES.map((s) => <option key={s} value={s}>{STYLE_LABELS[s]}</option>)}
               </select>
@@ -119,7 +155,7 @@ export function BriefPanel() {
             <label>
               Mood
               <select value={mood} disabled={!canEdit}
-                      onChange={(e) => setMood(e.target.value as Mood | "")}>
+                      onChange={(e) => edit(setMood)(e.target.value as Mood | "")}>
                 <option value="">From the text</option>
                 {MOODS.map((m) => <option key={m} value={m}>{m}</option>)}
               </select>
@@ -127,17 +163,17 @@ export function BriefPanel() {
             <label>
               Key
               <input value={key} maxLength={24} placeholder="D minor" disabled={!canEdit}
-                     onChange={(e) => setKey(e.target.value)} />
+                     onChange={(e) => edit(setKey)(e.target.value)} />
             </label>
             <label>
               Tempo (bpm)
               <input type="number" inputMode="numeric" min={30} max={300} value={tempo}
                      placeholder="90" disabled={!canEdit}
-                     onChange={(e) => setTempo(e.target.value)} />
+                     onChange={(e) => edit(setTempo)(e.target.value)} />
             </label>
             <label>
               Meter
-              <select value={meter} disabled={!canEdit} onChange={(e) => setMeter(e.target.value)}>
+              <select value={meter} disabled={!canEdit} onChange={(e) => edit(setMeter)(e.target.value)}>
                 <option value="">From the text</option>
                 {METERS.map((m) => <option key={m} value={m}>{m}</option>)}
               </select>
@@ -146,12 +182,12 @@ export function BriefPanel() {
               Bars
               <input type="number" inputMode="numeric" min={1} max={512} value={bars}
                      placeholder="32" disabled={!canEdit}
-                     onChange={(e) => setBars(e.target.value)} />
+                     onChange={(e) => edit(setBars)(e.target.value)} />
             </label>
             <label className={styles.full}>
               Instruments (comma-separated)
               <input value={instruments} placeholder="piano, strings, upright bass"
-                     disabled={!canEdit} onChange={(e) => setInstruments(e.target.value)} />
+                     disabled={!canEdit} onChange={(e) => edit(setInstruments)(e.target.value)} />
             </label>
             <label>
               Seed
@@ -172,6 +208,25 @@ export function BriefPanel() {
       </form>
 
       <SessionProgress state={state} />
+
+      <Modal title="Replace the edited music?" open={confirming !== null}
+             onClose={() => setConfirming(null)}>
+        <div className="stack" data-testid="confirm-generate">
+          <p>The score has changes made since it was last generated. Generating writes a
+            new score from this brief and replaces the current one in the workspace.</p>
+          <p className="muted">Nothing is lost: the current score stays in History, where
+            you can listen to it and restore it.</p>
+          <div className="row">
+            <button type="button" className="primary" data-testid="confirm-replace"
+                    onClick={() => {
+                      const request = confirming;
+                      setConfirming(null);
+                      if (request) void start(request);
+                    }}>Replace</button>
+            <button type="button" onClick={() => setConfirming(null)}>Cancel</button>
+          </div>
+        </div>
+      </Modal>
 
       <section className={styles.operations} aria-labelledby={`${id}-ops`}>
         <h3 id={`${id}-ops`} className={styles.subtitle}>Change the current score</h3>

@@ -8,19 +8,26 @@ import styles from "./BriefPanel.module.css";
 import { label, STEPS, type SessionState } from "./useComposeSession";
 
 export function SessionProgress({ state }: { state: SessionState }) {
-  const { phase, stage, percent, message, error, session, operation, via } = state;
+  const { phase, stage, percent, message, error, session, operation, via, restored } = state;
   const step = stage === "repair" ? "validate" : stage;
   const current = STEPS.indexOf(step as (typeof STEPS)[number]);
   const name = label(operation);
+  const doing = operation === "compose" ? "Composing…" : `${name}…`;
   const status = phase === "idle" ? "Ready"
     : phase === "starting" ? `${name}: starting`
-    : phase === "running" ? `${name}: ${stage || "queued"} ${Math.round(percent ?? 0)}%`
+    : phase === "running" ? `${doing} ${stage || "queued"} ${Math.round(percent ?? 0)}%`
+    : phase === "done" && restored ? "Last composition (done)"
     : phase === "done" ? `${name} done`
     : `${name} failed`;
 
   return (
     <div className={styles.session}>
-      <p className={styles.status} role="status" data-testid="session-status" data-phase={phase}>{status}</p>
+      <p className={styles.status} role="status" data-testid="session-status" data-phase={phase}
+         data-restored={restored ? "true" : undefined}>{status}</p>
+      {phase === "running" && restored && (
+        <p className={styles.hint}>A composition started before this page opened is still
+          running: its music appears here when it is done.</p>
+      )}
       {(phase === "starting" || phase === "running") && (
         <>
           <Progress label={stage === "repair" ? "Repairing bars the validator flagged"
@@ -79,7 +86,7 @@ function SessionResult({ session }: { session: NonNullable<SessionState["session
       {session.version != null && <p className="muted">Saved as version {session.version}.</p>}
       {rows.length > 0 && (
         <>
-          <h3 className={styles.subtitle}>Brief as understood</h3>
+          <h3 className={styles.subtitle} data-testid="brief-understood">Brief as understood</h3>
           <dl className={styles.facts}>
             {rows.map(([term, value]) => (
               <div key={term}><dt>{term}</dt><dd>{value}</dd></div>

@@ -1,7 +1,12 @@
 "use client";
 /** Runs a composition session (compose or an operation on the score): POST the session,
  * follow its WebSocket for live progress, fall back to polling GET /sessions/{id} every
- * second when the socket fails, and reload the workspace when it succeeds. */
+ * second when the socket fails, and reload the workspace when it succeeds.
+ *
+ * On load it asks the project's sessions: one still queued or running (a reload in the
+ * middle of a composition, another tab, a collaborator) is followed the same way, so the
+ * panel says "Composing…" and Generate waits; the newest composition's prompt and brief
+ * as understood are offered back (`lastCompose`). */
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { accessToken, api, errorOf, websocketUrl } from "@/api/client";
@@ -9,6 +14,8 @@ import { describeError } from "@/api/errors";
 import type { components } from "@/api/schema";
 import type { Session } from "@/api/types";
 import { useNotify, useProject } from "@/features/workspace/state";
+
+import { setComposing } from "./composing";
 
 export type SessionRequest = components["schemas"]["SessionCreate"];
 
@@ -28,16 +35,20 @@ export interface SessionState {
   error: string | null;
   /** How the progress arrives: the socket, or polling after it failed. */
   via: "socket" | "polling" | null;
+  /** Found on load (a session started before this page), not started here. */
+  restored: boolean;
 }
 
 const IDLE: SessionState = { phase: "idle", operation: "compose", session: null, stage: "",
-                             percent: null, message: "", error: null, via: null };
+                             percent: null, message: "", error: null, via: null,
+                             restored: false };
 const TERMINAL = new Set(["succeeded", "failed", "dead", "cancelled"]);
 
 export function useComposeSession() {
   const { projectId, reload } = useProject();
   const notify = useNotify();
   const [state, setState] = useState<SessionState>(IDLE);
+  const [lastCompose, setLastCompose] = useState<Session | null>(null);
   // Everything the running session holds, so a new run or unmount stops the old one.
   const run = useRef<{ id: number; socket: WebSocket | null; timer: number | null } | null>(null);
   const runs = useRef(0);
@@ -59,31 +70,25 @@ export function useComposeSession() {
 
   useEffect(() => stop, [stop]);
 
-  const start = useCallback(async (request: SessionRequest) => {
-    stop();
-    const id = ++runs.current;
-    const me = { id, socket: null as WebSocket | null, timer: null as number | null };
-    run.current = me;
-    const alive = () => run.current === me;
-    const operation = request.operation ?? "compose";
-    setState({ ...IDLE, phase: "starting", operation, message: "Sending the brief…" });
+  const busy = state.phase === "starting" || state.phase === "running";
+  useEffect(() => {
+    setComposing(projectId, busy ? state.operation : null);
+    return () => setComposing(projectId, null);
+  }, [projectId, busy, state.operation]);
 
-    // A POST that throws (network failure) must end in "failed", not leave "starting" forever.
-    let answer;
-    try {
-      answer = await api.POST("/api/v1/projects/{project_id}/sessions", {
-        params: { path: { project_id: projectId } }, body: request,
-      });
-    } catch {
-      answer = null;
-    }
-    if (!alive()) return;
-    if (!answer?.data) {
-      const error = describeError(errorOf(answer?.error, answer?.response.status));
-      setState((s) => ({ ...s, phase: "failed", error, message: "" }));
-      run.current = null;
-      return;
-    }
+  const claim = useCallback(() => {
+    stop();
+    const me = { id: ++runs.current, socket: null as WebSocket | null,
+                 timer: null as number | null };
+    run.current = me;
+    return me;
+  }, [stop]);
+
+  /** Follow a session to its end: its socket, else polling. */
+  const follow = useCallback(async (me: { id: number; socket: WebSocket | null;
+                                          timer: number | null },
+                                    first: Session, operation: string) => {
+    const alive = () => run.current === me;
     let finished = false;
 
     const apply = (session: Session) => {
@@ -97,6 +102,7 @@ export function useComposeSession() {
       if (finished || !alive()) return;
       finished = true;
       stop();
+      if (operation === "compose") setLastCompose(session);
       if (session.status === "succeeded") {
         setState((s) => ({ ...s, session, phase: "done", percent: 100, stage: "finalize",
                            message: session.message || "", error: null }));
@@ -114,10 +120,10 @@ export function useComposeSession() {
       }
     };
 
-    const sessionId = answer.data.id;
-    apply(answer.data);
-    if (TERMINAL.has(answer.data.status)) {
-      finish(answer.data);
+    const sessionId = first.id;
+    apply(first);
+    if (TERMINAL.has(first.status)) {
+      finish(first);
       return;
     }
 
@@ -208,7 +214,64 @@ export function useComposeSession() {
     socket.onerror = () => fallBack();
     socket.onclose = () => { if (!finished) fallBack(); };
     schedule();
-  }, [projectId, stop]);
+  }, [stop]);
+
+  const start = useCallback(async (request: SessionRequest) => {
+    const me = claim();
+    const alive = () => run.current === me;
+    const operation = request.operation ?? "compose";
+    setState({ ...IDLE, phase: "starting", operation, message: "Sending the brief…" });
+
+    // A POST that throws (network failure) must end in "failed", not leave "starting" forever.
+    let answer;
+    try {
+      answer = await api.POST("/api/v1/projects/{project_id}/sessions", {
+        params: { path: { project_id: projectId } }, body: request,
+      });
+    } catch {
+      answer = null;
+    }
+    if (!alive()) return;
+    if (!answer?.data) {
+      const error = describeError(errorOf(answer?.error, answer?.response.status));
+      setState((s) => ({ ...s, phase: "failed", error, message: "" }));
+      run.current = null;
+      return;
+    }
+    if (operation === "compose") setLastCompose(answer.data);
+    await follow(me, answer.data, operation);
+  }, [claim, follow, projectId]);
+
+  // On load: re-attach to a session still running, and remember the newest composition.
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      let listed;
+      try {
+        listed = await api.GET("/api/v1/projects/{project_id}/sessions", {
+          params: { path: { project_id: projectId } },
+        });
+      } catch {
+        return;  // the panel still works: Generate starts a new session
+      }
+      if (cancelled || !listed.data || run.current) return;
+      const sessions = listed.data;
+      const compose = sessions.find((s) => s.operation === "compose") ?? null;
+      setLastCompose((known) => known ?? compose);
+      const running = sessions.find((s) => !TERMINAL.has(s.status));
+      if (running) {
+        const me = claim();
+        setState({ ...IDLE, phase: "running", operation: running.operation, restored: true,
+                   session: running, stage: running.stage, percent: running.progress,
+                   message: running.message || "Composing…" });
+        await follow(me, running, running.operation);
+      } else if (compose?.status === "succeeded") {
+        setState({ ...IDLE, phase: "done", operation: "compose", session: compose,
+                   restored: true, percent: 100 });
+      }
+    })();
+    return () => { cancelled = true; };
+  }, [projectId, claim, follow]);
 
   const cancel = useCallback(async () => {
     const sessionId = state.session?.id;
@@ -225,7 +288,7 @@ export function useComposeSession() {
     setState(IDLE);
   }, [stop]);
 
-  return { state, start, cancel, reset };
+  return { state, start, cancel, reset, lastCompose };
 }
 
 export function label(operation: string): string {

@@ -1,11 +1,14 @@
 "use client";
 /** The note editor for the selected track: the piano roll for pitched tracks, the drum grid
- * for drum tracks, with undo/redo (buttons, Ctrl/⌘+Z, Ctrl/⌘+Shift+Z, Ctrl+Y) shared by both.
- * The workspace page places this and `ArrangementView`. */
+ * for drum tracks, with undo/redo (buttons, Ctrl/⌘+Z, Ctrl/⌘+Shift+Z, Ctrl+Y) shared by both,
+ * the track's instrument (a searchable picker that auditions) and MIDI keyboard input.
+ * The header is one line of fixed height: nothing in it may move the grid below (status
+ * text, a selection, a take). The workspace page places this and `ArrangementView`. */
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "react";
 
-import { useProject, useScore, useSelection } from "@/features/workspace/state";
-import { programName } from "@/lib/gm";
+import { InstrumentPicker } from "@/features/instruments/InstrumentPicker";
+import { MidiControls } from "@/features/midi/MidiControls";
+import { useProject, useScore, useScoreEdits, useSelection } from "@/features/workspace/state";
 import { trackColour } from "@/lib/trackColour";
 
 import { DrumGrid } from "./drum-grid/DrumGrid";
@@ -17,6 +20,7 @@ import { useNoteEditing } from "./useNoteEditing";
 export function Editor() {
   const { canEdit, loading } = useProject();
   const { score } = useScore();
+  const { updateTrack } = useScoreEdits();
   const { selectedTrackId } = useSelection();
   const editing = useNoteEditing();
   const root = useRef<HTMLDivElement>(null);
@@ -61,13 +65,18 @@ export function Editor() {
               <span className={styles.swatch} style={{ background: trackColour(track) }}
                     aria-hidden />
               <span className={styles.name}>{track.name ?? "Track"}</span>
-              <span className={styles.instrument}>
-                {track.is_drum ? "Drum kit" : programName(track.program ?? 0)}
-              </span>
             </>
           ) : "Editor"}
         </h3>
+        {track ? (
+          <InstrumentPicker value={track.program ?? 0} isDrum={Boolean(track.is_drum)}
+                            label="Instrument" disabled={!canEdit}
+                            onChange={(program) => {
+                              if (track.id) void updateTrack(track.id, { program });
+                            }} />
+        ) : null}
         <div className={styles.actions}>
+          <MidiControls score={score} track={track} editing={editing} canEdit={canEdit} />
           {!canEdit ? <span className="badge" data-testid="read-only-badge">read-only</span> : (
             <>
               <button type="button" aria-keyshortcuts="Control+Z" title={undoTitle}
@@ -84,7 +93,8 @@ export function Editor() {
               </button>
             </>
           )}
-          <span className={styles.status} role="status" aria-live="polite">
+          <span className={styles.status} role="status" aria-live="polite"
+                title={editing.busy ? "Saving…" : editing.status}>
             {editing.busy ? "Saving…" : editing.status}
           </span>
         </div>

@@ -9,7 +9,7 @@ import { describeError, errorFromResponse } from "@/api/errors";
 import type { components } from "@/api/schema";
 import type { ExportOut } from "@/api/types";
 import { useProject, useScore } from "@/features/workspace/state";
-import { saveBlob } from "@/lib/download";
+import { filenameFromDisposition, saveBlob } from "@/lib/download";
 import { formatBytes } from "@/lib/format";
 import styles from "@/ui/Dialogs.module.css";
 import { Modal } from "@/ui/Modal";
@@ -267,7 +267,9 @@ function FileLink({ exportId, file }: { exportId: string;
         setError(describeError(await errorFromResponse(response)));
         return;
       }
-      saveBlob(await response.blob(), file.name);
+      // Saved under the name the server gives it, after the project ("Rainy waltz - mix.mp3").
+      saveBlob(await response.blob(),
+               filenameFromDisposition(response.headers.get("content-disposition"), file.name));
     } catch {
       setError("The download failed; check the connection and try again.");
     } finally {

@@ -1,15 +1,24 @@
 "use client";
-/** The score's history: every version (number, who, when, why, summary), paged; restoring
- * one makes it current again as a new version (after a confirmation). */
+/** The score's history: versions (a burst of edits by one person is one version; AI
+ * operations, imports and restores are versions of their own), newest first, with who,
+ * when, why, a summary and a name people can give. Each can be heard in the browser
+ * ("Listen"), compared with the current score (notes added and removed on a small piano
+ * roll) and restored (after a confirmation, as a new version). */
 import { useCallback, useEffect, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
 import { describeError } from "@/api/errors";
 import type { Version } from "@/api/types";
+import { usePlayer } from "@/features/playback/api";
 import { useNotify, useProject, useScore } from "@/features/workspace/state";
 import { formatDate } from "@/lib/format";
 import styles from "@/ui/Dialogs.module.css";
 import { Modal } from "@/ui/Modal";
+
+import { CompareView } from "./CompareView";
+import own from "./History.module.css";
+import { useVersionPreview } from "./useVersionPreview";
+import { VersionName } from "./VersionName";
 
 const LIMIT = 20;
 const REASONS: Record<string, string> = {
@@ -29,12 +38,15 @@ function HistoryBody({ onClose }: { onClose(): void }) {
   const { projectId, canEdit, reload } = useProject();
   const { revision } = useScore();
   const notify = useNotify();
+  const player = usePlayer();
+  const preview = useVersionPreview();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Version[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [confirming, setConfirming] = useState<Version | null>(null);
   const [restoring, setRestoring] = useState(false);
+  const [comparing, setComparing] = useState<number | null>(null);
 
   const load = useCallback(async (wanted: number) => {
     setLoading(true);
@@ -51,6 +63,10 @@ function HistoryBody({ onClose }: { onClose(): void }) {
   }, [projectId]);
 
   useEffect(() => { void load(page); }, [load, page, revision]);
+
+  const renamed = (version: Version) => setData((old) => old && {
+    ...old, items: old.items.map((v) => (v.number === version.number ? version : v)),
+  });
 
   const restore = async (version: Version) => {
     setRestoring(true);
@@ -78,30 +94,55 @@ function HistoryBody({ onClose }: { onClose(): void }) {
   return (
     <div className="stack">
       {error && <p className="error" role="alert">{error}</p>}
+      {preview.error && <p className="error" role="alert">{preview.error}</p>}
+      {player.status === "loading" && preview.loading !== null && (
+        <p className="muted" role="status">Loading the instruments…</p>
+      )}
       {!data && loading && <p className="muted" role="status">Loading the history…</p>}
       {data && data.items.length === 0 && <p className="muted">No versions yet.</p>}
       {data && data.items.length > 0 && (
         <div className={styles.tableWrap}>
-          <table className={styles.table}>
+          <table className={styles.table} data-testid="history-table">
             <caption className="sr-only">Versions of the score, newest first</caption>
             <thead>
-              <tr><th scope="col">#</th><th scope="col">Who</th><th scope="col">When</th>
-                <th scope="col">Why</th><th scope="col">Summary</th>
+              <tr><th scope="col">#</th><th scope="col">Name</th><th scope="col">Who</th>
+                <th scope="col">When</th><th scope="col">Why</th><th scope="col">Summary</th>
                 <th scope="col"><span className="sr-only">Actions</span></th></tr>
             </thead>
             <tbody>
               {data.items.map((v) => (
-                <tr key={v.number} aria-current={v.number === revision ? "true" : undefined}>
+                <tr key={v.number} data-version={v.number}
+                    aria-current={v.number === revision ? "true" : undefined}>
                   <td>{v.number}</td>
+                  <td className={own.nameCell}><VersionName version={v} onRenamed={renamed} /></td>
                   <td>{v.author?.display_name ?? <span className="muted">unknown</span>}</td>
-                  <td><time dateTime={v.created_at}>{formatDate(v.created_at)}</time></td>
+                  <td>
+                    <time dateTime={v.updated_at}
+                          title={v.updated_at !== v.created_at ? `started ${formatDate(v.created_at)}` : undefined}>
+                      {formatDate(v.updated_at)}</time>
+                  </td>
                   <td><span className="badge">{REASONS[v.reason] ?? v.reason}</span></td>
                   <td className={styles.summary}>{v.summary || <span className="muted">—</span>}</td>
                   <td>
-                    {v.number === revision ? <span className="muted">current</span> : canEdit && (
-                      <button type="button" onClick={() => setConfirming(v)}
-                              aria-label={`Restore version ${v.number}`}>Restore</button>
-                    )}
+                    <div className={own.actions}>
+                      <button type="button" onClick={() => void preview.toggle(v.number)}
+                              disabled={preview.loading !== null && preview.loading !== v.number}
+                              aria-pressed={preview.playing === v.number}
+                              aria-label={`${preview.playing === v.number ? "Stop" : "Listen to"} version ${v.number}`}>
+                        {preview.loading === v.number ? "Loading…"
+                          : preview.playing === v.number ? "Stop" : "Listen"}
+                      </button>
+                      {v.number !== revision && (
+                        <button type="button" onClick={() => setComparing(v.number)}
+                                aria-pressed={comparing === v.number}
+                                aria-label={`Compare version ${v.number} with the current score`}>
+                          Compare</button>
+                      )}
+                      {v.number === revision ? <span className="muted">current</span> : canEdit && (
+                        <button type="button" onClick={() => setConfirming(v)}
+                                aria-label={`Restore version ${v.number}`}>Restore</button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -112,7 +153,8 @@ function HistoryBody({ onClose }: { onClose(): void }) {
       {confirming && (
         <div className={styles.confirm} role="alertdialog" aria-labelledby="restore-title"
              aria-describedby="restore-text">
-          <p id="restore-title"><strong>Restore version {confirming.number}?</strong></p>
+          <p id="restore-title"><strong>Restore version {confirming.number}
+            {confirming.name ? ` “${confirming.name}”` : ""}?</strong></p>
           <p id="restore-text" className="muted">The current score is kept in the history; the
             restored one becomes a new version.</p>
           <div className="row">
@@ -124,6 +166,10 @@ function HistoryBody({ onClose }: { onClose(): void }) {
               Cancel</button>
           </div>
         </div>
+      )}
+      {comparing !== null && (
+        <CompareView key={`${comparing}-${revision}`} number={comparing}
+                     onClose={() => setComparing(null)} />
       )}
       {data && pages > 1 && (
         <nav className="row" aria-label="History pages">

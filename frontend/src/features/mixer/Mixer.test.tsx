@@ -83,6 +83,8 @@ describe("Mixer", () => {
   it("asks the preview with this listener's mute and solo", async () => {
     const { server, urls } = serverWithUrls();
     renderWorkspace(<><Mixer /><Transport /></>, server);
+    // Play is in the browser; the server's render is the transport's "Hi-fi preview".
+    fireEvent.click(await screen.findByRole("button", { name: "Hi-fi preview" }));
     const previews = () => urls.filter((u) => u.includes("/preview"));
     // Before any change: the score's own flags, no query.
     await waitFor(() => expect(previews().length).toBeGreaterThan(0));
@@ -107,12 +109,27 @@ describe("Mixer", () => {
   it("sends each volume change with the revision the previous one produced", async () => {
     const server = fakeApi({ score: SCORE });
     renderWorkspace(<Mixer />, server);
-    const [lead, kit] = await screen.findAllByRole("slider", { name: /^Volume/ });
-    fireEvent.change(lead!, { target: { value: "90" } });
-    fireEvent.change(kit!, { target: { value: "80" } });
+    const lead = await screen.findByRole("slider", { name: "Volume, Lead" });
+    const kit = screen.getByRole("slider", { name: "Volume, Kit" });
+    fireEvent.change(lead, { target: { value: "90" } });
+    fireEvent.change(kit, { target: { value: "80" } });
     await waitFor(() => expect(track(server, "kit")?.volume).toBe(80));
     expect(track(server, "lead")?.volume).toBe(90);
     const patches = server.requests.filter((r) => r.method === "PATCH");
     expect(patches.map((r) => (r.body as { revision: number }).revision)).toEqual([1, 2]);
+  });
+
+  it("names every control after its track, as a screen reader announces it", async () => {
+    renderWorkspace(<Mixer />, fakeApi({ score: SCORE }));
+    await screen.findByRole("slider", { name: "Volume, Lead" });
+    const strips = screen.getAllByRole("listitem");
+    const sliders = strips.flatMap((strip) => [...strip.querySelectorAll("input[type=range]")]);
+    expect(sliders.map((s) => s.getAttribute("aria-label"))).toEqual(
+      ["Volume, Lead", "Pan, Lead", "Volume, Kit", "Pan, Kit"]);
+    expect(screen.getByRole("slider", { name: "Pan, Kit" }).getAttribute("aria-valuetext"))
+      .toBe("centre");
+    const toggles = screen.getAllByRole("button", { name: /^(Mute|Solo) / });
+    expect(toggles.map((b) => b.getAttribute("aria-label"))).toEqual(
+      ["Mute Lead", "Solo Lead", "Mute Kit", "Solo Kit"]);
   });
 });

@@ -1,11 +1,13 @@
 /** One track's strip in the mixer: volume and pan (the song's, debounced), mute and solo
- * (this listener's own), and who else has the track selected. */
+ * (this listener's own), and who else has the track selected. Every control's name says
+ * its track ("Volume, Piano"), as a screen reader moving between strips hears it. */
 import { useEffect, useId, useRef, useState } from "react";
 
 import type { Track } from "@/api/types";
 import { Visitors } from "@/features/presence/Visitors";
 import type { Avatar } from "@/features/presence/remote";
 import { audible, type ListenerMix } from "@/features/transport/listenerMix";
+import { trackColour } from "@/lib/trackColour";
 
 import { DEBOUNCE_MS } from "./debounce";
 import styles from "./Mixer.module.css";
@@ -56,7 +58,7 @@ export function TrackStrip({ track, disabled, listen, onListen, visitors = [], s
       <div className={styles.head}>
         <button type="button" className={styles.name} onClick={onSelect}
                 aria-pressed={selected} title="Select this track in the editor">
-          <span className={styles.swatch} style={{ background: track.colour ?? "var(--accent)" }}
+          <span className={styles.swatch} style={{ background: trackColour(track) }}
                 aria-hidden="true" />
           {track.name}
         </button>
@@ -68,6 +70,7 @@ export function TrackStrip({ track, disabled, listen, onListen, visitors = [], s
           <span>Volume <output htmlFor={`${id}-vol`}>{shownVolume}</output></span>
           <input id={`${id}-vol`} type="range" min={0} max={127} value={shownVolume}
                  disabled={disabled} onChange={(e) => slide({ volume: Number(e.target.value) })}
+                 aria-label={`Volume, ${track.name}`}
                  aria-valuetext={`${shownVolume} of 127`} />
         </label>
         <label htmlFor={`${id}-pan`} className={styles.slider}>
@@ -75,6 +78,7 @@ export function TrackStrip({ track, disabled, listen, onListen, visitors = [], s
           <input id={`${id}-pan`} type="range" min={-64} max={63} value={shownPan}
                  disabled={disabled} onChange={(e) => slide({ pan: Number(e.target.value) })}
                  onDoubleClick={() => !disabled && slide({ pan: 0 })}
+                 aria-label={`Pan, ${track.name}`}
                  aria-valuetext={panText} />
         </label>
         <div className={styles.toggles}>

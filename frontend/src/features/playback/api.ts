@@ -51,6 +51,12 @@ export interface Player {
   setCountInBars(bars: number): void;
   loop: LoopRegion | null;
   setLoop(region: LoopRegion | null): void;
+  /** The audio clock as a tick, many times a second while playing (null when stopped);
+   * returns the unsubscribe call. For views that follow the playhead without re-rendering
+   * (`useFollowPlayhead`) and pages outside the workspace. Absent in `SILENT_PLAYER`. */
+  subscribeTick?(listener: (tick: number | null) => void): () => void;
+  /** SoundFont download progress, 0–1, while `status` is "loading". */
+  loadProgress?: number;
 }
 
 const noop = (): void => {};

@@ -1,6 +1,7 @@
 "use client";
 /** Sharing: the members; the owner invites by e-mail (editor or viewer), changes roles and
- * removes members. Everyone else sees the list read-only. */
+ * removes members. Everyone else sees the list read-only. Below, public links for people
+ * without an account (PublicLinks). */
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 
 import { api, errorOf } from "@/api/client";
@@ -10,10 +11,13 @@ import { useNotify, useProject } from "@/features/workspace/state";
 import styles from "@/ui/Dialogs.module.css";
 import { Modal } from "@/ui/Modal";
 
+import { PublicLinks } from "./PublicLinks";
+
 export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   return (
     <Modal title="Share" open={open} onClose={onClose}>
       <ShareBody />
+      <PublicLinks />
     </Modal>
   );
 }

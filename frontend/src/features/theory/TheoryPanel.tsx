@@ -1,6 +1,7 @@
 "use client";
 /** Music theory check: POST /validate, the 0–100 summary and the violations; clicking one
- * highlights its notes and scrolls the editors there. */
+ * highlights its notes and scrolls the editors there. The rules are the project's style
+ * (what it was composed in) unless the person picks another; the report says which. */
 import { useEffect, useId, useMemo, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
@@ -9,11 +10,12 @@ import type { ValidationReport, Violation } from "@/api/types";
 import { useProject, useScore, useSelection } from "@/features/workspace/state";
 import { barBeatToTick } from "@/lib/timing";
 
+import {
+  describeIdioms, describeStyleUsed, loadStyleChoice, saveStyleChoice, type StyleChoice,
+  VALIDATION_STYLES,
+} from "./styleChoice";
 import styles from "./TheoryPanel.module.css";
 
-const VALIDATION_STYLES = ["common-practice", "chorale", "classical", "pop", "rock", "folk",
-                           "jazz", "blues", "electronic"] as const;
-type ValidationStyle = (typeof VALIDATION_STYLES)[number];
 type SeverityFilter = "all" | "error" | "warning" | "info";
 
 function plural(count: number, word: string): string {
@@ -25,7 +27,7 @@ export function TheoryPanel() {
   const { score, scoreVersion } = useScore();
   const { highlight } = useSelection();
   const id = useId();
-  const [style, setStyle] = useState<ValidationStyle>("common-practice");
+  const [style, setStyle] = useState<StyleChoice>(() => loadStyleChoice(projectId));
   const [report, setReport] = useState<ValidationReport | null>(null);
   const [checkedVersion, setCheckedVersion] = useState<number | null>(null);
   const [running, setRunning] = useState(false);
@@ -42,7 +44,7 @@ export function TheoryPanel() {
     // try/finally: a request that throws (network failure) must not leave "Checking…" on.
     try {
       const answer = await api.POST("/api/v1/projects/{project_id}/validate", {
-        params: { path: { project_id: projectId } }, body: { style },
+        params: { path: { project_id: projectId } }, body: style ? { style } : {},
       });
       if (!answer.data) {
         setError(describeError(errorOf(answer.error, answer.response.status)));
@@ -78,8 +80,16 @@ export function TheoryPanel() {
     <div className={styles.panel}>
       <div className={styles.toolbar}>
         <label>
-          Rules
-          <select value={style} onChange={(e) => setStyle(e.target.value as ValidationStyle)}>
+          Rules of
+          <select value={style} data-testid="theory-style" onChange={(e) => {
+            const choice = e.target.value as StyleChoice;
+            setStyle(choice);
+            saveStyleChoice(projectId, choice);
+          }}>
+            <option value="">
+              {report?.project_style ? `the project's style (${report.project_style})`
+                : "the project's style"}
+            </option>
             {VALIDATION_STYLES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
@@ -108,9 +118,15 @@ export function TheoryPanel() {
                   {plural(counts.info ?? 0, "note")}
                 </>
               )}
-              <br /><span className="muted">{report.style} rules</span>
+              <br /><span className="muted" data-testid="theory-style-used">
+                {describeStyleUsed(report)}</span>
             </span>
           </div>
+          {(report.idioms ?? []).length > 0 && (
+            <p className="muted" data-testid="theory-idioms">
+              Idiomatic in {report.style}, not flagged: {describeIdioms(report.idioms ?? [])}.
+            </p>
+          )}
           {stale && <p className={styles.stale}>The score changed since this check.{" "}
             <button type="button" onClick={() => void validate()} disabled={running}>
               Check again</button></p>}

@@ -13,9 +13,13 @@ import { Editor } from "@/features/editor/Editor";
 import { ExportDialog } from "@/features/export/ExportDialog";
 import { HistoryDialog } from "@/features/history/HistoryDialog";
 import { ImportDialog } from "@/features/import/ImportDialog";
+import { FullScoreButton } from "@/features/notation/FullScoreDialog";
+import { PlayerProvider } from "@/features/playback/PlayerProvider";
 import { PresenceProvider } from "@/features/presence/LocalPresence";
 import { PresenceBar } from "@/features/presence/PresenceBar";
 import { ShareDialog } from "@/features/share/ShareDialog";
+import { TakeBar } from "@/features/takes/TakeBar";
+import { TakesProvider } from "@/features/takes/TakesProvider";
 import { Transport } from "@/features/transport/Transport";
 import { useProject } from "@/features/workspace/state";
 
@@ -65,6 +69,7 @@ export function WorkspaceShell() {
 
   return (
     <PresenceProvider>
+      <PlayerProvider>
       <div className={styles.shell}>
         <a href="#editor" className={styles.skip}>Skip to the editor</a>
         <header className={styles.header}>
@@ -86,6 +91,7 @@ export function WorkspaceShell() {
                     data-testid="open-share">Share</button>
             <button type="button" onClick={() => setDialog("history")}
                     data-testid="open-history">History</button>
+            <FullScoreButton />
           </nav>
           <div className={styles.account}>
             {me && <span className={`muted ${styles.me}`}>{me.display_name || me.email}</span>}
@@ -104,8 +110,11 @@ export function WorkspaceShell() {
           </aside>
           <main className={`${styles.column} ${styles.center}`} id="editor" tabIndex={-1}>
             <h2 className="sr-only">Arrangement and editor</h2>
-            <div className={styles.arrangement}><ArrangementView /></div>
-            <div className={styles.editor}><Editor /></div>
+            <TakesProvider>
+              <TakeBar />
+              <div className={styles.arrangement}><ArrangementView /></div>
+              <div className={styles.editor}><Editor /></div>
+            </TakesProvider>
           </main>
           <aside className={`${styles.column} ${styles.right}`}
                  aria-label="Mixer, theory and notation">
@@ -121,6 +130,7 @@ export function WorkspaceShell() {
         <ShareDialog open={dialog === "share"} onClose={close} />
         <HistoryDialog open={dialog === "history"} onClose={close} />
       </div>
+      </PlayerProvider>
     </PresenceProvider>
   );
 }

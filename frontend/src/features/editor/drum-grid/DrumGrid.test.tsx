@@ -55,4 +55,21 @@ describe("DrumGrid", () => {
     expect(server.score.tracks?.[0]?.notes?.[1])
       .toMatchObject({ pitch: 38, start: 1920 + 4 * 120, duration: 120, velocity: 120 });
   });
+
+  it("adds a row for any GM drum and places a hit on it", async () => {
+    const server = fakeApi({ score: SCORE });
+    renderWorkspace(<Editor />, server);
+    const add = await screen.findByRole("combobox", { name: "Add a drum row" });
+    expect(screen.queryByRole("button", { name: /^Cowbell, bar 1 step 1$/ })).toBeNull();
+    // The kit's rows already shown are not offered again.
+    const offered = [...add.querySelectorAll("option")].map((o) => o.value).filter(Boolean);
+    expect(offered).toContain("56");
+    expect(offered).not.toContain("36");
+    expect(offered.map(Number).every((p) => p >= 35 && p <= 81)).toBe(true);
+
+    fireEvent.change(add, { target: { value: "56" } });
+    fireEvent.click(await screen.findByRole("button", { name: /^Cowbell, bar 1 step 5$/ }));
+    await waitFor(() => expect((server.score.tracks?.[0]?.notes ?? [])
+      .find((n) => n.pitch === 56)).toMatchObject({ start: 480, duration: 120 }));
+  });
 });

@@ -1,16 +1,19 @@
 "use client";
-/** The step sequencer for a drum track: a row per drum (the common GM kit plus any other
- * drum the track plays), a column per 1/16 step over the score's bars. A cell toggles a hit
+/** The step sequencer for a drum track: a row per drum (the common GM kit, any other drum
+ * the track plays, and rows added from the GM kit with "+ Row"), a column per 1/16 step
+ * over the score's bars. A placed hit sounds; Quantize pulls the track's hits to a grid. A cell toggles a hit
  * (add/delete); its shade is the hit's velocity. Cells are buttons with one tab stop: the
  * arrow keys move between them (roving tabindex). In a live session the hits someone else
  * has selected are outlined in their colour, their playheads drawn as dashed lines, and
  * the hit in this browser's focused cell is shared as its selection. */
-import { useEffect, useMemo, useRef, useState,
+import { useCallback, useEffect, useMemo, useRef, useState,
          type KeyboardEvent as ReactKeyboardEvent } from "react";
 
 import type { Track } from "@/api/types";
 import { useCollab } from "@/features/collab/useCollab";
 import type { NoteEditing } from "@/features/editor/useNoteEditing";
+import { useAudition, usePlayer } from "@/features/playback/api";
+import { useFollowPlayhead } from "@/features/playback/follow";
 import { useShareNoteSelection } from "@/features/presence/LocalPresence";
 import { RemotePlayheadBars } from "@/features/presence/RemotePlayheads";
 import { markedNotes, marksOn, visitorsOf } from "@/features/presence/remote";
@@ -18,11 +21,12 @@ import { Visitors } from "@/features/presence/Visitors";
 import { usePlayhead, useProject, useScore, useSelection } from "@/features/workspace/state";
 import { barLayout, clamp, scoreEnd } from "@/lib/geometry";
 import { drumName } from "@/lib/gm";
+import { quantizeNotes, type QuantizeOptions } from "@/lib/quantize";
 import { trackColour } from "@/lib/trackColour";
 
 import styles from "./DrumGrid.module.css";
 import { DrumToolbar } from "./DrumToolbar";
-import { drumSteps, STEP, stepIndex } from "./steps";
+import { addableDrums, drumSteps, STEP, stepIndex } from "./steps";
 import { useDrumHits } from "./useDrumHits";
 
 export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditing }) {
@@ -42,6 +46,17 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
   const marks = useMemo(() => marksOn(remoteUsers, trackId), [remoteUsers, trackId]);
   const remoteNotes = useMemo(() => markedNotes(marks), [marks]);
   const [focused, setFocused] = useState(false);
+  const [extraRows, setExtraRows] = useState<number[]>([]);
+  const audition = useAudition();
+  const { playing } = usePlayer();
+  const program = track.program ?? 0;
+  const sound = useCallback((pitch: number, velocity: number) => {
+    audition({ pitch, program, isDrum: true, velocity });
+  }, [audition, program]);
+  // Cell and row-head widths come from CSS (they change on small screens): read them.
+  const cellPx = useRef({ cell: 24, head: 124 });
+  useFollowPlayhead(grid, (tick) => (tick / STEP) * cellPx.current.cell,
+                    { leadingPx: cellPx.current.head });
 
   // Scroll the steps the theory panel points at into view.
   useEffect(() => {
@@ -54,10 +69,11 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
 
   const playCol = playheadTick === null ? -1 : stepIndex(steps, playheadTick);
 
-  // Follow the playhead column.
+  // Follow the playhead column when it moves by other means than the player (which
+  // `useFollowPlayhead` follows).
   useEffect(() => {
     const box = grid.current;
-    if (!box || playCol < 0) return;
+    if (!box || playCol < 0 || playing) return;
     const cell = box.querySelector<HTMLElement>(`[data-col="${playCol}"]`);
     if (!cell) return;
     const left = cell.offsetLeft;
@@ -65,10 +81,44 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
     if (left < box.scrollLeft + head || left > box.scrollLeft + box.clientWidth - 24) {
       box.scrollLeft = Math.max(0, left - head - 24);
     }
-  }, [playCol]);
+  }, [playCol, playing]);
 
-  const { rows, cells, pending, toggle } = useDrumHits({ track, steps, end, velocity, canEdit,
-                                                       editing });
+  const { rows, hits, cells, pending, toggle } = useDrumHits({ track, steps, end, velocity,
+                                                             canEdit, editing, extraRows,
+                                                             sound });
+
+  useEffect(() => {
+    const box = grid.current;
+    const cell = box?.querySelector<HTMLElement>("[data-col]");
+    const head = box?.querySelector<HTMLElement>("[data-row-head]");
+    if (cell && head) cellPx.current = { cell: cell.offsetWidth, head: head.offsetWidth };
+  });
+
+  const addRow = (pitch: number) => {
+    setExtraRows((rows) => (rows.includes(pitch) ? rows : [...rows, pitch]));
+    sound(pitch, velocity);
+    // Show (and focus) the new row's first cell once it is drawn.
+    requestAnimationFrame(() => {
+      const cell = grid.current?.querySelector<HTMLElement>(
+        `[data-pitch-row="${pitch}"] [data-col="0"]`);
+      cell?.scrollIntoView?.({ block: "nearest" });
+      cell?.focus();
+    });
+  };
+
+  const quantize = (options: QuantizeOptions) => {
+    if (!canEdit) return;
+    const moved = quantizeNotes(hits, options, bars);
+    const operations = [...moved].map(([id, change]) => {
+      const start = Math.min(change.start, Math.max(0, end - 1));
+      return { op: "update" as const, note_id: id, start,
+               duration: Math.max(1, Math.min(change.duration, end - start)) };
+    });
+    if (operations.length) {
+      void editing.apply(operations, `Quantize ${operations.length} hit${
+        operations.length === 1 ? "" : "s"}`);
+    }
+  };
 
   const moveFocus = (row: number, col: number) => {
     const next = { row: clamp(row, 0, rows.length - 1), col: clamp(col, 0, steps.length - 1) };
@@ -109,7 +159,9 @@ export function DrumGrid({ track, editing }: { track: Track; editing: NoteEditin
 
   return (
     <section className={styles.drums} aria-label={`Drum grid: ${track.name ?? "Drums"}`}>
-      <DrumToolbar velocity={velocity} onVelocity={setVelocity} canEdit={canEdit} />
+      <DrumToolbar velocity={velocity} onVelocity={setVelocity} canEdit={canEdit}
+                   addable={addableDrums(rows)} onAddRow={addRow} hitCount={hits.length}
+                   onQuantize={quantize} />
       <Visitors people={visitorsOf(marks)} named />
       <div className={styles.scroller} ref={grid} onKeyDown={onKeyDown}
            onFocus={() => setFocused(true)}

@@ -1,6 +1,6 @@
 /** The drum grid's steps (1/16 notes over the score's bars) and rows (drums). */
 import type { Bar } from "@/lib/geometry";
-import { COMMON_DRUMS } from "@/lib/gm";
+import { COMMON_DRUMS, GM_DRUMS } from "@/lib/gm";
 import { PPQ } from "@/lib/ticks";
 
 /** One step: a 1/16 note. */
@@ -47,4 +47,10 @@ export function stepIndex(steps: readonly Step[], tick: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** The GM percussion keys (35–81) a "+ Row" can add: those not shown yet, low to high. */
+export function addableDrums(rows: readonly number[]): number[] {
+  return Object.keys(GM_DRUMS).map(Number).filter((p) => !rows.includes(p))
+    .sort((a, b) => a - b);
 }

@@ -26,9 +26,14 @@ export interface DrumHitsInput {
   velocity: number;
   canEdit: boolean;
   editing: NoteEditing;
+  /** Rows added from the GM kit that may have no hit yet. */
+  extraRows: readonly number[];
+  /** Sounds a drum (a hit placed). */
+  sound(pitch: number, velocity: number): void;
 }
 
-export function useDrumHits({ track, steps, end, velocity, canEdit, editing }: DrumHitsInput) {
+export function useDrumHits({ track, steps, end, velocity, canEdit, editing, extraRows,
+                              sound }: DrumHitsInput) {
   const trackId = track.id ?? "";
   /** Cells toggled but not saved yet: "pitch:col" → the hit added, or null when removed. */
   const [pending, setPending] = useState<ReadonlyMap<string, Hit | null>>(new Map());
@@ -36,7 +41,8 @@ export function useDrumHits({ track, steps, end, velocity, canEdit, editing }: D
     .filter((n): n is typeof n & { id: string } => Boolean(n.id))
     .map((n) => ({ id: n.id, pitch: n.pitch, start: n.start, duration: n.duration,
                    velocity: n.velocity ?? 90 })), [track.notes]);
-  const rows = useMemo(() => drumRows(hits.map((h) => h.pitch)), [hits]);
+  const rows = useMemo(() => drumRows([...hits.map((h) => h.pitch), ...extraRows]),
+                       [hits, extraRows]);
 
   // Hits by "pitch:step index" (a hit belongs to the step its start falls in).
   const cells = useMemo(() => {
@@ -66,6 +72,7 @@ export function useDrumHits({ track, steps, end, velocity, canEdit, editing }: D
                          duration: Math.min(step.length, end - step.start), velocity };
       operations = [{ op: "add", track_id: trackId, ...hit }];
       shown = hit;
+      sound(pitch, velocity);
     }
     setPending((all) => new Map(all).set(key, shown));
     const label = `${shown ? "Add" : "Remove"} ${drumName(pitch)} at bar ${step.bar} step ${step.step}`;
@@ -77,7 +84,7 @@ export function useDrumHits({ track, steps, end, velocity, canEdit, editing }: D
         return next;
       });
     });
-  }, [steps, canEdit, pending, cells, end, velocity, trackId, editing]);
+  }, [steps, canEdit, pending, cells, end, velocity, trackId, editing, sound]);
 
-  return { rows, cells, pending, toggle };
+  return { rows, hits, cells, pending, toggle };
 }

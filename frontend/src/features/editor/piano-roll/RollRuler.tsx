@@ -11,6 +11,7 @@ export function RollRuler({ bars, ppt, width, playheadTick, onSeek }: {
 }) {
   return (
     <svg className={styles.ruler} width={width} height={RULER} role="presentation"
+         data-testid="roll-ruler"
          onClick={(e) => onSeek(e.clientX - e.currentTarget.getBoundingClientRect().left)}>
       {bars.map((bar) => (
         <g key={bar.number} transform={`translate(${bar.start * ppt},0)`}>

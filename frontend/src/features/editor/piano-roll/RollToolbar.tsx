@@ -47,7 +47,7 @@ export function RollToolbar({ division, onDivision, zoom, zoomBy, editable, sele
                onBlur={edits.commitVelocity} />
         <output className={styles.value}>{velocity}</output>
       </label>
-      <button type="button" className="danger" {...disabledProps(!editable || !selectionCount)}
+      <button type="button" className={`danger ${styles.deleteButton}`} {...disabledProps(!editable || !selectionCount)}
               onClick={() => { if (editable) edits.deleteSelection(); }}>
         Delete{selectionCount ? ` (${selectionCount})` : ""}
       </button>

@@ -57,7 +57,7 @@ describe("the piano roll's drag", () => {
     expect(finishDrag(drag, notes, grid, "t", ids)).toEqual({ kind: "select", id: "a" });
   });
 
-  it("adds a 1/16 note on a click on empty space, and nothing after a drag", () => {
+  it("adds a 1/16 note on a click on empty space, and draws a box (no note) on a drag", () => {
     const add = startAdd(250, y(67), grid);  // tick 2500 → 2400 on the grid
     expect(finishDrag(add, notes, grid, "t", ids)).toEqual({
       kind: "add", label: "Add G4",
@@ -66,7 +66,15 @@ describe("the piano roll's drag", () => {
                      duration: 120, velocity: 90 }],
     });
     const dragged = moveDrag(add, 250 + 20, y(67), notes, grid);
-    expect(finishDrag(dragged, notes, grid, "t", ids)).toEqual({ kind: "none" });
+    expect(dragged).toMatchObject({ mode: "box", originX: 250, x: 270, additive: false });
+    expect(finishDrag(dragged, notes, grid, "t", ids)).toEqual({ kind: "box" });
+  });
+
+  it("keeps a shift-box's earlier selection to add to", () => {
+    const add = startAdd(10, y(60), grid, true, new Set(["a"]));
+    const box = moveDrag(add, 200, y(50), notes, grid);
+    expect(box).toMatchObject({ mode: "box", additive: true, x: 200 });
+    expect(box.mode === "box" && [...box.base]).toEqual(["a"]);
   });
 
   it("adds nothing past the score's end", () => {

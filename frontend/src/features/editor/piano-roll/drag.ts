@@ -1,6 +1,7 @@
 /** The piano roll's pointer drag as a pure state machine: a press on a note starts a move
- * (or a resize at its right edge), a press on empty space starts an add; each pointer move
- * yields the next state, and the release yields what to save. */
+ * (or a resize at its right edge), a press on empty space starts an add, which becomes a
+ * box selection once the pointer moves; each pointer move yields the next state, and the
+ * release yields what to save. */
 import type { NoteOperation } from "@/api/types";
 import type { UpdateOp } from "@/features/editor/undo";
 import {
@@ -31,6 +32,18 @@ export type Drag = {
   moved: boolean;
   tick: number;
   pitch: number;
+  /** Shift was held: a box drawn from here adds to `base`, the selection before. */
+  additive: boolean;
+  base: ReadonlySet<string>;
+} | {
+  mode: "box";
+  originX: number;
+  originY: number;
+  moved: true;
+  x: number;
+  y: number;
+  additive: boolean;
+  base: ReadonlySet<string>;
 };
 
 /** What the grid looks like to a drag: the snap, the bars and the views. */
@@ -51,11 +64,13 @@ export function startNoteDrag(anchor: RollNote, zone: HitZone, ids: string[], x:
            soleOnClick, changes: new Map() };
 }
 
-/** A press on empty space: adds a note there on release (unless the pointer moved). */
-export function startAdd(x: number, y: number, grid: DragGrid): Drag {
+/** A press on empty space: adds a note there on release, or draws a selection box if the
+ * pointer moves (adding to `base` when `additive`). */
+export function startAdd(x: number, y: number, grid: DragGrid, additive = false,
+                         base: ReadonlySet<string> = new Set()): Drag {
   return { mode: "add", originX: x, originY: y, moved: false,
            tick: snapTick(xToTick(x, grid.time), grid.division, grid.bars, "floor"),
-           pitch: yToPitch(y, grid.pitch) };
+           pitch: yToPitch(y, grid.pitch), additive, base };
 }
 
 /** The drag after the pointer moved to (x, y): `current` itself when nothing changed.
@@ -64,7 +79,11 @@ export function moveDrag(current: Drag, x: number, y: number,
                          notes: ReadonlyMap<string, RollNote>, grid: DragGrid): Drag {
   const moved = current.moved || Math.abs(x - current.originX) > DRAG_SLOP ||
     Math.abs(y - current.originY) > DRAG_SLOP;
-  if (current.mode === "add") return moved === current.moved ? current : { ...current, moved };
+  if (current.mode === "add" || current.mode === "box") {
+    if (!moved) return current;
+    return { mode: "box", originX: current.originX, originY: current.originY, moved: true,
+             x, y, additive: current.additive, base: current.base };
+  }
   if (!moved) return current;
   const raw = xToTick(x, grid.time) - current.originTick;
   const group = current.ids.map((id) => notes.get(id)).filter((n): n is RollNote => !!n);
@@ -91,6 +110,8 @@ export function moveDrag(current: Drag, x: number, y: number,
 
 export type DragOutcome =
   | { kind: "none" }
+  /** A selection box was drawn (the selection follows it while dragging). */
+  | { kind: "box" }
   /** A click inside a multi-selection: select that note alone. */
   | { kind: "select"; id: string }
   | { kind: "add"; note: RollNote; operations: NoteOperation[]; label: string }
@@ -99,6 +120,7 @@ export type DragOutcome =
 /** What a released drag does. `newId` names an added note. */
 export function finishDrag(drag: Drag, notes: ReadonlyMap<string, RollNote>, grid: DragGrid,
                            trackId: string, newId: () => string): DragOutcome {
+  if (drag.mode === "box") return { kind: "box" };
   if (drag.mode === "add") {
     if (drag.moved) return { kind: "none" };
     const duration = Math.min(noteLengthFor(grid.division), Math.max(0, grid.end - drag.tick));

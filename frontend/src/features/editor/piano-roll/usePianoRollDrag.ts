@@ -1,14 +1,19 @@
 /** Pointer editing on the piano roll's grid: press, drag and release run the state machine
- * in `drag.ts`; the drag draws optimistically and saves one batch on release. Gives the
- * notes as drawn (moved by the drag in progress) and which part of a note the pointer
- * hovers (for the cursor). */
-import { useMemo, useState, type Dispatch, type PointerEvent as ReactPointerEvent,
+ * in `drag.ts`; the drag draws optimistically and saves one batch on release; a drag on
+ * empty space draws a selection box. Gives the notes as drawn (moved by the drag in
+ * progress), the box, and which part of a note the pointer hovers (for the cursor).
+ *
+ * The grid's position is read once, at the press, and kept for the whole drag: if anything
+ * above the grid changed height mid-click (it used to: the toolbar wrapped on the first
+ * selection), the pitch under the pointer at the press stays the one the drag starts from. */
+import { useMemo, useRef, useState, type Dispatch, type PointerEvent as ReactPointerEvent,
          type RefObject, type SetStateAction } from "react";
 
 import type { NoteOperation } from "@/api/types";
 import { newNoteId } from "@/features/editor/undo";
 import { hitTestNotes, type HitZone } from "@/lib/geometry";
 
+import { boxFrom, boxSelection, notesInBox, type Box } from "./box";
 import { finishDrag, moveDrag, startAdd, startNoteDrag, type Drag, type DragGrid } from "./drag";
 import { RESIZE_HANDLE } from "./layout";
 import type { Optimistic, RollNote } from "./notes";
@@ -29,6 +34,10 @@ export interface DragInput {
    * than renders, each must see the one before it (and the view does not scroll during
    * a drag). */
   dragging: RefObject<Drag | null>;
+  /** Makes a pitch sound (a note pressed, added, or dragged to a new pitch). */
+  sound(pitch: number, velocity?: number): void;
+  /** The tick of the last press on empty grid (where a paste goes). */
+  onPressTick(tick: number): void;
 }
 
 type GridPointerEvent = ReactPointerEvent<SVGSVGElement>;
@@ -37,6 +46,8 @@ export interface PianoRollDrag {
   /** The notes as drawn: the settled ones moved by the drag in progress, in time order. */
   notes: RollNote[];
   drag: Drag | null;
+  /** The selection box being drawn, in grid pixels. */
+  box: Box | null;
   hover: HitZone | null;
   onPointerDown(event: GridPointerEvent): void;
   onPointerMove(event: GridPointerEvent): void;
@@ -47,12 +58,13 @@ export interface PianoRollDrag {
 
 export function usePianoRollDrag(input: DragInput): PianoRollDrag {
   const { settled, settledById, selected, setSelected, setActiveId, grid, trackId, editable,
-          gridRef, save, dragging } = input;
+          gridRef, save, dragging, sound, onPressTick } = input;
   const [drag, setDrag] = useState<Drag | null>(null);
   const [hover, setHover] = useState<HitZone | null>(null);
 
   const notes = useMemo(() => {
-    const changes = drag && drag.mode !== "add" ? drag.changes : null;
+    const changes = drag && (drag.mode === "body" || drag.mode === "resize") ? drag.changes
+      : null;
     const shown = changes ? settled.map((n) => ({ ...n, ...changes.get(n.id) })) : [...settled];
     return shown.sort((a, b) => a.start - b.start || a.pitch - b.pitch);
   }, [settled, drag]);
@@ -62,8 +74,10 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
     setDrag(next);
   };
 
+  // The grid's client position at the press, used until the release (see the top).
+  const pressRect = useRef<{ left: number; top: number } | null>(null);
   const point = (event: { clientX: number; clientY: number }) => {
-    const rect = gridRef.current?.getBoundingClientRect();
+    const rect = pressRect.current ?? gridRef.current?.getBoundingClientRect();
     return { x: event.clientX - (rect?.left ?? 0), y: event.clientY - (rect?.top ?? 0) };
   };
   const hitAt = (x: number, y: number) =>
@@ -71,6 +85,7 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
 
   const onPointerDown = (event: GridPointerEvent) => {
     if (!editable || event.button !== 0) return;
+    pressRect.current = null;
     const { x, y } = point(event);
     const hit = hitAt(x, y);
     let next: Drag;
@@ -91,13 +106,17 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
       setSelected(ids);
       setActiveId(note.id);
       if (!ids.has(note.id)) return;   // shift-click removed it: nothing to drag
+      sound(note.pitch, note.velocity);
       next = startNoteDrag(note, hit.zone, [...ids], x, y, soleOnClick, grid);
     } else {
       if (!event.shiftKey) setSelected(new Set());
-      next = startAdd(x, y, grid);
+      next = startAdd(x, y, grid, event.shiftKey, event.shiftKey ? selected : new Set());
+      if (next.mode === "add") onPressTick(next.tick);
       // Touch on empty space scrolls: let the browser have it.
       if (event.pointerType === "touch") return;
     }
+    const rect = gridRef.current?.getBoundingClientRect();
+    pressRect.current = rect ? { left: rect.left, top: rect.top } : null;
     try {
       event.currentTarget.setPointerCapture(event.pointerId);
     } catch {
@@ -114,16 +133,29 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
       return;
     }
     const next = moveDrag(current, x, y, settledById, grid);
-    if (next !== current) update(next);
+    if (next === current) return;
+    update(next);
+    if (next.mode === "box") {
+      const inBox = notesInBox(notes, boxFrom(next.originX, next.originY, x, y), grid.time,
+                               grid.pitch);
+      setSelected(boxSelection(next.base, inBox, next.additive));
+    } else if (next.mode === "body" && current.mode === "body") {
+      // Sound the anchor at its new pitch as the drag crosses rows.
+      const before = current.changes.get(next.anchor.id)?.pitch ?? next.anchor.pitch;
+      const after = next.changes.get(next.anchor.id)?.pitch ?? next.anchor.pitch;
+      if (after !== before) sound(after, next.anchor.velocity);
+    }
   };
 
   const release = (cancelled: boolean) => {
     const current = dragging.current;
+    pressRect.current = null;
     update(null);
     if (!current || cancelled) return;
     const outcome = finishDrag(current, settledById, grid, trackId, newNoteId);
     switch (outcome.kind) {
       case "none":
+      case "box":
         return;
       case "select":
         setSelected(new Set([outcome.id]));
@@ -131,6 +163,7 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
       case "add":
         setSelected(new Set([outcome.note.id]));
         setActiveId(outcome.note.id);
+        sound(outcome.note.pitch, outcome.note.velocity);
         void save(outcome.operations, outcome.label,
                   { changes: new Map(), added: [outcome.note], deleted: new Set() });
         return;
@@ -143,6 +176,7 @@ export function usePianoRollDrag(input: DragInput): PianoRollDrag {
 
   return {
     notes, drag, hover, onPointerDown, onPointerMove,
+    box: drag?.mode === "box" ? boxFrom(drag.originX, drag.originY, drag.x, drag.y) : null,
     onPointerUp: () => release(false),
     onPointerCancel: () => release(true),
     onPointerLeave: () => setHover(null),

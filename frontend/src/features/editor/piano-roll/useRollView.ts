@@ -3,6 +3,7 @@
  * jumping to highlighted notes, following the playhead page by page. */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 
+import { usePlayer } from "@/features/playback/api";
 import { clamp, pitchToY } from "@/lib/geometry";
 
 import { DEFAULT_ZOOM, KEYS, PITCH_VIEW, pixelsPerTick, RULER, ZOOMS } from "./layout";
@@ -63,16 +64,19 @@ export function useRollView({ trackId, notes, highlightedNoteIds, focusTick, pla
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusTick, highlightedNoteIds]);
 
-  // Follow the playhead when it leaves the visible part (page by page).
+  // Follow the playhead when it leaves the visible part (page by page) — when it moves by
+  // other means than the in-browser player (a seek, someone else); while the player plays,
+  // `useFollowPlayhead` follows (and lets the person scroll away for a moment).
+  const { playing } = usePlayer();
   useEffect(() => {
     const box = scroller.current;
-    if (playheadTick === null || !box || dragging.current) return;
+    if (playheadTick === null || !box || dragging.current || playing) return;
     const x = playheadTick * ppt;
     const visible = box.clientWidth - KEYS;
     if (x < box.scrollLeft || x > box.scrollLeft + visible - 8) {
       box.scrollLeft = Math.max(0, x - 24);
     }
-  }, [playheadTick, ppt, dragging]);
+  }, [playheadTick, ppt, dragging, playing]);
 
   // Zoom keeps the tick under the pointer (or the view's left edge) in place.
   useLayoutEffect(() => {

@@ -53,6 +53,9 @@ export function useScoreSession(projectId: string, notify: Notify,
     // Kept, but not shown while live: the live document is the truth then (a REST answer
     // may lag behind it), and what REST operations change arrives through the document.
     setRestScore(scoreAnswer.data.score);
+    // REST edits queued one after another read the score through this ref before React
+    // re-renders: without this, a second whole-score save would undo the first.
+    if (!liveRef.current) scoreRef.current = scoreAnswer.data.score;
     setRevision(scoreAnswer.data.revision);
     revisionRef.current = scoreAnswer.data.revision;
     setScoreVersion((v) => v + 1);

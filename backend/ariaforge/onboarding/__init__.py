@@ -1,0 +1,1 @@
+"""First impressions: what a new account starts with (a demo project composing)."""
