@@ -155,8 +155,8 @@ async def harmony(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict
         old = harmony_from_score(base) or await asyncio.to_thread(
             harmony_step.compose_harmony, replace(form, seed=_original_seed(state, form)))
         start, end = _span(state, form)
-        if operation is Operation.VARIATION:
-            chords = old
+        if operation is Operation.VARIATION or request.keep_chords:
+            chords = old  # the chord track as it stands (the user's, where edited)
         else:  # regenerate and continue: new chords only inside the span
             fresh = await asyncio.to_thread(_keyed_fresh_harmony, form)
             chords = splice_chords(old, fresh, start, end)

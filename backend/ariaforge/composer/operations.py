@@ -7,7 +7,9 @@ user may have edited):
 
 - compose: writes a new piece and a new chord track.
 - regenerate: keeps the chord track outside the section and writes new chords inside it
-  (that is what regenerating a section means); melody and accompaniment follow them.
+  (that is what regenerating a section means); melody and accompaniment follow them. With
+  `keep_chords` it keeps the section's chords too and writes only new melody and
+  accompaniment over them.
 - variation: keeps the whole chord track; the varied melody and the section's
   accompaniment are written over it.
 - continue: keeps the chord track; new chords only for the added bars.
@@ -156,6 +158,10 @@ class ComposeRequest(BaseModel):
                                    description="continue: how many bars to add")
     amount: float = Field(default=0.35, ge=0.05, le=1.0,
                           description="variation: the share of pitches that change")
+    keep_chords: bool = Field(default=False,
+                              description="regenerate: keep the section's chords (the chord "
+                                          "track as edited) and write a new melody and "
+                                          "accompaniment over them")
     track_id: str | None = Field(default=None, max_length=64, pattern=ID_PATTERN,
                                  description="part: the track to write a part for "
                                              "(required by part, refused by the others)")

@@ -15,7 +15,8 @@ from ariaforge.config import Environment, Settings
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self'",
+    # WebAssembly only (no JS eval): the in-browser synthesizer's AudioWorklet (ADR 0025).
+    "script-src 'self' 'wasm-unsafe-eval'",
     # Swagger UI and Next.js put inline styles on elements.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",

@@ -95,7 +95,10 @@ class ScoreRepository:
             .options(defer(ScoreVersion.data))
             .where(ScoreVersion.project_id == project_id)
             .order_by(ScoreVersion.number.desc()).limit(1)
-            .with_for_update(of=ScoreVersion))).one_or_none()
+            .with_for_update(of=ScoreVersion)
+            # The locked row's values as committed now, not an older copy this session
+            # may hold from before the lock was taken.
+            .execution_options(populate_existing=True))).one_or_none()
         return Latest(row[0], row[1]) if row else None
 
     async def data_before(self, project_id: uuid.UUID, number: int) -> dict[str, Any] | None:

@@ -32,6 +32,8 @@ class SessionCreate(ComposeRequest):
             raise ValueError("part needs the track_id of the track to write")
         if self.operation is not Operation.PART and self.track_id is not None:
             raise ValueError("track_id is for the part operation only")
+        if self.keep_chords and self.operation is not Operation.REGENERATE:
+            raise ValueError("keep_chords is for the regenerate operation only")
         return self
 
 

@@ -117,6 +117,12 @@ async def _wait_for_api(page: Page, base: str, project_id: str, track: str,
     raise AssertionError(f"the API's {track} notes never got there: {notes}")
 
 
+async def _into_view(locator: Any) -> None:
+    """Scrolls the roll (and the page) so the element is in the middle of the view, clear of
+    the sticky ruler, keys and velocity lane."""
+    await locator.evaluate("(el) => el.scrollIntoView({block: 'center', inline: 'nearest'})")
+
+
 async def _box(page: Page) -> FloatRect:
     box = await page.get_by_test_id("piano-roll-grid").bounding_box()
     assert box is not None
@@ -135,7 +141,7 @@ async def test_box_select_copy_paste_quantize_and_velocity(server: str, browser:
     page, console, project_id = await _open_song(browser, base, "boxes@example.com")
 
     # A box drawn from the free first beat of bar 1 over its three notes selects them.
-    await _note(page, 67, 960).scroll_into_view_if_needed()
+    await _into_view(_note(page, 67, 960))
     first = await (_note(page, 71, 1440)).bounding_box()
     low = await (_note(page, 64, 480)).bounding_box()
     assert first and low
@@ -158,7 +164,9 @@ async def test_box_select_copy_paste_quantize_and_velocity(server: str, browser:
     assert ruler_box is not None
     bar3_x = (await _box(page))["x"] + 3840 * (36 / 480)   # default zoom: 36 px a beat
     await page.mouse.click(bar3_x + 1, ruler_box["y"] + ruler_box["height"] / 2)
+    await expect(page.get_by_test_id("playhead")).to_be_attached()
     await page.keyboard.press("Control+v")
+    await expect(_note(page, 64, 3840)).to_have_count(1)
     pasted = {(64, 3840 + 0), (67, 3840 + 480), (71, 3840 + 960)}
     notes = await _wait_for_api(page, base, project_id, "Lead", lambda ns: pasted <= {
         (n["pitch"], n["start"]) for n in ns})
@@ -248,7 +256,9 @@ async def test_drum_row_from_the_gm_kit_and_midi_recording(server: str, browser:
     await expect(grid).to_be_visible()
     assert await grid.locator('[data-pitch-row="56"]').count() == 0
     await page.get_by_test_id("add-drum-row").select_option("56")
-    cell = grid.get_by_role("button", name=re.compile(r"^Cowbell, bar 2 step 5$"))
+    await expect(grid.get_by_role("button", name=re.compile(r"^Cowbell, bar 2 step 5$"))
+                 ).to_have_attribute("aria-pressed", "false")
+    cell = grid.locator('[data-pitch-row="56"] [data-start="2400"]')
     await cell.click()
     await expect(cell).to_have_attribute("aria-pressed", "true")
     await shot(page, "16-editor-drum-row")
@@ -266,7 +276,7 @@ async def test_first_drag_after_a_load_lands_two_rows_up(server: str, browser: B
         await page.reload()
         note = _note(page, pitch, 2880)
         await expect(note).to_be_attached(timeout=LOAD_LIMIT_MS)
-        await note.scroll_into_view_if_needed()
+        await _into_view(note)
         grid_before = await _box(page)
         x, y = await _centre(note)
         row = 14

@@ -118,9 +118,11 @@ async def test_play_audition_metronome_count_in_and_the_playhead(
     await _stop_and_wait_for_silence(page)
 
     # A note placed in the piano roll sounds at once (the player is stopped).
-    box = await roll.bounding_box()
-    assert box is not None
-    await page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + 12)
+    # Four rows above the last note (D5 at beat 8): F#5 there is empty.
+    last = await roll.locator('[data-note-id][data-start="3360"]').bounding_box()
+    assert last is not None
+    await page.mouse.click(last["x"] + last["width"] / 2,
+                           last["y"] + last["height"] / 2 - 4 * last["height"])
     await expect(roll.locator("[data-note-id]")).to_have_count(9, timeout=LIMIT_MS)
     assert await page.get_by_test_id("play").get_attribute("data-playing") == "false"
     await page.wait_for_function(HEARD_NOW, timeout=LIMIT_MS)

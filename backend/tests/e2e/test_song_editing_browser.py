@@ -6,6 +6,7 @@ tempo. Each change reaches the score the REST API serves, and a reload shows it 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from playwright.async_api import Browser, Locator, Page, expect
@@ -31,14 +32,23 @@ PX_PER_QUARTER = 12
 BAR_PX = 4 * PX_PER_QUARTER
 
 
+# A chord on every beat of the last two bars, with long symbols: at the default zoom each
+# has 12 px, where the old ruler drew the symbols over each other.
+DENSE = [(7 * 1920 - 1920 + beat * 480, symbol) for beat, symbol in enumerate(
+    ["Bbmaj7/D", "F#m7b5", "C#dim7", "Ebmaj9", "Abmaj7/C", "G7sus4", "Dbadd9", "Bm7b5"])]
+EARLY = 6 * 1920
+
+
 def _song() -> dict[str, Any]:
-    """Eight bars of C major in 4/4 with a chords track, and chords on bars 1 and 3."""
+    """Eight bars of C major in 4/4 with a chords track, chords on bars 1 and 3, and dense
+    ones in bars 7 and 8."""
     chords = [{"id": f"c{bar}-{i}", "pitch": pitch, "start": bar * 1920, "duration": 1920,
                "velocity": 80} for bar in range(8) for i, pitch in enumerate((48, 52, 55))]
     return {
         "bars": 8, "tempo": 100, "key": {"tonic": "C", "mode": "major"},
         "meter": {"numerator": 4, "denominator": 4},
-        "chord_symbols": [{"tick": 0, "symbol": "C"}, {"tick": 3840, "symbol": "F"}],
+        "chord_symbols": [{"tick": 0, "symbol": "C"}, {"tick": 3840, "symbol": "F"}]
+        + [{"tick": tick, "symbol": symbol} for tick, symbol in DENSE],
         "tracks": [{"id": "keys", "name": "Keys", "role": "chords", "program": 0,
                     "notes": chords}],
     }
@@ -81,7 +91,17 @@ class Api:
 
 
 def _chords(score: dict[str, Any]) -> list[tuple[int, str]]:
-    return [(c["tick"], c["symbol"]) for c in score.get("chord_symbols", [])]
+    """The chords of the first six bars (the dense ones after them stay as they were)."""
+    chords = [(c["tick"], c["symbol"]) for c in score.get("chord_symbols", [])]
+    assert [c for c in chords if c[0] >= EARLY] == DENSE, chords
+    return [c for c in chords if c[0] < EARLY]
+
+
+# The drawn chord labels (those with any text), left to right, as [left, right] pixels.
+LABEL_BOXES = """() => [...document.querySelectorAll('[data-testid=chord] > span')]
+    .filter((span) => span.textContent)
+    .map((span) => { const r = span.getBoundingClientRect(); return [r.left, r.right]; })
+    .sort((a, b) => a[0] - b[0])"""
 
 
 async def _drag(page: Page, handle: Locator, dx: float) -> None:
@@ -111,6 +131,14 @@ async def test_chords_tempo_key_and_sections_edited_in_place(server: str, browse
     await page.reload()
     chord_lane = page.get_by_role("group", name="Chord track")
     await expect(chord_lane.get_by_role("button", name="Chord F at bar 3 beat 1")).to_be_visible()
+
+    # Labels never collide: each is fitted (compact, cut or hidden) inside its own chord,
+    # whose full name stays in the tooltip and the accessible name.
+    boxes = await page.evaluate(LABEL_BOXES)
+    assert len(boxes) >= 2
+    assert all(left[1] <= right[0] for left, right in pairwise(boxes)), boxes
+    await expect(chord_lane.get_by_role("button", name="Chord Bbmaj7/D at bar 7 beat 1")
+                 ).to_have_attribute("title", re.compile(r"^Bbmaj7/D"))
 
     # A typed chord at bar 2 (double-click inside C's span, on bar 2's first beat): an
     # unknown symbol is refused on the spot, a valid one is saved.

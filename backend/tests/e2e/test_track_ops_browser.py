@@ -112,7 +112,7 @@ def _follows_chords(score: Score, track_id: str) -> bool:
 
 
 async def _part(page: Page, track_id: str, *, section: str | None = None,
-                hint: str = "") -> None:
+                hint: str = "", screenshot: str | None = None) -> None:
     """The track header's ✦: where, a hint, go; then wait for the take it makes."""
     await _lane(page, track_id).get_by_test_id("track-part").click()
     dialog = page.get_by_role("dialog")
@@ -120,6 +120,8 @@ async def _part(page: Page, track_id: str, *, section: str | None = None,
         await dialog.get_by_test_id("part-where").select_option(label=f"…in section {section}")
     if hint:
         await dialog.get_by_test_id("part-hint").fill(hint)
+    if screenshot:
+        await shot(page, screenshot)
     await dialog.get_by_test_id("part-submit").click()
     await expect(page.get_by_test_id("take-bar")).to_be_visible(timeout=SESSION_LIMIT_MS)
 
@@ -151,7 +153,8 @@ async def test_parts_are_written_over_the_chord_track(server: str, browser: Brow
     bass = _track(song, Role.BASS)
     section = with_pad.sections[1]
     start, end = with_pad.bar_start(section.start_bar), with_pad.bar_start(section.end_bar)
-    await _part(page, bass, section=section.name, hint="busier")
+    await _part(page, bass, section=section.name, hint="busier",
+                screenshot="16-regenerate-track")
     _, regenerated = await api.score()
 
     def inside(score: Score, track_id: str) -> list[tuple[int, int, int]]:

@@ -146,11 +146,15 @@ async def accessibility_problems(page: Page) -> list[str]:
     return list(found)
 
 
-async def sign_up(page: Page, base: str, email: str, name: str) -> None:
+async def sign_up(page: Page, base: str, email: str, name: str, *,
+                  demo: bool = False) -> None:
+    """`demo`: keep the sign-up form's "start with a demo song" box ticked (it is by
+    default); the tests that count projects or jobs leave it unticked."""
     await page.goto(f"{base}/signup/")
     await page.get_by_label("Name (optional)").fill(name)
     await page.get_by_label("E-mail").fill(email)
     await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_test_id("demo-project").set_checked(demo)
     await page.get_by_role("button", name="Create your account").click()
     await expect(page).to_have_url(f"{base}/projects/")
 

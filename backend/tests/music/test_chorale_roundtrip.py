@@ -98,7 +98,7 @@ def test_musicxml_export_reimports_into_music21(
             failures.append(name)
         parts += len(found)
         notes += sum(len(keys) for keys in found)
-    print(f"MusicXML re-import: {len(chorales)} chorales, {parts} parts, {notes} notes checked")
+    print(f"MusicXML re-import: {len(exported)} chorales, {parts} parts, {notes} notes checked")
     assert failures == []
 
 

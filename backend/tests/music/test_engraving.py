@@ -1,15 +1,18 @@
-"""Engraving without Verovio: pages as runs of bars, each page's MusicXML, the page cache.
+"""Engraving: pages as runs of bars, each page's MusicXML, the page cache, and Verovio
+engraving the notation (grand staff, percussion staff, beams, triplets) into SVG.
 
-Verovio itself is exercised through the API in tests/scores/test_notation_api.py.
+Verovio is also exercised through the API in tests/scores/test_notation_api.py.
 """
 
 from __future__ import annotations
+
+import re
 
 from defusedxml.ElementTree import fromstring
 
 from ariaforge.music import engraving
 from ariaforge.music.engraving import Page, PageCache, PageSpan
-from ariaforge.music.score import Meter, MeterChange, Note, Score, TempoChange, Track
+from ariaforge.music.score import Key, Meter, MeterChange, Mode, Note, Score, TempoChange, Track
 
 
 def piece(bars: int = 64, staves: int = 3) -> Score:
@@ -105,3 +108,25 @@ def test_cache_is_bounded_in_bytes() -> None:
     cache.put(("huge", 1), Page(b"z" * 101, 1))  # larger than the whole cache
     assert cache.get(("huge", 1)) is None
 
+
+
+def test_verovio_engraves_a_grand_staff_and_a_percussion_staff_without_a_key() -> None:
+    piano = [Note(pitch=p, start=0, duration=1920) for p in (43, 55, 64, 72)]
+    piano += [Note(pitch=76 + i, start=1920 + i * 160, duration=160) for i in range(3)]
+    piano += [Note(pitch=74, start=2400, duration=1440)]
+    drums = [Note(pitch=42, start=i * 240, duration=60) for i in range(16)]
+    drums += [Note(pitch=36 + 2 * (i % 2), start=i * 480, duration=60) for i in range(8)]
+    score = Score(bars=2, key=Key(tonic="D", mode=Mode.MAJOR), tracks=[
+        Track(id="p", name="Piano", program=0, notes=piano),
+        Track(id="d", name="Drums", is_drum=True, notes=drums)])
+    span = engraving.page_span(score, 1)
+    assert span is not None
+    svg = engraving.engrave_svg(engraving.page_musicxml(
+        engraving.slice_bars(score, span.first, span.last), span)).decode()
+    assert len(re.findall(r'class="staff\b', svg)) == 3 * 2  # treble, bass, drums; 2 bars
+    assert len(re.findall(r'class="note\b', svg)) >= len(piano) + 16 + 8
+    assert "#E069" in svg  # the percussion clef (SMuFL unpercussionClef1)
+    # D major's two sharps on the treble and bass staves, none on the drum staff.
+    assert len(re.findall(r'xlink:href="#E262', svg)) == 2 * 2
+    assert len(re.findall(r'class="beam\b', svg)) >= 8  # hi-hat eighths, a beat a beam
+    assert 'class="tuplet' in svg

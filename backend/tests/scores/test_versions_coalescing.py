@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import uuid
 from typing import Any
 
 import httpx
@@ -13,8 +14,11 @@ import pytest
 from fastapi import FastAPI
 
 from ariaforge.config import get_settings
+from ariaforge.models import VersionReason
 from ariaforge.music.interchange import write_midi
 from ariaforge.music.score import Note, Role, Score, Track
+from ariaforge.scores import versions
+from ariaforge.scores.repository import ScoreRepository
 from tests.conftest import new_user
 from tests.scores.versions_support import (
     API,
@@ -238,3 +242,28 @@ async def test_version_numbers_named_in_the_list_all_resolve(
     for item in await history(client, project, owner):
         answer = await client.get(f"{API}/{project}/versions/{item['number']}", headers=owner)
         assert answer.status_code == 200
+
+
+@pytest.mark.usefixtures("coalescing")
+async def test_two_saves_in_one_transaction_coalesce(app: FastAPI,
+                                                     client: httpx.AsyncClient) -> None:
+    """A transaction may record twice (collab folds live edits, then the REST edit lands):
+    the second save joins the row the first one inserted in that same transaction."""
+    project, owner = await new_project(client)
+    editor = await add_member(client, project, owner)
+    editor_id = uuid.UUID((await client.get("/api/v1/me", headers=editor)).json()["id"])
+    maker = app.state.sessionmaker
+    async with maker() as session:
+        repository = ScoreRepository(session)
+        row = await repository.current(uuid.UUID(project), for_update=True)
+        assert row is not None
+        for pitch in (70, 71):
+            data = {**row.data, "tempo": pitch}
+            await repository.store(row, data)
+            await versions.record(session, row.project_id, row.revision, data,
+                                  VersionReason.EDITED, f"tempo {pitch}", editor_id)
+        await session.commit()
+    items = await history(client, project, owner)
+    assert numbers_and_reasons(items) == [(4, "edited"), (2, "edited"), (1, "created")]
+    assert items[0]["summary"] == "edits: tracks +0 -0, notes +0 -0; last: tempo 71"
+    assert (await version_score(client, project, owner, 4))["tempo"] == 71

@@ -151,6 +151,7 @@ async def test_part_requests_are_checked(client: httpx.AsyncClient) -> None:
     assert unknown["details"][0]["type"] == "unknown_track"
     for body in ({"operation": "part"},  # which track?
                  {"operation": "regenerate", "track_id": edited.tracks[0].id},
+                 {"operation": "variation", "keep_chords": True},
                  {"operation": "part", "track_id": "bad id!"},
                  {"operation": "part", "track_id": "x" * 65},
                  {"operation": "part", "track_id": edited.tracks[0].id, "section": 9}):

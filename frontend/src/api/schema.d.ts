@@ -1831,6 +1831,12 @@ export interface components {
                 role?: "melody" | "chords" | "bass" | "pad" | "other";
             })))[] | null;
             /**
+             * Keep Chords
+             * @description regenerate: keep the section's chords (the chord track as edited) and write a new melody and accompaniment over them
+             * @default false
+             */
+            keep_chords?: boolean;
+            /**
              * Key
              * @description "D minor", "F#", "Bbm", "E dorian"
              */

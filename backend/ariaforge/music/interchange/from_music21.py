@@ -1,8 +1,8 @@
 """music21 stream → Score: the one conversion the MusicXML and ABC readers share.
 
-* Parts become tracks (the staves of one part, a piano's grand staff, are one track; name, GM program from the part's instrument unless the reader
-  knows better, drums from percussion instruments, unpitched notes, a percussion clef or
-  MIDI channel 10).
+* Parts become tracks (the staves of one part, a piano's grand staff, are one track;
+  name, GM program from the part's instrument unless the reader knows better, drums
+  from percussion instruments, unpitched notes, a percussion clef or MIDI channel 10).
 * Notes keep exact integer ticks: offset x 480. A tuplet whose notes do not fall on the
   480-per-quarter grid (a septuplet sixteenth is 480/7 ticks) is rounded to the nearest
   tick; ends are rounded separately from starts, so neighbouring notes stay touching, and

@@ -153,10 +153,10 @@ def _sound_drum_keys(root: Element) -> None:
     pitch (in place), so the reader keeps the drum rather than where it is drawn."""
     keys: dict[str, int] = {}
     for midi in root.iter("midi-instrument"):
-        unpitched = _number(midi.findtext("midi-unpitched"))
+        number = _number(midi.findtext("midi-unpitched"))
         instrument_id = midi.get("id")
-        if unpitched is not None and instrument_id and 1 <= unpitched <= 128:
-            keys[instrument_id] = int(unpitched) - 1  # MusicXML counts keys from 1
+        if number is not None and instrument_id and 1 <= number <= 128:
+            keys[instrument_id] = int(number) - 1  # MusicXML counts keys from 1
     if not keys:
         return
     for note in root.iter("note"):

@@ -15,12 +15,13 @@ notes are cut at barlines and tied); values are split where the meter says
 <time-modification> and <tuplet> brackets.
 
 Layout: one part per track (a placeholder part when the score has none, to carry the
-chord symbols). Keyboards (GM 0-7, 16-20) get a grand staff, notes split by hand
-(`notation.keyboard`). Drum tracks are a percussion staff with no key signature:
-<unpitched> notes at the drum-set legend's positions with its noteheads, stems up, each
-drum an <instrument> of the part whose <midi-unpitched> keeps the GM key (the reader turns
-them back into keys). In a staff, notes that start and end together form a chord; notes
-that overlap otherwise go to further voices (separated by <backup>). Key, time and clef
+chord symbols). Keyboards (GM 0-7, 16-20) playing chords in both hands get a grand
+staff, notes split by hand (`notation.keyboard`). Drum tracks are a percussion staff with
+no key signature: <unpitched> notes at the drum-set legend's positions with its
+noteheads, stems up, each drum an <instrument> of the part whose <midi-unpitched> keeps
+the GM key (the reader turns them back into keys). In a staff, notes that start and end
+together form a chord; notes that overlap otherwise go to further voices (separated by
+<backup>). Key, time and clef
 open the part, and a key or time change opens the measure where it starts; notes are
 spelled in the key in force. Tempo marks, the swing marking and chord symbols
 (<harmony>) are written in the first part, at their exact tick through <offset> when no
@@ -43,10 +44,9 @@ from ariaforge.music.notation import (
     Span,
     beam_marks,
     drum_spot,
-    is_keyboard,
+    grand_staff,
     metric_grid,
     notate,
-    split_hands,
     split_voice,
 )
 from ariaforge.music.notation.beams import Beam
@@ -321,10 +321,12 @@ class _Staff:
 
 
 def _staves(track: Track) -> list[_Staff]:
-    """One staff, or a grand staff for a keyboard (its voices from 5, as is customary)."""
-    if not is_keyboard(track):
+    """One staff, or a grand staff for a keyboard's chords in both hands (its voices
+    from 5, as is customary)."""
+    hands = grand_staff(track)
+    if hands is None:
         return [_Staff(1, _clef(track), _cursors(track.notes), 1)]
-    right, left = split_hands(track.notes)
+    right, left = hands
     upper = _cursors(right)
     return [_Staff(1, ("G", 2), upper, 1),
             _Staff(2, ("F", 4), _cursors(left), max(5, len(upper) + 1))]

@@ -9,7 +9,12 @@ puts keyboards on a grand staff; `drums` places GM drum keys on a percussion sta
 
 from ariaforge.music.notation.beams import beam_marks
 from ariaforge.music.notation.drums import DrumSpot, drum_spot
-from ariaforge.music.notation.keyboard import KEYBOARD_PROGRAMS, is_keyboard, split_hands
+from ariaforge.music.notation.keyboard import (
+    KEYBOARD_PROGRAMS,
+    grand_staff,
+    is_keyboard,
+    split_hands,
+)
 from ariaforge.music.notation.meter import MetricGrid, metric_grid
 from ariaforge.music.notation.quantise import Feel, Notation, TrackRhythm, notate
 from ariaforge.music.notation.split import Piece, Span, split_voice
@@ -27,6 +32,7 @@ __all__ = [
     "TrackRhythm",
     "beam_marks",
     "drum_spot",
+    "grand_staff",
     "is_keyboard",
     "metric_grid",
     "notate",

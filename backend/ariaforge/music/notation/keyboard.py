@@ -5,6 +5,10 @@ pianos, harpsichord, clavinet) and 16-20 (drawbar, percussive, rock, church and 
 organs): instruments played with two hands and written on two staves. Celesta, mallets
 and accordions read from one staff.
 
+A keyboard part that plays chords and needs both hands gets the grand staff; a single
+line (a piano melody, a chorale voice read without an instrument, which defaults to GM 0)
+or chords within one hand's range read from one staff.
+
 A note goes to the right hand (treble staff) from E4 up and to the left hand (bass staff)
 from G3 down; between them it follows the hand that last played nearer to it, so a line
 crossing middle C stays on one staff. A track that lies wholly above F3 (or below G4)
@@ -25,6 +29,28 @@ _BASS_CEILING = 67  # G4: three ledger lines above the bass staff
 
 def is_keyboard(track: Track) -> bool:
     return not track.is_drum and track.program in KEYBOARD_PROGRAMS
+
+
+_CHORDAL = 0.2  # the share of notes sounding with another onset that makes a part chordal
+
+
+def is_chordal(notes: list[Note]) -> bool:
+    """Whether at least a fifth of the notes start together with another note."""
+    if not notes:
+        return False
+    starts: dict[int, int] = {}
+    for note in notes:
+        starts[note.start] = starts.get(note.start, 0) + 1
+    together = sum(count for count in starts.values() if count > 1)
+    return together >= _CHORDAL * len(notes)
+
+
+def grand_staff(track: Track) -> tuple[list[Note], list[Note]] | None:
+    """(right hand, left hand) when `track` is written on a grand staff, else None."""
+    if not is_keyboard(track) or not is_chordal(track.notes):
+        return None
+    right, left = split_hands(track.notes)
+    return (right, left) if right and left else None
 
 
 def split_hands(notes: list[Note]) -> tuple[list[Note], list[Note]]:

@@ -12,7 +12,8 @@ is written on a grid chosen per track:
 * **Triplets.** A track with onsets at both thirds of the beat is triplet-based: each of
   its beats takes the eighth-triplet grid or the sixteenth grid, whichever its onsets
   sit nearer.
-* **Otherwise** the sixteenth grid. Starts and ends are rounded to the grid. A note whose
+* **Otherwise** the sixteenth grid. Starts and ends are rounded to the grid (the end of a
+  note held a beat or more to the eighth). A note whose
   end was off the grid (played short) and now stops at most one step before the next
   onset is held to it (a 460-tick note before the next beat is a quarter). Where the
   grid would merge onsets more than half a step apart, the grid halves (32nd, 64th,
@@ -30,6 +31,7 @@ import statistics
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 from ariaforge.music.notation.meter import metric_grid
 from ariaforge.music.score import PPQ, Note, Score, Track
@@ -72,8 +74,6 @@ class Notation:
         """(first, second) of a swung eighth pair, 2:1 for a triplet swing."""
         if self.swing_at is None:
             return None
-        from fractions import Fraction
-
         ratio = Fraction(self.swing_at, PPQ - self.swing_at).limit_denominator(8)
         return ratio.numerator, ratio.denominator
 
@@ -253,9 +253,13 @@ def _snapped(notes: list[Note], timeline: _Timeline, step: int, swing_at: int | 
     starts = [_snap(s, timeline, step, triplets) for s, _ in straight]
     onsets = sorted(set(starts))
     placed = []
-    for (_, raw_end), start in zip(straight, starts, strict=True):
+    for (raw_start, raw_end), start in zip(straight, starts, strict=True):
         shortest = TRIPLET_EIGHTH if start - timeline.in_beat(start) in triplets else step
-        end = max(_snap(raw_end, timeline, step, triplets), start + shortest)
+        # A note held a beat or more ends on an eighth: a long note's release is the
+        # least precise part of a performance, and a tied sixteenth after it is clutter.
+        long = raw_end - raw_start >= PPQ and step == SIXTEENTH and not triplets
+        end = max(_snap(raw_end, timeline, 2 * step if long else step, triplets),
+                  start + shortest)
         following = onsets[bisect_right(onsets, start):]
         if following and end < following[0] and not _on_grid(raw_end, timeline, step,
                                                               triplets):

@@ -40,7 +40,8 @@ def score_of(notes: list[Note], meter: str = "4/4", bars: int = 1, program: int 
 
 
 def measures(score: Score) -> list[Element]:
-    return fromstring(write_musicxml(score)).findall("part/measure")
+    root: Element = fromstring(write_musicxml(score))
+    return root.findall("part/measure")
 
 
 def split(meter: str, spans: list[tuple[int, int, bool]]) -> list[list[str]]:
@@ -137,12 +138,16 @@ def test_a_piano_gets_a_grand_staff_split_by_hand() -> None:
         (n.pitch, n.start, n.duration) for n in notes)
 
 
-def test_an_organ_gets_a_grand_staff_and_a_flute_does_not() -> None:
-    note_list = [Note(pitch=60, start=0, duration=1920)]
-    organ = fromstring(write_musicxml(score_of(note_list, program=19)))
-    flute = fromstring(write_musicxml(score_of(note_list, program=73)))
+def test_an_organ_gets_a_grand_staff_and_single_lines_do_not() -> None:
+    chords = [Note(pitch=p, start=0, duration=1920) for p in (43, 55, 64, 72)]
+    line = [Note(pitch=60 + i, start=i * 480, duration=480) for i in range(4)]
+    organ = fromstring(write_musicxml(score_of(chords, program=19)))
+    strings = fromstring(write_musicxml(score_of(chords, program=48)))
+    piano_line = fromstring(write_musicxml(score_of(line, program=0)))
     assert organ.findtext(".//staves") == "2"
-    assert flute.find(".//staves") is None
+    assert strings.find(".//staves") is None
+    # A piano melody (or a chorale voice, read as GM 0) is one staff.
+    assert piano_line.find(".//staves") is None
 
 
 def test_drums_sit_on_a_percussion_staff_with_no_key_and_standard_noteheads() -> None:

@@ -190,6 +190,12 @@ describe("song editing in the arrangement", () => {
     fireEvent.pointerUp(lane, { clientX: 61, pointerId: 1 });
     await waitFor(() => expect(ticks(server)).toEqual(["0:C", "2400:Am7", "3840:F"]));
 
+    // A double-click inside a chord's span adds one on the beat clicked (bar 1 beat 3).
+    fireEvent.doubleClick(lane, { clientX: 25 });
+    const editor = await screen.findByRole("dialog", { name: "Chord at bar 1 beat 3" });
+    fireEvent.click(within(editor).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+
     // Dragging the verse's body two bars right (2 × 48 px) moves it, keeping its 4 bars.
     const sections = screen.getByRole("group", { name: "Song sections" });
     const verse = screen.getByRole("button", { name: "Section Verse, bars 1 to 4" });

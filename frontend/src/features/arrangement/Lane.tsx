@@ -98,18 +98,6 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
                             onClick={(e) => { e.stopPropagation(); onMove(1); }}>↓</button>
                   </>
                 ) : null}
-                {takes.enabled ? (
-                  <button type="button" className={styles.iconButton} data-testid="track-part"
-                          aria-label={notes.length ? `Regenerate ${name}…`
-                            : `Write a part for ${name}…`}
-                          title={notes.length ? "Regenerate this track (or one section)…"
-                            : "Write a part…"}
-                          disabled={busy || takes.run.phase === "starting"
-                            || takes.run.phase === "running"}
-                          onClick={(e) => { e.stopPropagation(); setWriting(true); }}>
-                    ✦
-                  </button>
-                ) : null}
                 <button type="button" className={styles.iconButton} aria-label={`Delete ${name}`}
                         title="Delete track" disabled={busy}
                         onClick={(e) => { e.stopPropagation(); onDelete(); }}>
@@ -119,20 +107,35 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
             ) : null}
           </div>
         )}
-        {track.is_drum ? (
-          <select className={styles.instrument} aria-label={`Instrument of ${name}`} disabled
-                  aria-disabled value="drums" onClick={(e) => e.stopPropagation()}>
-            <option value="drums">Drum kit (GM)</option>
-          </select>
-        ) : (
-          <select className={styles.instrument} aria-label={`Instrument of ${name}`}
-                  value={track.program ?? 0} disabled={!canEdit || busy}
-                  aria-disabled={!canEdit || undefined}
-                  onClick={(e) => e.stopPropagation()}
-                  onChange={(e) => onProgram(Number(e.target.value))}>
-            <ProgramOptions />
-          </select>
-        )}
+        {/* The instrument, and beside it the AI part for this track (the name row is full). */}
+        <div style={{ display: "flex", gap: 4, alignItems: "center", minWidth: 0 }}>
+          {track.is_drum ? (
+            <select className={styles.instrument} aria-label={`Instrument of ${name}`} disabled
+                    aria-disabled value="drums" onClick={(e) => e.stopPropagation()}>
+              <option value="drums">Drum kit (GM)</option>
+            </select>
+          ) : (
+            <select className={styles.instrument} aria-label={`Instrument of ${name}`}
+                    value={track.program ?? 0} disabled={!canEdit || busy}
+                    aria-disabled={!canEdit || undefined}
+                    onClick={(e) => e.stopPropagation()}
+                    onChange={(e) => onProgram(Number(e.target.value))}>
+              <ProgramOptions />
+            </select>
+          )}
+          {takes.enabled && canEdit ? (
+            <button type="button" className={styles.iconButton} data-testid="track-part"
+                    aria-label={notes.length ? `Regenerate ${name}…`
+                      : `Write a part for ${name}…`}
+                    title={notes.length ? "Regenerate this track (or one section)…"
+                      : "Write a part…"}
+                    disabled={busy || takes.run.phase === "starting"
+                      || takes.run.phase === "running"}
+                    onClick={(e) => { e.stopPropagation(); setWriting(true); }}>
+              ✦
+            </button>
+          ) : null}
+        </div>
       </div>
       <div className={styles.timeline} role="button" tabIndex={0} aria-pressed={selected}
            aria-label={`${name}: ${roleLabel(track.role)}, ${instrumentLabel(track)}, ${

@@ -105,7 +105,7 @@ export function useComposeSession() {
       if (operation === "compose") setLastCompose(session);
       if (session.status === "succeeded") {
         setState((s) => ({ ...s, session, phase: "done", percent: 100, stage: "finalize",
-                           message: session.message || "", error: null }));
+                           message: session.message || "", error: null, restored: false }));
         latest.current.notify(operation === "compose" ? "The new composition is ready."
                               : `${label(operation)} finished.`);
       } else {

@@ -36,7 +36,7 @@ export function Editor() {
   };
 
   // Ctrl+Z also works when nothing in particular has focus (e.g. right after a click on the
-  // page background), but never steals it from another panel's controls.
+  // page background or the ruler), but never steals it from another panel's controls.
   const editingRef = useRef(editing);
   editingRef.current = editing;
   useEffect(() => {
@@ -44,7 +44,11 @@ export function Editor() {
       const action = historyShortcut(event);
       if (!action || !canEdit) return;
       const focused = document.activeElement;
-      if (focused && focused !== document.body) return;
+      const editor = root.current;
+      // Nothing more specific has focus: the page, or a panel around the editor (a click on
+      // the ruler leaves focus on the editor's column).
+      if (focused && focused !== document.body && !(editor && focused.contains(editor))) return;
+      if (editor?.contains(event.target as Node)) return;
       event.preventDefault();
       void (action === "undo" ? editingRef.current.undo() : editingRef.current.redo());
     };
@@ -70,7 +74,7 @@ export function Editor() {
         </h3>
         {track ? (
           <InstrumentPicker value={track.program ?? 0} isDrum={Boolean(track.is_drum)}
-                            label="Instrument" disabled={!canEdit}
+                            label="Instrument" hideLabel disabled={!canEdit}
                             onChange={(program) => {
                               if (track.id) void updateTrack(track.id, { program });
                             }} />
@@ -83,13 +87,13 @@ export function Editor() {
                       aria-label={editing.undoLabel ? `Undo ${editing.undoLabel}` : "Undo"}
                       aria-disabled={!editing.canUndo || undefined}
                       onClick={() => { if (editing.canUndo) void editing.undo(); }}>
-                ↶ Undo
+                ↶
               </button>
               <button type="button" aria-keyshortcuts="Control+Shift+Z Control+Y" title={redoTitle}
                       aria-label={editing.redoLabel ? `Redo ${editing.redoLabel}` : "Redo"}
                       aria-disabled={!editing.canRedo || undefined}
                       onClick={() => { if (editing.canRedo) void editing.redo(); }}>
-                ↷ Redo
+                ↷
               </button>
             </>
           )}

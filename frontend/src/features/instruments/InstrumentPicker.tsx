@@ -23,6 +23,8 @@ export interface InstrumentPickerProps {
   label?: string;
   /** Viewers see the instrument but cannot change it. */
   disabled?: boolean;
+  /** Keep the label for screen readers only (a tight tool row). */
+  hideLabel?: boolean;
 }
 
 /** The pitch an instrument is auditioned on: low for basses, a snare for drum kits. */
@@ -36,7 +38,7 @@ const HOVER_AUDITION_DELAY_MS = 120;
 const PAGE = 8;
 
 export function InstrumentPicker({ value, isDrum, onChange, label = "Instrument",
-                                   disabled = false }: InstrumentPickerProps) {
+                                   disabled = false, hideLabel = false }: InstrumentPickerProps) {
   const audition = useAudition();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
@@ -140,7 +142,7 @@ export function InstrumentPicker({ value, isDrum, onChange, label = "Instrument"
   const listId = `${id}-list`;
   return (
     <div className={styles.picker} ref={root}>
-      <span className={styles.label} id={`${id}-label`}>{label}</span>
+      <span className={hideLabel ? "sr-only" : styles.label} id={`${id}-label`}>{label}</span>
       <button ref={button} type="button" className={styles.button}
               id={`${id}-button`} aria-haspopup="listbox" aria-expanded={open}
               aria-labelledby={`${id}-label ${id}-button`} disabled={disabled}

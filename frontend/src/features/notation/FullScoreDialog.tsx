@@ -34,7 +34,8 @@ export function FullScoreDialog({ open, onClose, preferredTrack = null }: {
 
 function WorkspaceSheet({ preferredTrack }: { preferredTrack: string | null }) {
   const notation = useWorkspaceNotation();
-  return <ScoreSheet {...notation} preferredTrack={preferredTrack} autoFocus />;
+  return <ScoreSheet {...notation} preferredTrack={preferredTrack} autoFocus
+                     globalKeys />;
 }
 
 /** The header's button and the view it opens (WorkspaceShell shows this). */

@@ -40,13 +40,15 @@ export interface ScoreSheetProps {
   compact?: boolean;
   /** Focus the sheet when shown (the full-score view), so the keys work at once. */
   autoFocus?: boolean;
+  /** Zoom and page keys work anywhere on the page, not only inside the sheet. */
+  globalKeys?: boolean;
 }
 
 type Zoom = number | "fit";
 
 export function ScoreSheet({ source, tracks, contentKey, score, preferredTrack = null,
                              playheadTick = null, compact = false,
-                             autoFocus = false }: ScoreSheetProps) {
+                             autoFocus = false, globalKeys = false }: ScoreSheetProps) {
   const id = useId();
   const [picked, setPicked] = useState<string | null | undefined>(undefined);
   const wanted = picked === undefined ? preferredTrack : picked;
@@ -112,7 +114,7 @@ export function ScoreSheet({ source, tracks, contentKey, score, preferredTrack =
   const scale = zoom === "fit" ? fitted : zoom;
   const change = (step: (z: number) => number) => setZoom(step(scale));
 
-  const onKeyDown = (event: KeyboardEvent) => {
+  const onKey = (event: KeyboardEvent | globalThis.KeyboardEvent) => {
     const command = event.ctrlKey || event.metaKey;
     if (command && (event.key === "+" || event.key === "=")) change(zoomIn);
     else if (command && (event.key === "-" || event.key === "_")) change(zoomOut);
@@ -122,6 +124,20 @@ export function ScoreSheet({ source, tracks, contentKey, score, preferredTrack =
     else return;
     event.preventDefault();
   };
+  // Where the sheet is the whole view (the full score, the listen page) its keys work
+  // wherever the focus is, even after a button it was on becomes disabled.
+  const latestKey = useRef(onKey);
+  latestKey.current = onKey;
+  useEffect(() => {
+    if (!globalKeys) return;
+    const listener = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable='true']")) return;
+      latestKey.current(event);
+    };
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, [globalKeys]);
 
   const nameOf = (id: string | null) => id ? tracks.find((t) => t.id === id)?.name
     ?? "the track" : "all tracks";
@@ -132,7 +148,7 @@ export function ScoreSheet({ source, tracks, contentKey, score, preferredTrack =
   const width = size ? Math.round(size.width * PX_PER_UNIT * scale) : null;
 
   return (
-    <div className={`${styles.sheetView} ${compact ? styles.compact : ""}`} onKeyDown={onKeyDown}
+    <div className={`${styles.sheetView} ${compact ? styles.compact : ""}`} onKeyDown={globalKeys ? undefined : onKey}
          data-testid="score-sheet">
       <div className={styles.toolbar} role="toolbar" aria-label="Notation controls">
         <label htmlFor={`${id}-part`} className={styles.part}>

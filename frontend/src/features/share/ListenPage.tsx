@@ -96,7 +96,8 @@ function SharedSong({ token, name, score }: { token: string; name: string; score
       <section aria-labelledby="shared-notation" className={styles.notation}>
         <h2 id="shared-notation" className={styles.h2}>Notation</h2>
         {tracks.length ? (
-          <ScoreSheet source={source} tracks={tracks} contentKey={token} score={score} />
+          <ScoreSheet source={source} tracks={tracks} contentKey={token} score={score}
+                      globalKeys />
         ) : <p className="muted">This song has no tracks yet.</p>}
       </section>
     </article>

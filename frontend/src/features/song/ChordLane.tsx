@@ -171,7 +171,13 @@ export function ChordLane({ score, bars, ppt, width, end, canEdit, onWrite, onSe
            else onSeek(snapToBeat(bars, tickAt(e.clientX), "floor"));
          }}
          onPointerMove={onPointerMove} onPointerUp={onPointerUp}
-         onPointerCancel={() => { drag.current = null; setPreview(null); }}>
+         onPointerCancel={() => { drag.current = null; setPreview(null); }}
+         onDoubleClick={(e) => {
+           // On the lane: the pointer capture of a press makes it the clicks' target.
+           if (!canEdit) return;
+           const tick = snapToBeat(bars, tickAt(e.clientX), "floor");
+           setEditing({ tick, isNew: !stored.some((c) => c.tick === tick) });
+         }}>
       {spans.map((span, i) => {
         const label = labels[i]!;
         const name = `Chord ${span.symbol} at ${barBeatName(bars, span.tick)}`;
@@ -190,11 +196,6 @@ export function ChordLane({ score, bars, ppt, width, end, canEdit, onWrite, onSe
                  // Keyboard activation only (detail 0); pointer clicks go through the drag.
                  if (e.detail === 0 && canEdit) setEditing({ tick: span.tick, isNew: false });
                  if (!canEdit) onSeek(span.tick);
-               }}
-               onDoubleClick={(e) => {
-                 if (!canEdit) return;
-                 const tick = snapToBeat(bars, tickAt(e.clientX), "floor");
-                 if (tick !== span.tick) setEditing({ tick, isNew: true });
                }}
                onPointerDown={(e) => startDrag(e, "move", span.tick)}>
             <span aria-hidden>{label.shown}</span>

@@ -144,7 +144,15 @@ export function SectionLane({ sections: stored, bars, ppt, width, canEdit, songK
            onSeek(barAt(bars, Math.max(0, (e.clientX - rect.left) / ppt)).start);
          }}
          onPointerMove={onPointerMove} onPointerUp={onPointerUp}
-         onPointerCancel={() => { drag.current = null; setPreview(null); }}>
+         onPointerCancel={() => { drag.current = null; setPreview(null); }}
+         onDoubleClick={(e) => {
+           // On the lane: the pointer capture of a press makes it the clicks' target.
+           if (!canEdit) return;
+           const rect = e.currentTarget.getBoundingClientRect();
+           const bar = barAt(bars, Math.max(0, (e.clientX - rect.left) / ppt)).number;
+           const hit = sections.find((s) => bar >= s.start_bar && bar < s.start_bar + s.bars);
+           if (hit) { setEditing(null); setRenaming(hit.start_bar); }
+         }}>
       {sections.map((section, i) => {
         const left = startTick(section.start_bar) * ppt;
         const right = startTick(section.start_bar + section.bars) * ppt;
@@ -184,8 +192,6 @@ export function SectionLane({ sections: stored, bars, ppt, width, canEdit, songK
                  if (e.detail === 0 && canEdit) setEditing(section.start_bar);
                  if (!canEdit) onSeek(startTick(section.start_bar));
                }}
-               onDoubleClick={() => { if (canEdit) { setEditing(null);
-                                                     setRenaming(section.start_bar); } }}
                onPointerDown={(e) => startDrag(e, "move", section.start_bar)}>
             <span aria-hidden>{shown}</span>
             {canEdit ? (

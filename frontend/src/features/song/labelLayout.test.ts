@@ -11,7 +11,7 @@ describe("label layout", () => {
   it("keeps a label that fits, else a compact spelling, else an ellipsis", () => {
     expect(fitLabel({ x: 0, width: 80, text: "Bbmaj7/D" }, measure).shown).toBe("Bbmaj7/D");
     expect(fitLabel({ x: 0, width: 40, text: "Bbmaj7/D" }, measure).shown).toBe("BbΔ7");
-    expect(fitLabel({ x: 0, width: 30, text: "Bbmaj7/D" }, measure).shown).toBe("Bb…");
+    expect(fitLabel({ x: 0, width: 32, text: "Bbmaj7/D" }, measure).shown).toBe("Bb…");
     expect(fitLabel({ x: 0, width: 10, text: "Bbmaj7/D" }, measure).shown).toBe("");
     expect(compactSymbol("F#m7b5")).toBe("F#ø");
     expect(ellipsize("Chorus", 30, measure)).toBe("Cho…");

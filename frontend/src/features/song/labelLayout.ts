@@ -22,8 +22,8 @@ export interface FittedLabel {
   width: number;
 }
 
-/** Room lost to the block's padding on each side. */
-export const LABEL_PADDING = 4;
+/** Room lost on each side of a block: its 4 px padding and 1 px border (song.module.css). */
+export const LABEL_PADDING = 5;
 
 const COMPACT: readonly [RegExp, string][] = [
   [/maj7/g, "Δ7"], [/maj9/g, "Δ9"], [/m7b5/g, "ø"], [/dim7/g, "°7"], [/dim/g, "°"],

@@ -64,6 +64,7 @@ export function TakesProvider({ children }: { children: ReactNode }) {
   const [take, setTake] = useState<Take | null>(null);
   // Sessions already offered (or finished before this page opened): never offered again.
   const seen = useRef<Set<string> | null>(null);
+  const own = useRef(new Set<string>()); // sessions started from this page
   const scoreRef = useRef(score);
   scoreRef.current = score;
   const alive = useRef(true);
@@ -80,8 +81,7 @@ export function TakesProvider({ children }: { children: ReactNode }) {
     const list = await sessions();
     if (!list || !alive.current) return;
     if (seen.current === null) {  // the first look: what already happened is no take
-      seen.current = new Set(list.map((s) => s.id));
-      return;
+      seen.current = new Set(list.map((s) => s.id).filter((id) => !own.current.has(id)));
     }
     const found = newestTake(list, seen.current, scoreRef.current);
     if (found) {
@@ -89,6 +89,8 @@ export function TakesProvider({ children }: { children: ReactNode }) {
       setTake(found);
     }
   }, [sessions]);
+
+  useEffect(() => { void detect(); }, [detect]);
 
   // The score moved (a session stored its version, or anything else): look for a new take,
   // once things settle.
@@ -131,6 +133,7 @@ export function TakesProvider({ children }: { children: ReactNode }) {
                error: describeError(errorOf(answer?.error, answer?.response.status)) });
       return;
     }
+    own.current.add(started.id);
     let session: Session = started;
     for (let polls = 0; !TERMINAL.has(session.status) && polls < MAX_POLLS; polls += 1) {
       setRun({ phase: "running", label, percent: session.progress ?? null,

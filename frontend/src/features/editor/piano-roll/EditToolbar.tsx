@@ -1,13 +1,12 @@
-/** The piano roll's second tool row: clipboard, duplicate, select all and quantize. One line
+/** The piano roll's second tool row: clipboard, duplicate, delete and select all. One line
  * of fixed height that never wraps (a change in the selection never moves the grid). */
-import { QuantizeMenu } from "@/features/editor/QuantizeMenu";
-
 import styles from "./PianoRoll.module.css";
 import type { RollCommands } from "./useRollCommands";
 
-export function EditToolbar({ commands, editable, selectionCount, noteCount, canPaste }: {
+export function EditToolbar({ commands, editable, selectionCount, noteCount, canPaste,
+                              onDelete }: {
   commands: RollCommands; editable: boolean; selectionCount: number; noteCount: number;
-  canPaste: boolean;
+  canPaste: boolean; onDelete(): void;
 }) {
   const off = (disabled: boolean) => ({ "aria-disabled": disabled || undefined });
   const noSelection = selectionCount === 0;
@@ -25,12 +24,13 @@ export function EditToolbar({ commands, editable, selectionCount, noteCount, can
                 title="Duplicate right after the selection (Ctrl+D)"
                 onClick={() => { if (editable) commands.duplicate(); }}>Duplicate</button>
       </div>
+      <button type="button" className={`danger ${styles.deleteButton}`}
+              {...off(!editable || noSelection)} aria-keyshortcuts="Delete"
+              onClick={() => { if (editable) onDelete(); }}>
+        Delete{selectionCount ? ` (${selectionCount})` : ""}
+      </button>
       <button type="button" {...off(noteCount === 0)} aria-keyshortcuts="Control+A"
               title="Select all (Ctrl+A)" onClick={commands.selectAll}>Select all</button>
-      <QuantizeMenu disabled={!editable || noteCount === 0}
-                    target={selectionCount ? `${selectionCount} selected`
-                      : `all ${noteCount} notes`}
-                    onApply={commands.quantize} />
     </div>
   );
 }

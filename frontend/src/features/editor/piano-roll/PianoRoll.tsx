@@ -140,15 +140,17 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
     }
   };
 
-  // The same keys when nothing has focus (after a click on the ruler or the page).
+  // The same keys when nothing more specific has focus: the page, or a panel around the
+  // roll (after a click on the ruler, focus goes to the editor's column).
   const sectionKey = useRef(onSectionKey);
   sectionKey.current = onSectionKey;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const focused = document.activeElement;
-      if (focused && focused !== document.body) return;
+      const roll = section.current;
+      if (!roll || (focused && focused !== document.body && !focused.contains(roll))) return;
       // Keys aimed inside the roll already went through its own handler.
-      if (section.current?.contains(event.target as Node)) return;
+      if (roll.contains(event.target as Node)) return;
       sectionKey.current(event);
     };
     document.addEventListener("keydown", onKey);
@@ -160,14 +162,15 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
              ref={section} onKeyDown={onSectionKey}>
       <RollToolbar division={division} onDivision={setDivision} zoom={view.zoom}
                    zoomBy={view.zoomBy} editable={editable} selectionCount={selection.length}
-                   noteCount={notes.length} edits={edits} />
+                   noteCount={notes.length} edits={edits} onQuantize={commands.quantize} />
       <EditToolbar commands={{ ...commands,
                                copy: () => { const c = commands.copy();
                                              setClipVersion((v) => v + 1); return c; },
                                cut: () => { const c = commands.cut();
                                             setClipVersion((v) => v + 1); return c; } }}
                    editable={editable} selectionCount={selection.length}
-                   noteCount={notes.length} canPaste={getAppClip() !== null} />
+                   noteCount={notes.length} canPaste={getAppClip() !== null}
+                   onDelete={edits.deleteSelection} />
       <Visitors people={visitorsOf(marks)} named />
       <p id={helpId} className="sr-only">
         {editable

@@ -1,5 +1,9 @@
-/** The piano roll's tools: snap, zoom, the selection's velocity, delete, and a count. */
+/** The piano roll's first tool row: snap, zoom, the selection's velocity, quantize, and a
+ * count. One line of fixed height that never wraps: what it says changes with the
+ * selection, and the grid below must not move when it does. */
+import { QuantizeMenu } from "@/features/editor/QuantizeMenu";
 import { GRID_DIVISIONS, type GridDivision } from "@/lib/geometry";
+import type { QuantizeOptions } from "@/lib/quantize";
 
 import { ZOOMS } from "./layout";
 import styles from "./PianoRoll.module.css";
@@ -13,21 +17,21 @@ export interface RollToolbarProps {
   editable: boolean;
   selectionCount: number;
   noteCount: number;
-  edits: Pick<SelectionEdits, "selectedVelocity" | "setVelocityDraft" | "commitVelocity" |
-                              "deleteSelection">;
+  edits: Pick<SelectionEdits, "selectedVelocity" | "setVelocityDraft" | "commitVelocity">;
+  onQuantize(options: QuantizeOptions): void;
 }
 
 const disabledProps = (disabled: boolean) => ({ "aria-disabled": disabled || undefined });
 
 export function RollToolbar({ division, onDivision, zoom, zoomBy, editable, selectionCount,
-                              noteCount, edits }: RollToolbarProps) {
+                              noteCount, edits, onQuantize }: RollToolbarProps) {
   const velocity = edits.selectedVelocity;
   const noSelection = !editable || selectionCount === 0;
   return (
     <div className={styles.toolbar} role="toolbar" aria-label="Piano roll tools">
       <label className={styles.inline}>
         <span>Snap</span>
-        <select value={division} onChange={(e) => onDivision(e.target.value as GridDivision)}>
+        <select className={styles.snap} value={division} onChange={(e) => onDivision(e.target.value as GridDivision)}>
           {GRID_DIVISIONS.map((d) => <option key={d.value} value={d.value}>{d.label}</option>)}
         </select>
       </label>
@@ -47,10 +51,10 @@ export function RollToolbar({ division, onDivision, zoom, zoomBy, editable, sele
                onBlur={edits.commitVelocity} />
         <output className={styles.value}>{velocity}</output>
       </label>
-      <button type="button" className={`danger ${styles.deleteButton}`} {...disabledProps(!editable || !selectionCount)}
-              onClick={() => { if (editable) edits.deleteSelection(); }}>
-        Delete{selectionCount ? ` (${selectionCount})` : ""}
-      </button>
+      <QuantizeMenu disabled={!editable || noteCount === 0}
+                    target={selectionCount ? `${selectionCount} selected`
+                      : `all ${noteCount} notes`}
+                    onApply={onQuantize} />
       <span className={styles.count} aria-live="polite">
         {selectionCount ? `${selectionCount} selected` : `${noteCount} notes`}
       </span>

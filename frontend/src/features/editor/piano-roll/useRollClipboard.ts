@@ -1,5 +1,5 @@
-/** Ctrl/⌘+C, X and V for the piano roll, also when nothing has focus (right after a click
- * on the ruler, say). They arrive as the browser's clipboard events, which may write and
+/** Ctrl/⌘+C, X and V for the piano roll, also when nothing more specific has focus (right
+ * after a click on the ruler, say). They arrive as the browser's clipboard events, which may write and
  * read the system clipboard without a permission prompt (so a copy pastes in another tab or
  * project); the in-app clipboard backs them up. Where a browser sends no clipboard event
  * for a page without a text field, the key press itself does the job, once. */
@@ -23,12 +23,14 @@ export function useRollClipboard({ section, commands, editable, onCopied }: {
   latest.current = { commands, editable, onCopied };
 
   useEffect(() => {
-    /** Whether a key or clipboard event is the roll's: focus inside it, or on nothing. */
+    /** Whether a key or clipboard event is the roll's: focus inside it, or on nothing more
+     * specific (the page, or a panel around the roll, as after a click on the ruler). */
     const ours = (target: EventTarget | null) => {
       if (isTextTarget(target)) return false;
       const focused = document.activeElement;
-      if (!focused || focused === document.body) return true;
-      return Boolean(section.current?.contains(focused));
+      const roll = section.current;
+      if (!focused || focused === document.body || !roll) return true;
+      return roll.contains(focused) || focused.contains(roll);
     };
     let fallback: ReturnType<typeof setTimeout> | null = null;
     const run = (action: ClipAction, data: DataTransfer | null) => {
