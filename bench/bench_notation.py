@@ -134,10 +134,11 @@ def chorale_scores(limit: int | None) -> list[Score]:
     scores = []
     for name in names:
         found: Any = corpus.getWork(name)
-        paths = found if isinstance(found, list) else [found]
         stem = name.rsplit("/", 1)[-1]
-        path = next(Path(p) for p in paths if Path(p).stem == stem
-                    and Path(p).suffix in (".mxl", ".xml", ".musicxml"))
+        # A few names also match other files (bwv281.krn): take the MusicXML one.
+        path = Path(found) if not isinstance(found, list) else next(
+            Path(p) for p in found
+            if Path(p).stem == stem and Path(p).suffix in (".mxl", ".xml", ".musicxml"))
         scores.append(read_musicxml(path.read_bytes()))
     return scores
 

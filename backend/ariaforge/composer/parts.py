@@ -93,12 +93,7 @@ def write_part(base: Score, request: ComposeRequest, previous: Brief | None = No
     span = _span(request, brief, form)
     track = base.tracks[index]
     old = list(track.notes)
-    notes: list[Note] = []
-    for draw in range(MAX_DRAWS):
-        fresh = _notes(base, index, _drawn(form, hints, draw), chords, hints, span, draw)
-        notes = splice_notes(old, fresh, *span) if span != (0, form.total_ticks) else fresh
-        if _heard(notes, span) != _heard(old, span):
-            break
+    notes = _take(base, index, form, chords, hints, span)
     warnings = [f"the hint '{request.prompt[:60]}' was not understood; known hints: "
                 + ", ".join(KNOWN_HINTS)] if hints.unread else []
     if _heard(notes, span) == _heard(old, span) and old:
@@ -124,6 +119,20 @@ def part_report(part: Part) -> dict[str, Any]:
 
 
 # --- the notes ------------------------------------------------------------------------------
+
+
+def _take(base: Score, index: int, form: Plan, chords: Sequence[ChordEvent],
+          hints: PartHints, span: tuple[int, int]) -> list[Note]:
+    """The track's notes with the span written afresh: the first draw whose notes in the
+    span differ from the old ones (the last draw when none does)."""
+    old = list(base.tracks[index].notes)
+    notes: list[Note] = []
+    for draw in range(MAX_DRAWS):
+        fresh = _notes(base, index, _drawn(form, hints, draw), chords, hints, span, draw)
+        notes = splice_notes(old, fresh, *span) if span != (0, form.total_ticks) else fresh
+        if _heard(notes, span) != _heard(old, span):
+            break
+    return notes
 
 
 def _notes(base: Score, index: int, form: Plan, chords: Sequence[ChordEvent],

@@ -180,6 +180,10 @@ async def _store_merged(db: AsyncSession, user: User, row: CompositionSession, s
     Refused only when the two together break a Score rule."""
     found = await ScoreRepository(db).version(row.project_id, row.base_revision or 0)
     current = await scores.get_score(db, user, row.project_id)
+    track_id = row.request.get("track_id") if row.operation == Operation.PART.value else None
+    if track_id is not None and all(t.id != track_id for t in current.score.tracks):
+        # The merge would bring the deleted track back with its new part.
+        raise PermanentJobError("the track was deleted while its part was being written")
     if found is None:
         raise PermanentJobError("the score was edited while the session ran; "
                                 "start the operation again on the new score")

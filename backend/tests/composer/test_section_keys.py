@@ -69,7 +69,9 @@ def test_a_modulating_score_has_no_out_of_key_findings_in_the_modulated_section(
     last = [s for s in score.sections if s.name == "chorus"][-1]
     assert last.key is not None and (last.key.tonic, last.key.mode.value) == ("Ab", "major")
     assert _heard(_in_section(score, last)) == "Ab major"
-    report = validate(score, result.brief.validation_style)
+    # Judged by the strictest rules: a style's idioms (pop's chromatic approach notes)
+    # would explain some home-key misreadings away and blur the contrast measured here.
+    report = validate(score, "common-practice")
     start, end = score.bar_start(last.start_bar), score.bar_start(last.end_bar)
     inside = [v for v in report.violations if v.rule == "non-diatonic-note"
               and v.tick is not None and start <= v.tick < end]
@@ -78,7 +80,7 @@ def test_a_modulating_score_has_no_out_of_key_findings_in_the_modulated_section(
     # The same notes judged in the home key would be found out of key many times over.
     unkeyed = score.model_copy(update={"sections": [
         s.model_copy(update={"key": None}) for s in score.sections]})
-    home_only = [v for v in validate(unkeyed, result.brief.validation_style).violations
+    home_only = [v for v in validate(unkeyed, "common-practice").violations
                  if v.rule == "non-diatonic-note" and v.tick is not None
                  and start <= v.tick < end]
     assert len(home_only) > len(inside) + 5

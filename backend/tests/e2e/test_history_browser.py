@@ -139,6 +139,11 @@ async def test_history_coalesces_names_compares_plays_and_restores(
     rows = page.get_by_test_id("history-table").locator("tbody tr")
     await expect(rows).to_have_count(3)
     await expect(rows.first).to_contain_text("Edited")
+    # The newest version is the current score (even before the workspace has caught up
+    # with the revision its live edits were saved at): nothing to compare or restore.
+    await expect(rows.first).to_have_attribute("aria-current", "true")
+    await expect(rows.first.get_by_role("button", name=re.compile("^(Restore|Compare)"))
+                 ).to_have_count(0)
 
     # Name the imported version.
     await page.get_by_role("button", name=f"Name version {imported}").click()

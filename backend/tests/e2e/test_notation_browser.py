@@ -6,12 +6,12 @@ track's staff where the full score shows every track's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from defusedxml import ElementTree
 from playwright.async_api import Browser, Locator, Page, Response, expect
-from playwright.async_api import Error as PlaywrightError
 
 from ariaforge.music.score import Note, Role, Score, Track
 from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
@@ -63,30 +63,23 @@ async def project_with(page: Page, base: str, name: str, score: Score) -> str:
     return project_id
 
 
-class Engravings:
-    """The SVG pages the page fetched, by query (the <img> shows them through blob: URLs,
-    which the site's CSP rightly keeps `fetch` from reading back)."""
+def notation_request(query: str) -> Callable[[Response], bool]:
+    """Matches the notation response of exactly this query (e.g. "page=1&track=low")."""
+    wanted = dict(parse_qsl(query))
 
-    def __init__(self, page: Page) -> None:
-        self.pages: dict[str, bytes] = {}
-        page.on("response", self._response)
+    def matches(response: Response) -> bool:
+        parts = urlsplit(response.url)
+        return parts.path.endswith("/notation.svg") and dict(parse_qsl(parts.query)) == wanted
+    return matches
 
-    async def _response(self, response: Response) -> None:
-        if "notation.svg" in response.url and response.status == 200:
-            try:
-                self.pages[urlsplit(response.url).query] = await response.body()
-            except PlaywrightError:  # the page moved on (or closed) before the body came
-                return
 
-    def staves_in_first_bar(self, query: str) -> int:
-        """Staves in the first measure of the page fetched with `query` (e.g. page=1)."""
-        wanted = dict(parse_qsl(query))
-        for fetched, svg in self.pages.items():
-            if dict(parse_qsl(fetched)) == wanted:
-                root = ElementTree.fromstring(svg)
-                measure = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "measure")
-                return sum(1 for g in measure if g.get("class") == "staff")
-        raise AssertionError(f"no page fetched for {query}: {sorted(self.pages)}")
+async def staves_in_first_bar(response: Response) -> int:
+    """Staves in the first measure of an engraved page (the SVG the <img> shows: it is
+    drawn from a blob: URL, which the site's CSP rightly keeps `fetch` from reading)."""
+    assert response.status == 200, response.status
+    root = ElementTree.fromstring(await response.body())
+    measure = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "measure")
+    return sum(1 for g in measure if g.get("class") == "staff")
 
 
 async def rendered_width(image: Locator) -> float:
@@ -101,20 +94,20 @@ async def test_full_score_zoom_pages_and_parts(server: str, browser: Browser,
     context = await browser.new_context(viewport=WIDE)
     page = await context.new_page()
     console = Console(page)
-    engravings = Engravings(page)
     await sign_up(page, base, "nora@example.com", "Nora Notes")
     await project_with(page, base, "Long Road", long_score())
 
     # The side tab shows a part; the header opens the full score over the window.
     await page.get_by_test_id("tab-notation").click()
     await expect(page.get_by_role("img", name=re.compile("Notation of"))).to_be_visible()
-    await page.get_by_test_id("open-full-score").click()
+    async with page.expect_response(notation_request("page=1")) as full_score:
+        await page.get_by_test_id("open-full-score").click()
     view = page.get_by_role("dialog", name="Full score")
     await expect(view).to_be_visible()
     image = view.get_by_test_id("notation-image")
     await expect(image).to_have_attribute("alt", "Notation of all tracks, page 1 of 4")
     await expect(view.get_by_test_id("notation-page")).to_have_text("Page 1 of 4")
-    assert engravings.staves_in_first_bar("page=1") == 3
+    assert await staves_in_first_bar(await full_score.value) == 3
     await shot(page, "16-full-score")
 
     # Zoom: the buttons and Ctrl +/- change the drawn size; Fit goes back to the width.
@@ -151,9 +144,10 @@ async def test_full_score_zoom_pages_and_parts(server: str, browser: Browser,
     await shot(page, "16-full-score-page-3")
 
     # A part: one track's staff only, paged on its own.
-    await view.get_by_label("Part").select_option(label="Bass")
+    async with page.expect_response(notation_request("page=1&track=low")) as part:
+        await view.get_by_label("Part").select_option(label="Bass")
     await expect(image).to_have_attribute("alt", re.compile(r"^Notation of Bass, page 1 of "))
-    assert engravings.staves_in_first_bar("page=1&track=low") == 1
+    assert await staves_in_first_bar(await part.value) == 1
     part_pages = await view.get_by_test_id("notation-page").inner_text()
     assert part_pages != "Page 1 of 4"  # one staff fits more bars on a page
     await shot(page, "16-part-view")

@@ -80,7 +80,11 @@ async def test_public_link_opens_read_only_and_revocation_closes_it(
     await expect(guest.get_by_role("figure", name="Arrangement overview")).to_contain_text(
         "Whistle")
     await expect(guest.get_by_role("img", name=re.compile(r"^Upright: 4 notes"))).to_be_visible()
-    await expect(guest.get_by_role("button", name="Play")).to_be_enabled()
+    # Play sounds the shared score in the browser (the in-browser player, no account).
+    await guest.get_by_role("button", name="Play").click()
+    await expect(guest.get_by_role("button", name="Stop")).to_be_visible(timeout=60_000)
+    await guest.get_by_role("button", name="Stop").click()
+    await expect(guest.get_by_role("button", name="Play")).to_be_visible()
     await guest.get_by_label("Part").select_option(label="Upright")
     await expect(image).to_have_attribute("alt", re.compile(r"^Notation of Upright, page 1"))
     await shot(guest, "16-listen-page")

@@ -140,6 +140,22 @@ async def test_an_edit_made_while_the_part_is_written_is_kept(
     assert roots_follow(score, bass)
 
 
+async def test_a_part_for_a_track_deleted_meanwhile_is_not_stored(
+        app: FastAPI, client: httpx.AsyncClient) -> None:
+    project, owner = await new_project(client)
+    edited = await song_with_chords(EDITED)
+    await put_score(client, project, owner, edited)
+    bass = bass_id(edited)
+    started = await start_part(client, project, owner, track_id=bass)
+    deleted = await client.delete(f"{API}/projects/{project}/tracks/{bass}", headers={
+        **owner, "If-Match": f'"{started["base_revision"]}"'})
+    assert deleted.status_code == 204, deleted.text
+    done = await run_session(app, client, started["id"], owner)
+    assert done["status"] == "failed" and "deleted" in (done["error"] or ""), done
+    score = await current_score(client, project, owner)
+    assert all(t.id != bass for t in score.tracks)  # not brought back by the merge
+
+
 async def test_part_requests_are_checked(client: httpx.AsyncClient) -> None:
     project, owner = await new_project(client)
     edited = await song_with_chords(EDITED)

@@ -202,3 +202,9 @@ def test_a_swung_score_says_swing() -> None:
             swing.findtext("swing-type")) == ("2", "1", "eighth")
     durations = {n.findtext("type") for n in root.iter("note") if n.find("pitch") is not None}
     assert durations == {"eighth"}
+
+
+def test_a_460_tick_bass_line_is_written_as_plain_quarters() -> None:
+    bass = [Note(pitch=38 + i % 5, start=i * 480, duration=460) for i in range(8)]
+    bars = measures(score_of(bass, bars=2, program=33))
+    assert [values(bar) for bar in bars] == [["quarter"] * 4, ["quarter"] * 4]

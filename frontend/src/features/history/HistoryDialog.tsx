@@ -68,11 +68,17 @@ function HistoryBody({ onClose }: { onClose(): void }) {
     ...old, items: old.items.map((v) => (v.number === version.number ? version : v)),
   });
 
+  const pages = data ? Math.max(1, Math.ceil(data.total / LIMIT)) : 1;
+  // The score's revision as the person sees it: the newest version holds it (every save is
+  // recorded), and it can be ahead of the workspace's copy while live edits are saved.
+  const newest = page === 1 ? (data?.items[0]?.number ?? 0) : 0;
+  const current = Math.max(revision, newest);
+
   const restore = async (version: Version) => {
     setRestoring(true);
     const answer = await api.POST("/api/v1/projects/{project_id}/versions/{number}/restore", {
       params: { path: { project_id: projectId, number: version.number },
-                header: { "if-match": `"${revision}"` } },
+                header: { "if-match": `"${current}"` } },
     });
     setRestoring(false);
     setConfirming(null);
@@ -81,15 +87,13 @@ function HistoryBody({ onClose }: { onClose(): void }) {
       setError(problem.code === "CONFLICT"
         ? "The score changed meanwhile; the list has been refreshed, please try again."
         : describeError(problem));
-      await reload();
+      await Promise.all([reload(), load(page)]);
       return;
     }
     notify(`Version ${version.number} restored (now version ${answer.data.revision}).`);
     await reload();
     onClose();
   };
-
-  const pages = data ? Math.max(1, Math.ceil(data.total / LIMIT)) : 1;
 
   return (
     <div className="stack">
@@ -112,7 +116,7 @@ function HistoryBody({ onClose }: { onClose(): void }) {
             <tbody>
               {data.items.map((v) => (
                 <tr key={v.number} data-version={v.number}
-                    aria-current={v.number === revision ? "true" : undefined}>
+                    aria-current={v.number === current ? "true" : undefined}>
                   <td>{v.number}</td>
                   <td className={own.nameCell}><VersionName version={v} onRenamed={renamed} /></td>
                   <td>{v.author?.display_name ?? <span className="muted">unknown</span>}</td>
@@ -132,13 +136,13 @@ function HistoryBody({ onClose }: { onClose(): void }) {
                         {preview.loading === v.number ? "Loading…"
                           : preview.playing === v.number ? "Stop" : "Listen"}
                       </button>
-                      {v.number !== revision && (
+                      {v.number !== current && (
                         <button type="button" onClick={() => setComparing(v.number)}
                                 aria-pressed={comparing === v.number}
                                 aria-label={`Compare version ${v.number} with the current score`}>
                           Compare</button>
                       )}
-                      {v.number === revision ? <span className="muted">current</span> : canEdit && (
+                      {v.number === current ? <span className="muted">current</span> : canEdit && (
                         <button type="button" onClick={() => setConfirming(v)}
                                 aria-label={`Restore version ${v.number}`}>Restore</button>
                       )}
@@ -168,7 +172,7 @@ function HistoryBody({ onClose }: { onClose(): void }) {
         </div>
       )}
       {comparing !== null && (
-        <CompareView key={`${comparing}-${revision}`} number={comparing}
+        <CompareView key={`${comparing}-${current}`} number={comparing}
                      onClose={() => setComparing(null)} />
       )}
       {data && pages > 1 && (

@@ -36,6 +36,9 @@ interface Run {
 }
 
 const EMPTY_TRACKS: never[] = [];
+type Controller = Parameters<Engine["synth"]["controllerChange"]>[1];
+const AUDITION_CC = { reset: 121, volume: 7, expression: 11, pan: 10 } as
+  Record<"reset" | "volume" | "expression" | "pan", Controller>;
 
 export function PlayerProvider({ score: scoreProp = null, mix: mixProp = null, children }: {
   score?: Score | null;
@@ -162,6 +165,11 @@ export function PlayerProvider({ score: scoreProp = null, mix: mixProp = null, c
     void engine().then(({ synth, context }) => {
       const channel = note.isDrum ? AUDITION_DRUM_CHANNEL : AUDITION_CHANNEL;
       const pitch = Math.min(127, Math.max(0, Math.round(note.pitch)));
+      // The channel's state is set every time: a stop or a reset may have changed it.
+      synth.controllerChange(channel, AUDITION_CC.reset, 0);
+      synth.controllerChange(channel, AUDITION_CC.volume, 110);
+      synth.controllerChange(channel, AUDITION_CC.expression, 127);
+      synth.controllerChange(channel, AUDITION_CC.pan, 64);
       synth.programChange(channel, Math.min(127, Math.max(0, note.program)));
       synth.noteOn(channel, pitch, Math.min(127, Math.max(1, note.velocity ?? 96)));
       synth.noteOff(channel, pitch,

@@ -58,7 +58,7 @@ export function ListenPage() {
       )}
       {state.kind === "error" && <p role="alert" className="error">{state.message}</p>}
       {state.kind === "ready" && token && (
-        <ListenPlayerScope score={state.shared.score}>
+        <ListenPlayerScope score={state.shared.score} mix={state.shared.mix}>
           <SharedSong token={token} name={state.shared.project.name}
                       score={state.shared.score} />
         </ListenPlayerScope>

@@ -1,11 +1,13 @@
 "use client";
-/** The listen page's player: the in-browser player (H3's `PlayerProvider`) given the
- * shared score, since there is no workspace to take it from. Until the provider is there,
- * `usePlayer()` answers the silent player and Play does nothing. */
+/** The listen page's player: the in-browser player given the shared score and mix, since
+ * there is no workspace to take them from (the score's own mute/solo flags apply). */
 import type { ReactNode } from "react";
 
-import type { Score } from "@/api/types";
+import type { MixSettings, Score } from "@/api/types";
+import { PlayerProvider } from "@/features/playback/PlayerProvider";
 
-export function ListenPlayerScope({ children }: { score: Score; children: ReactNode }) {
-  return <>{children}</>;
+export function ListenPlayerScope({ score, mix, children }: {
+  score: Score; mix: MixSettings | null; children: ReactNode;
+}) {
+  return <PlayerProvider score={score} mix={mix}>{children}</PlayerProvider>;
 }

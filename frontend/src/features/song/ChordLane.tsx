@@ -173,8 +173,9 @@ export function ChordLane({ score, bars, ppt, width, end, canEdit, onWrite, onSe
          onPointerMove={onPointerMove} onPointerUp={onPointerUp}
          onPointerCancel={() => { drag.current = null; setPreview(null); }}
          onDoubleClick={(e) => {
-           // On the lane: the pointer capture of a press makes it the clicks' target.
-           if (!canEdit) return;
+           // On the lane: the pointer capture of a press makes it the clicks' target. Not
+           // from the editor, which React bubbles here through its portal.
+           if (!canEdit || !e.currentTarget.contains(e.target as Node)) return;
            const tick = snapToBeat(bars, tickAt(e.clientX), "floor");
            setEditing({ tick, isNew: !stored.some((c) => c.tick === tick) });
          }}>

@@ -1,8 +1,10 @@
 "use client";
-/** A small non-modal panel beside the element it edits (a chord, a section): it sits in a
- * fixed position so the arrangement's scroll box cannot clip it; Escape or a click outside
- * closes it and focus goes back to the element. */
+/** A small non-modal panel beside the element it edits (a chord, a section): rendered into
+ * the page's body at a fixed position, so neither the arrangement's scroll box nor the
+ * panels after it can clip or cover it; Escape or a click outside closes it and focus goes
+ * back to the element. */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 
 import styles from "./song.module.css";
 
@@ -40,7 +42,7 @@ export function Popover({ anchor: getAnchor, label, onClose, children }: {
     return () => document.removeEventListener("pointerdown", onPointer);
   }, [anchor]);
 
-  return (
+  return createPortal(
     <div ref={box} role="dialog" aria-label={label} className={styles.popover}
          style={{ left: place.left, top: place.top }}
          onKeyDown={(event) => {
@@ -52,6 +54,7 @@ export function Popover({ anchor: getAnchor, label, onClose, children }: {
            }
          }}>
       {children}
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -146,8 +146,9 @@ export function SectionLane({ sections: stored, bars, ppt, width, canEdit, songK
          onPointerMove={onPointerMove} onPointerUp={onPointerUp}
          onPointerCancel={() => { drag.current = null; setPreview(null); }}
          onDoubleClick={(e) => {
-           // On the lane: the pointer capture of a press makes it the clicks' target.
-           if (!canEdit) return;
+           // On the lane: the pointer capture of a press makes it the clicks' target. Not
+           // from the editor, which React bubbles here through its portal.
+           if (!canEdit || !e.currentTarget.contains(e.target as Node)) return;
            const rect = e.currentTarget.getBoundingClientRect();
            const bar = barAt(bars, Math.max(0, (e.clientX - rect.left) / ppt)).number;
            const hit = sections.find((s) => bar >= s.start_bar && bar < s.start_bar + s.bars);

@@ -56,7 +56,7 @@ export function TrackPartDialog({ track, open, onClose }: {
           <input value={hint} maxLength={200} placeholder="busier, simpler, walking…"
                  data-testid="part-hint" onChange={(e) => setHint(e.target.value)} />
         </label>
-        <div className={styles.hints} aria-label="Hints the composer knows">
+        <div className={styles.hints} role="group" aria-label="Hints the composer knows">
           {PART_HINTS.map((word) => (
             <button type="button" key={word} onClick={() => setHint(word)}>{word}</button>
           ))}

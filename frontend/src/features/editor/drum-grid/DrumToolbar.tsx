@@ -34,7 +34,7 @@ export function DrumToolbar({ velocity, onVelocity, canEdit, addable, onAddRow, 
         ))}
       </div>
       <select className={styles.addRow} value="" aria-label="Add a drum row"
-              data-testid="add-drum-row" disabled={addable.length === 0}
+              data-testid="add-drum-row" disabled={!canEdit || addable.length === 0}
               onChange={(e) => { if (e.target.value) onAddRow(Number(e.target.value)); }}>
         <option value="">+ Row</option>
         {addable.map((pitch) => (

@@ -30,7 +30,7 @@ import { trackColour } from "@/lib/trackColour";
 
 import type { Drag, DragGrid } from "./drag";
 import { EditToolbar } from "./EditToolbar";
-import { HEIGHT, KEYS, PITCH_VIEW, ROW, RULER } from "./layout";
+import { HEIGHT, KEYS, LANE_HEIGHT, PITCH_VIEW, ROW, RULER } from "./layout";
 import styles from "./PianoRoll.module.css";
 import { RollBackground } from "./RollBackground";
 import { RollKeys } from "./RollKeys";
@@ -44,7 +44,7 @@ import { useRollCommands } from "./useRollCommands";
 import { useRollKeyboard } from "./useRollKeyboard";
 import { useRollView } from "./useRollView";
 import { useSelectionEdits } from "./useSelectionEdits";
-import { LANE_HEIGHT, VelocityLane } from "./VelocityLane";
+import { VelocityLane } from "./VelocityLane";
 
 export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditing }) {
   const { canEdit: editable } = useProject();

@@ -102,10 +102,10 @@ describe("PianoRoll commands", () => {
     drawBox(grid, [x(100), y(64)], [x(700), y(59)]);
     await waitFor(() => expect(selectedIds(grid)).toHaveLength(2));
     const lane = screen.getByTestId("velocity-lane");
-    // a (100) dragged to half the lane's height (64): b (50) follows at the same ratio.
+    // a (100) dragged to half the lane's height (48 px) → 64: b (50) follows at that ratio.
     fireEvent.pointerDown(lane, pointer(x(0) + 2, 10));
-    fireEvent.pointerMove(lane, pointer(x(0) + 2, 32));
-    fireEvent.pointerUp(lane, pointer(x(0) + 2, 32));
+    fireEvent.pointerMove(lane, pointer(x(0) + 2, 24));
+    fireEvent.pointerUp(lane, pointer(x(0) + 2, 24));
     await waitFor(() => expect(notes(server).find((n) => n.id === "a")?.velocity).toBe(64));
     expect(notes(server).find((n) => n.id === "b")?.velocity).toBe(32);
   });

@@ -7,11 +7,11 @@ import { useState, type KeyboardEvent as ReactKeyboardEvent,
 
 import { clamp } from "@/lib/geometry";
 
+import { LANE_HEIGHT } from "./layout";
 import type { RollNote } from "./notes";
 import styles from "./PianoRoll.module.css";
 import { barHeight, MAX_VELOCITY, MIN_VELOCITY, scaleVelocities, velocityAtY } from "./velocity";
 
-export const LANE_HEIGHT = 64;
 /** Pixels either side of a bar that still grab it. */
 const GRAB = 4;
 

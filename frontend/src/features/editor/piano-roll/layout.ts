@@ -6,6 +6,8 @@ import { PPQ } from "@/lib/ticks";
 export const ROW = 14;
 export const KEYS = 52;
 export const RULER = 22;
+/** The velocity lane under the grid (sticky at the bottom of the view). */
+export const LANE_HEIGHT = 48;
 export const HEIGHT = (MAX_PITCH + 1) * ROW;
 /** Zoom levels, in pixels per quarter note. */
 export const ZOOMS = [8, 12, 18, 26, 36, 50, 70, 100, 140, 200];

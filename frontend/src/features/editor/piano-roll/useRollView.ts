@@ -6,7 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObje
 import { usePlayer } from "@/features/playback/api";
 import { clamp, pitchToY } from "@/lib/geometry";
 
-import { DEFAULT_ZOOM, KEYS, PITCH_VIEW, pixelsPerTick, RULER, ZOOMS } from "./layout";
+import { DEFAULT_ZOOM, KEYS, LANE_HEIGHT, PITCH_VIEW, pixelsPerTick, RULER, ZOOMS } from "./layout";
 import type { RollNote } from "./notes";
 
 export interface RollViewInput {
@@ -28,9 +28,11 @@ export interface RollView {
   zoomBy(step: number, clientX?: number): void;
 }
 
-/** Scroll `box` so that `pitch` is in the middle. */
+/** Scroll `box` so that `pitch` is in the middle of the rows left visible between the
+ * sticky ruler (top) and the velocity lane (bottom). */
 function centrePitch(box: HTMLElement, pitch: number) {
-  box.scrollTop = pitchToY(pitch, PITCH_VIEW) - box.clientHeight / 2 + RULER;
+  const middle = (RULER + box.clientHeight - LANE_HEIGHT) / 2;
+  box.scrollTop = RULER + pitchToY(pitch, PITCH_VIEW) + PITCH_VIEW.rowHeight / 2 - middle;
 }
 
 export function useRollView({ trackId, notes, highlightedNoteIds, focusTick, playheadTick,
