@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import AfterValidator, BaseModel, StringConstraints
 
 from ariaforge.audio.options import MixSettings
 from ariaforge.core.schemas import StrictModel
@@ -17,8 +17,9 @@ from ariaforge.text import LINE_PATTERN
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{43}$"  # noqa: S105 (a pattern, not a secret)
 TOKEN_LENGTH = 43
 
-Label = Annotated[str, StringConstraints(max_length=80, pattern=LINE_PATTERN,
-                                         strip_whitespace=True)]
+# Checked as sent (what the schema states), stripped only afterwards.
+Label = Annotated[str, StringConstraints(max_length=80, pattern=LINE_PATTERN),
+                  AfterValidator(str.strip)]
 
 
 class ShareLinkCreate(StrictModel):

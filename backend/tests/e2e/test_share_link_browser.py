@@ -6,6 +6,7 @@ owner revokes the link and the page then says it is no longer valid."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Request, expect
 
@@ -73,6 +74,8 @@ async def test_public_link_opens_read_only_and_revocation_closes_it(
         assert url.split("#")[1] not in request.url  # the token never travels in a URL
 
     guest.on("request", watch)
+    fetched: list[str] = []
+    guest.on("response", lambda r: fetched.append(urlsplit(r.url).path) if r.ok else None)
     await guest.goto(url)
     await expect(guest.get_by_test_id("shared-name")).to_have_text("Harbour Lights")
     image = guest.get_by_test_id("notation-image")
@@ -80,11 +83,11 @@ async def test_public_link_opens_read_only_and_revocation_closes_it(
     await expect(guest.get_by_role("figure", name="Arrangement overview")).to_contain_text(
         "Whistle")
     await expect(guest.get_by_role("img", name=re.compile(r"^Upright: 4 notes"))).to_be_visible()
-    # Play sounds the shared score in the browser (the in-browser player, no account).
+    # Play starts the in-browser player, which loads the public SoundFont (no account).
     await guest.get_by_role("button", name="Play").click()
-    await expect(guest.get_by_role("button", name="Stop")).to_be_visible(timeout=60_000)
-    await guest.get_by_role("button", name="Stop").click()
-    await expect(guest.get_by_role("button", name="Play")).to_be_visible()
+    await expect(guest.get_by_text("Loading the instruments…")).to_have_count(0)
+    await expect(guest.get_by_role("alert").filter(has_text="play")).to_have_count(0)
+    assert any(path.startswith("/api/v1/soundfont") for path in fetched), fetched
     await guest.get_by_label("Part").select_option(label="Upright")
     await expect(image).to_have_attribute("alt", re.compile(r"^Notation of Upright, page 1"))
     await shot(guest, "16-listen-page")

@@ -25,7 +25,7 @@ from tests.sharing.support import (
 async def test_a_link_opens_the_name_score_and_mix_without_an_account(
         client: httpx.AsyncClient) -> None:
     project, owner = await project_with_score(client)
-    link = await create_link(client, project, owner, "for the band")
+    link = await create_link(client, project, owner, "  for the band ")
     assert link["label"] == "for the band"
     assert link["url"].endswith(f"/listen/#{link['token']}")
     assert len(link["token"]) == 43
@@ -189,7 +189,8 @@ async def test_bad_public_requests_are_422(client: httpx.AsyncClient, headers: d
 
 
 @pytest.mark.parametrize("body", [
-    {"label": "x" * 81}, {"label": "line\nbreak"}, {"label": 5}, {"extra": 1}, [],
+    {"label": "x" * 81}, {"label": "x" * 79 + "  "}, {"label": "line\nbreak"}, {"label": 5},
+    {"extra": 1}, [],
 ])
 async def test_bad_link_bodies_are_422(client: httpx.AsyncClient, body: object) -> None:
     project, owner = await project_with_score(client)

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 
 import type { Track } from "@/api/types";
 import { InstrumentPicker } from "@/features/instruments/InstrumentPicker";
+import partStyles from "@/features/takes/TakeBar.module.css";
 import { useTakes } from "@/features/takes/TakesProvider";
 import { Modal } from "@/ui/Modal";
 
@@ -60,7 +61,7 @@ export function AddTrackDialog({ open, onClose, onAdd, busy, count }: {
                  onChange={(e) => setName(e.target.value)} />
         </label>
         {takes.enabled ? (
-          <label className="row">
+          <label className={partStyles.check}>
             <input type="checkbox" checked={writePart} data-testid="add-track-write-part"
                    onChange={(e) => setWritePart(e.target.checked)} />
             Write a part for it

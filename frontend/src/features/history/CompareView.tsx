@@ -6,9 +6,11 @@ import { useEffect, useState } from "react";
 
 import { api, errorOf } from "@/api/client";
 import { describeError } from "@/api/errors";
-import { useProject } from "@/features/workspace/state";
+import { useProject, useScore } from "@/features/workspace/state";
 
-import { type Comparison, type TrackChanges, describeField, noteCounts, rollOf, songChanges } from "./diff";
+import {
+  type Comparison, type TrackChanges, describeField, lastTick, noteCounts, rollOf, songChanges,
+} from "./diff";
 import styles from "./History.module.css";
 
 const CHANGE_WORDS: Record<TrackChanges["change"], string> = {
@@ -17,6 +19,8 @@ const CHANGE_WORDS: Record<TrackChanges["change"], string> = {
 
 export function CompareView({ number, onClose }: { number: number; onClose(): void }) {
   const { projectId } = useProject();
+  const { score } = useScore();
+  const songEnd = score ? lastTick(score.tracks) : 0;
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -60,7 +64,7 @@ export function CompareView({ number, onClose }: { number: number; onClose(): vo
       {comparison && comparison.tracks.length > 0 && (
         <ul className={styles.tracks}>
           {comparison.tracks.map((track) => (
-            <TrackDiff key={track.track_id} track={track} number={number} />
+            <TrackDiff key={track.track_id} track={track} number={number} songEnd={songEnd} />
           ))}
         </ul>
       )}
@@ -68,8 +72,10 @@ export function CompareView({ number, onClose }: { number: number; onClose(): vo
   );
 }
 
-function TrackDiff({ track, number }: { track: TrackChanges; number: number }) {
-  const roll = rollOf(track);
+function TrackDiff({ track, number, songEnd }: {
+  track: TrackChanges; number: number; songEnd: number;
+}) {
+  const roll = rollOf(track, songEnd);
   const width = 1000;
   const height = 72;
   const words = track.change === "changed" ? "changed" : `${CHANGE_WORDS[track.change]} version ${number}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { type Comparison, type TrackChanges, describeField, noteCounts, rollOf, songChanges } from "./diff";
+import { type Comparison, type TrackChanges, describeField, lastTick, noteCounts, rollOf, songChanges } from "./diff";
 
 const note = (id: string, pitch: number, start: number, duration = 480) =>
   ({ id, pitch, start, duration, velocity: 90 });
@@ -31,6 +31,15 @@ describe("rollOf", () => {
     expect(byId("m").width).toBeCloseTo(960 / 1440);
     expect(byId("new").y).toBe(0); // the highest pitch at the top
     expect(byId("old").y).toBeCloseTo(12 / 13);
+  });
+
+  it("spans the whole song when its end is given", () => {
+    const roll = rollOf(track, 4800);
+    expect(roll.endTick).toBe(4800);
+    const added = roll.notes.find((n) => n.kind === "added");
+    expect(added?.x).toBeCloseTo(960 / 4800);
+    expect(lastTick([{ notes: [note("a", 60, 0), note("b", 60, 4320)] }])).toBe(4800);
+    expect(lastTick([])).toBe(0);
   });
 
   it("shows at least an octave around a single note", () => {

@@ -33,13 +33,17 @@ export interface Roll {
 /** At least an octave shown, so a single note does not fill the height. */
 const MIN_RANGE = 12;
 
-export function rollOf(track: TrackChanges): Roll {
+/** `songEndTick`: where the song ends, so notes sit where they are in the song rather
+ * than stretched over the span of the changes alone. */
+export function rollOf(track: TrackChanges, songEndTick = 0): Roll {
   const placed: Array<[NoteKind, Note]> = [
     ...track.removed_notes.map((n): [NoteKind, Note] => ["removed", n]),
     ...track.changed_notes.map((c): [NoteKind, Note] => ["changed", c.after]),
     ...track.added_notes.map((n): [NoteKind, Note] => ["added", n]),
   ];
-  if (placed.length === 0) return { notes: [], lowest: 60, highest: 72, endTick: 1 };
+  if (placed.length === 0) {
+    return { notes: [], lowest: 60, highest: 72, endTick: Math.max(1, songEndTick) };
+  }
   let lowest = Math.min(...placed.map(([, n]) => n.pitch));
   let highest = Math.max(...placed.map(([, n]) => n.pitch));
   if (highest - lowest < MIN_RANGE) {
@@ -47,7 +51,7 @@ export function rollOf(track: TrackChanges): Roll {
     lowest = Math.max(0, middle - MIN_RANGE / 2);
     highest = Math.min(127, lowest + MIN_RANGE);
   }
-  const endTick = Math.max(1, ...placed.map(([, n]) => n.start + n.duration));
+  const endTick = Math.max(1, songEndTick, ...placed.map(([, n]) => n.start + n.duration));
   const rows = highest - lowest + 1;
   return {
     lowest, highest, endTick,
@@ -118,4 +122,11 @@ export function noteCounts(track: TrackChanges): string {
     [track.changed_notes.length, "changed"],
   ].filter(([count]) => count as number > 0).map(([count, word]) => `${count} ${word}`);
   return parts.length ? `notes: ${parts.join(", ")}` : "no note changes";
+}
+
+/** The tick after the last note of a score (0 for none). */
+export function lastTick(tracks: ReadonlyArray<{ notes: ReadonlyArray<Note> }>): number {
+  let end = 0;
+  for (const track of tracks) for (const n of track.notes) end = Math.max(end, n.start + n.duration);
+  return end;
 }
