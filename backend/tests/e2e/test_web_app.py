@@ -406,7 +406,7 @@ async def test_accounts_projects_import_drums_and_undo(server: str, browser: Bro
     await page.get_by_label("Bars to add").fill("4")
     await page.get_by_role("button", name="Continue").click()
     await expect(page.get_by_test_id("session-status")).to_contain_text("done", timeout=90_000)
-    await expect(page.get_by_text("6 bars", exact=False).first).to_be_visible(timeout=30_000)
+    await expect(page.get_by_test_id("song-bars")).to_have_value("6", timeout=30_000)
 
     # Tracks: add one, then delete it again.
     await page.get_by_test_id("add-track").click()

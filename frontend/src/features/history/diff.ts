@@ -125,8 +125,10 @@ export function noteCounts(track: TrackChanges): string {
 }
 
 /** The tick after the last note of a score (0 for none). */
-export function lastTick(tracks: ReadonlyArray<{ notes: ReadonlyArray<Note> }>): number {
+export function lastTick(tracks: ReadonlyArray<{ notes?: ReadonlyArray<Note> }> = []): number {
   let end = 0;
-  for (const track of tracks) for (const n of track.notes) end = Math.max(end, n.start + n.duration);
+  for (const track of tracks) {
+    for (const n of track.notes ?? []) end = Math.max(end, n.start + n.duration);
+  }
   return end;
 }
