@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ def measure(name: str, scores: list[Score]) -> None:
     ours, peer = Column("AriaForge"), Column("music21 makeNotation")
     peer_parse: list[float] = []
     for score in scores:
-        check(timed(lambda s=score: write_musicxml(s), ours.seconds), ours)
+        check(timed(partial(write_musicxml, score), ours.seconds), ours)
         try:
             export = peer_export(score, peer_parse)
             check(timed(export, peer.seconds), peer)

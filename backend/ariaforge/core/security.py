@@ -106,7 +106,9 @@ def configure_cors(app: FastAPI, settings: Settings) -> None:
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
-        expose_headers=["ETag", "X-Request-ID", "Retry-After", "X-Page-Count"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID",
+                       "X-Share-Token"],
+        expose_headers=["ETag", "X-Request-ID", "Retry-After", "X-Page-Count",
+                        "X-Page-First-Bar", "X-Page-Last-Bar", "Content-Disposition"],
         max_age=600,
     )

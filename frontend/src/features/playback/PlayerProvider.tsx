@@ -177,7 +177,6 @@ export function PlayerProvider({ score: scoreProp = null, mix: mixProp = null, c
     }).catch(() => { /* status and error say why */ });
   }, [engine]);
 
-  useEffect(() => { (window as unknown as { __h3a: unknown }).__h3a = audition; }, [audition]); // H3DEBUG
 
   const setMetronome = useCallback((on: boolean) => {
     setMetronomeState(on);

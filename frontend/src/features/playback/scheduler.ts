@@ -23,7 +23,7 @@ import {
 export const LOOKAHEAD_S = 0.12;
 const INTERVAL_MS = 25;
 /** Lead time for the first events, so they reach the audio thread before their block. */
-const START_LEAD_S = 0.012;
+const START_LEAD_S = 0.005;
 type Controller = Parameters<Engine["synth"]["controllerChange"]>[1];
 const CC = { volume: 7, pan: 10, expression: 11, allSoundOff: 120, resetControllers: 121 } as
   Record<"volume" | "pan" | "expression" | "allSoundOff" | "resetControllers", Controller>;

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { usePlayer } from "@/features/playback/api";
+import { scoreEndTick } from "@/features/playback/schedule";
 import { usePlayhead, useScore } from "@/features/workspace/state";
 import { PPQ } from "@/lib/ticks";
 import { formatTime, tempoAt, tempoMap, tickToBar, tickToSeconds } from "@/lib/timing";
@@ -14,7 +15,6 @@ import { type HifiControls, HifiPreview } from "./HifiPreview";
 import { LoopControls } from "./LoopControls";
 import { spaceBelongsTo } from "./space";
 import styles from "./Transport.module.css";
-import { scoreEndTick } from "@/features/playback/schedule";
 
 export function Transport() {
   const player = usePlayer();
