@@ -24,6 +24,7 @@ import sys
 import tempfile
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,15 +67,17 @@ def server_preview(score: Score, folder: Path) -> np.ndarray:
     with wave.open(str(path)) as handle:
         raw = handle.readframes(handle.getnframes())
         width = handle.getsampwidth()
-    dtype = {2: np.int16, 4: np.int32}[width]
-    return (np.frombuffer(raw, dtype=dtype).astype(np.float64)
-            / float(np.iinfo(dtype).max)).reshape(-1, 2)
+    dtype: type[np.signedinteger[Any]] = np.int16 if width == 2 else np.int32
+    samples = np.frombuffer(raw, dtype=dtype).astype(np.float64)
+    full_scale = float(np.iinfo(np.int16).max if width == 2 else np.iinfo(np.int32).max)
+    return np.asarray(samples / full_scale).reshape(-1, 2)
 
 
 def envelope(audio: np.ndarray, frames: int) -> np.ndarray:
     mono = audio[:frames].mean(axis=1)
     blocks = len(mono) // WINDOW
-    return np.sqrt((mono[:blocks * WINDOW].reshape(blocks, WINDOW) ** 2).mean(axis=1))
+    return np.asarray(np.sqrt((mono[:blocks * WINDOW].reshape(blocks, WINDOW) ** 2)
+                              .mean(axis=1)))
 
 
 def centroid(audio: np.ndarray) -> float:
@@ -84,7 +87,7 @@ def centroid(audio: np.ndarray) -> float:
 
 
 def db(value: float) -> float:
-    return 20 * np.log10(max(value, 1e-12))
+    return float(20 * np.log10(max(value, 1e-12)))
 
 
 def compare(name: str, browser: np.ndarray, other: np.ndarray) -> None:

@@ -6,7 +6,9 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".next/", "out/", "node_modules/", "next-env.d.ts", "src/api/schema.d.ts"] },
+  { ignores: [".next/", "out/", "node_modules/", "next-env.d.ts", "src/api/schema.d.ts",
+              // Copied from spessasynth_lib at build time (npm run copy-worklet).
+              "public/audio/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Build configuration runs in Node.

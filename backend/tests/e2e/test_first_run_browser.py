@@ -170,6 +170,9 @@ async def test_a_newcomer_gets_a_demo_that_survives_a_reload_mid_composition(
     await expect(status).to_contain_text("Composing…")
     await expect(status).to_have_attribute("data-restored", "true")
     await expect(generate).to_be_disabled()
+    # The transport says the music is on its way, not "Nothing to play yet".
+    await expect(page.get_by_test_id("transport-composing")).to_be_visible()
+    await expect(page.get_by_text("Nothing to play yet", exact=False)).to_have_count(0)
     sessions = await api_get(page, f"/api/v1/projects/{project_id}/sessions")
     assert [s["status"] for s in sessions] == ["queued"]
 

@@ -12,6 +12,7 @@ from playwright.async_api import Browser, Request, expect
 
 from ariaforge.music.score import Note, Role, Score, Section, Track
 from tests.e2e.test_notation_browser import project_with
+from tests.e2e.test_playback_browser import HEARD_NOW
 from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
     WIDE,
     Console,
@@ -88,6 +89,9 @@ async def test_public_link_opens_read_only_and_revocation_closes_it(
     await expect(guest.get_by_text("Loading the instruments…")).to_have_count(0)
     await expect(guest.get_by_role("alert").filter(has_text="play")).to_have_count(0)
     assert any(path.startswith("/api/v1/soundfont") for path in fetched), fetched
+    # ...and the shared song is heard: the page's output is not silent while it plays.
+    await guest.wait_for_function(HEARD_NOW, timeout=30_000)
+    await guest.get_by_role("button", name="Stop").click()
     await guest.get_by_label("Part").select_option(label="Upright")
     await expect(image).to_have_attribute("alt", re.compile(r"^Notation of Upright, page 1"))
     await shot(guest, "16-listen-page")

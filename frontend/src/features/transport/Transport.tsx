@@ -5,9 +5,10 @@
  * what the browser cannot reproduce (the mix's effects, balance, loudness, limiter). */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
+import { useComposing } from "@/features/brief/composing";
 import { usePlayer } from "@/features/playback/api";
 import { scoreEndTick } from "@/features/playback/schedule";
-import { usePlayhead, useScore } from "@/features/workspace/state";
+import { usePlayhead, useProject, useScore } from "@/features/workspace/state";
 import { PPQ } from "@/lib/ticks";
 import { formatTime, tempoAt, tempoMap, tickToBar, tickToSeconds } from "@/lib/timing";
 
@@ -19,6 +20,9 @@ import styles from "./Transport.module.css";
 export function Transport() {
   const player = usePlayer();
   const { score } = useScore();
+  const { projectId } = useProject();
+  // While a composition runs, an empty score is music on its way, not "nothing to play".
+  const composing = useComposing(projectId);
   const { playheadTick, setPlayheadTick } = usePlayhead();
   const [hifi, setHifi] = useState(false);
   const hifiControls = useRef<HifiControls | null>(null);
@@ -125,7 +129,9 @@ export function Transport() {
       </button>
       {!hifi && (
         <span className={styles.state} role="status">
-          {!hasNotes && score ? (
+          {!hasNotes && score && composing ? (
+            <span className="muted" data-testid="transport-composing">Composing…</span>
+          ) : !hasNotes && score ? (
             <span className="muted">Nothing to play yet: generate or import some music.</span>
           ) : player.status === "loading" ? (
             <span className={styles.rendering}>
