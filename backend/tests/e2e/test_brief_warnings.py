@@ -10,21 +10,13 @@ import re
 from playwright.async_api import Browser, expect
 
 from ariaforge.composer.vocabulary import Style
-from tests.e2e.test_web_app import (  # noqa: F401  (fixtures used by name)
-    WIDE,
-    Console,
-    accessibility_problems,
-    browser,
-    server,
-    sign_up,
-    web_build,
-)
+from tests.e2e.support import WIDE, Console, accessibility_problems, sign_up
 
 UNPLAYABLE = "a tango for bandoneon, mellophone and piano"
 
 
 async def test_the_warnings_list_names_instruments_the_brief_could_not_have(
-        server: str, browser: Browser, clean: None) -> None:  # noqa: F811
+        server: str, browser: Browser, clean: None) -> None:
     context = await browser.new_context(viewport=WIDE)
     page = await context.new_page()
     console = Console(page)

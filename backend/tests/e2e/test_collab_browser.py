@@ -10,17 +10,7 @@ from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up
 
 LIVE_LIMIT_MS = 30_000
 MATERIALISE_POLLS = 60

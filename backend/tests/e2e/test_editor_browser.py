@@ -17,17 +17,7 @@ from typing import Any
 
 from playwright.async_api import Browser, FloatRect, Page, expect
 
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up
 
 LOAD_LIMIT_MS = 30_000
 # Live edits reach the score row after a pause in editing; REST edits at once.

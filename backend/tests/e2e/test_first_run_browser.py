@@ -10,12 +10,8 @@ when the page reloads; the test starts the worker when it wants the music."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,60 +19,30 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from ariaforge.config import Settings
-from ariaforge.core.embedded import free_port
 from ariaforge.onboarding.service import DEMO_BRIEF, DEMO_NAME
-from tests.conftest import stop_process, wait_until_healthy
-from tests.e2e.test_web_app import (  # fixtures: browser, web_build
+from tests.e2e.support import (
     PASSWORD,
     WIDE,
     Console,
+    WebStack,
     accessibility_problems,
-    browser,
     shot,
     sign_up,
-    web_build,
+    web_stack,
 )
-
-__all__ = ["browser", "web_build"]
 
 COMPOSE_LIMIT_MS = 120_000
 SAVE_POLLS = 120  # a quarter second apart: how long an edit may take to reach history
 
 
-@dataclass
-class FirstRunServer:
-    """The API (started) and a worker (started when a test asks)."""
-
-    base: str
-    env: dict[str, str]
-    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    def start_worker(self) -> None:
-        if not self.workers:
-            self.workers.append(subprocess.Popen(
-                [sys.executable, "-m", "ariaforge", "worker"], env=self.env))
-
-
 @pytest.fixture(scope="module")
 def first_run(settings: Settings, web_build: Path, tmp_path_factory: pytest.TempPathFactory,
-              app: Any) -> Iterator[FirstRunServer]:
-    assert settings.database_url and settings.redis_url
-    env = {**os.environ, "DATABASE_URL": settings.database_url,
-           "REDIS_URL": settings.redis_url, "SECRET_KEY": app.state.secret_key,
-           "ARIAFORGE_HOME": str(settings.ariaforge_home), "WEB_DIR": str(web_build),
-           "JOB_HEARTBEAT_S": "0.3", "DEMO_PROJECT": "1",
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path_factory.mktemp("metrics"))}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    api = subprocess.Popen([sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-                            "--port", str(port), "--no-migrate"], env=env)
-    server = FirstRunServer(base, env)
-    try:
-        wait_until_healthy(base, api)
-        yield server
-    finally:
-        for process in (*server.workers, api):
-            stop_process(process)
+              app: Any) -> Iterator[WebStack]:
+    """The API with demo projects on, and no worker until a test starts one."""
+    with web_stack(settings, app.state.secret_key, web_build,
+                   tmp_path_factory.mktemp("metrics"), worker=False,
+                   DEMO_PROJECT="1") as stack:
+        yield stack
 
 
 async def api_get(page: Page, path: str) -> Any:
@@ -115,7 +81,7 @@ async def drag_a_note_up(page: Page) -> str:
     return note_id
 
 
-async def test_the_landing_page_says_what_ariaforge_is(first_run: FirstRunServer,
+async def test_the_landing_page_says_what_ariaforge_is(first_run: WebStack,
                                                        browser: Browser, clean: None) -> None:
     context = await browser.new_context(viewport=WIDE)
     page = await context.new_page()
@@ -139,7 +105,7 @@ async def test_the_landing_page_says_what_ariaforge_is(first_run: FirstRunServer
 
 
 async def test_a_newcomer_gets_a_demo_that_survives_a_reload_mid_composition(
-        first_run: FirstRunServer, browser: Browser, clean: None) -> None:
+        first_run: WebStack, browser: Browser, clean: None) -> None:
     base = first_run.base
     context = await browser.new_context(viewport=WIDE)
     page = await context.new_page()
@@ -194,7 +160,7 @@ async def test_a_newcomer_gets_a_demo_that_survives_a_reload_mid_composition(
 
 
 async def test_generate_asks_before_replacing_an_edit_and_theory_says_its_style(
-        first_run: FirstRunServer, browser: Browser, clean: None) -> None:
+        first_run: WebStack, browser: Browser, clean: None) -> None:
     base = first_run.base
     first_run.start_worker()
     context = await browser.new_context(viewport=WIDE)

@@ -5,10 +5,7 @@ piano roll), heard in the browser's own player, and restored."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,18 +14,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from ariaforge.config import Settings
-from ariaforge.core.embedded import free_port
-from tests.conftest import stop_process, wait_until_healthy
-from tests.e2e.test_web_app import (  # fixtures: browser, web_build
-    WIDE,
-    Console,
-    browser,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up, web_stack
 
 LIVE_LIMIT_MS = 30_000
 MATERIALISE_POLLS = 60
@@ -38,24 +24,10 @@ API = "/api/v1/projects"
 @pytest.fixture(scope="module")
 def history_server(settings: Settings, web_build: Path,
                    tmp_path_factory: pytest.TempPathFactory, app: Any) -> Iterator[str]:
-    """The app's API and worker (as `server` in test_web_app), with edits coalescing."""
-    assert settings.database_url and settings.redis_url
-    env = {**os.environ, "DATABASE_URL": settings.database_url,
-           "REDIS_URL": settings.redis_url, "SECRET_KEY": app.state.secret_key,
-           "ARIAFORGE_HOME": str(settings.ariaforge_home), "WEB_DIR": str(web_build),
-           "JOB_HEARTBEAT_S": "0.3", "VERSION_COALESCE_S": "600",
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path_factory.mktemp("metrics"))}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    api = subprocess.Popen([sys.executable, "-m", "ariaforge", "api", "--host", "127.0.0.1",
-                            "--port", str(port), "--no-migrate"], env=env)
-    worker = subprocess.Popen([sys.executable, "-m", "ariaforge", "worker"], env=env)
-    try:
-        wait_until_healthy(base, api)
-        yield base
-    finally:
-        for process in (worker, api):
-            stop_process(process)
+    """The app's API and worker (as `server`), with edits coalescing."""
+    with web_stack(settings, app.state.secret_key, web_build,
+                   tmp_path_factory.mktemp("metrics"), VERSION_COALESCE_S="600") as stack:
+        yield stack.base
 
 
 def _song() -> bytes:

@@ -14,17 +14,7 @@ from defusedxml import ElementTree
 from playwright.async_api import Browser, Locator, Page, Response, expect
 
 from ariaforge.music.score import Note, Role, Score, Track
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up
 
 SVG = "{http://www.w3.org/2000/svg}"
 BARS = 48  # three tracks at 13 bars a page: four pages

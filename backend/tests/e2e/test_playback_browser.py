@@ -13,17 +13,7 @@ import re
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up
 
 LIMIT_MS = 30_000
 # RMS of the page's output: a lone auditioned flute note peaks near 6e-4 (-64 dBFS), the

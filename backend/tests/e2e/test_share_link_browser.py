@@ -11,20 +11,9 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, Request, expect
 
 from ariaforge.music.score import Note, Role, Score, Section, Track
+from tests.e2e.support import WIDE, Console, accessibility_problems, shot, sign_up
 from tests.e2e.test_notation_browser import project_with
 from tests.e2e.test_playback_browser import HEARD_NOW
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    accessibility_problems,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
 
 # Controls of the workspace that must not exist on the public page.
 EDIT_CONTROLS = ("Import", "Share", "History", "Generate", "Add track", "+ Track", "Save",

@@ -11,18 +11,7 @@ from typing import Any
 
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    accessibility_problems,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, accessibility_problems, shot, sign_up
 
 API = "/api/v1"
 # Live edits reach the score row after a pause in editing (about 2 s); poll up to 30 s.

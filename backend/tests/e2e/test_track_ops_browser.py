@@ -15,17 +15,7 @@ from ariaforge.composer.operations import ComposeRequest
 from ariaforge.composer.run import compose_async
 from ariaforge.music.score import ChordSymbol, Role, Score
 from ariaforge.music.theory.chords import parse_chord_symbol
-from tests.e2e.test_web_app import (  # fixtures: browser, server, web_build
-    WIDE,
-    Console,
-    browser,
-    server,
-    shot,
-    sign_up,
-    web_build,
-)
-
-__all__ = ["browser", "server", "web_build"]
+from tests.e2e.support import WIDE, Console, shot, sign_up
 
 API = "/api/v1"
 SESSION_LIMIT_MS = 90_000
