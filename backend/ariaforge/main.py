@@ -26,6 +26,7 @@ from ariaforge.core.storage import create_storage
 from ariaforge.ops.docs import install_offline_docs
 from ariaforge.ops.start_page import install_start_page
 from ariaforge.scores.notation import engravers
+from ariaforge.sharing import redact as sharing_redact
 from ariaforge.web import install_web_app
 
 
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = load_or_create_secret_key(settings)
     # Before any request: uvicorn logs WebSocket paths with their query (the ticket).
     collab_redact.install()
+    # A share token must not reach a log even if some handler dumps request headers.
+    sharing_redact.install()
     collab_install.install(settings.redis_url)
     install_error_handlers(app)
     install_offline_docs(app)

@@ -13,7 +13,7 @@ from ariaforge.core.db import SessionDep
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.routing import API_PREFIX
 from ariaforge.scores.notation import SVG_PAGE_RESPONSE, PageQuery, TrackQuery, notation_response
-from ariaforge.sharing import redact, service
+from ariaforge.sharing import service
 from ariaforge.sharing.schemas import (
     TOKEN_LENGTH,
     TOKEN_PATTERN,
@@ -24,8 +24,6 @@ from ariaforge.sharing.schemas import (
 )
 
 router = APIRouter(prefix=API_PREFIX, tags=["sharing"])
-# The token must not reach a log even if some handler dumps request headers.
-redact.install()
 
 ShareToken = Annotated[str, Header(
     alias="X-Share-Token", pattern=TOKEN_PATTERN, min_length=TOKEN_LENGTH,

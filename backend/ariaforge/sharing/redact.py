@@ -3,14 +3,14 @@
 
 The token travels in a header and in the URL fragment, which uvicorn's access log never
 sees; this is the second line of defence for anything else that logs a request (an error
-report, a debugging handler). Installed as the log record factory, like collab's.
+report, a debugging handler). Registered with core.log_redaction, like collab's tickets.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from typing import Any
+
+from ariaforge.core.log_redaction import install_redaction
 
 _TOKEN = r"[A-Za-z0-9_-]{20,}"  # noqa: S105 (a pattern, not a secret)
 _PATTERNS = (
@@ -19,7 +19,6 @@ _PATTERNS = (
 )
 _MARKERS = ("share-token", "Share-Token", "SHARE-TOKEN", "/listen")
 REDACTED = r"\1[redacted]"
-_installed: list[Any] = []
 
 
 def _mentions(text: str) -> bool:
@@ -34,27 +33,6 @@ def redact(text: str) -> str:
     return text
 
 
-def _redacted(record: logging.LogRecord) -> logging.LogRecord:
-    # The arguments as they will be formatted (a dict of headers, a tuple of strings).
-    mentioned = (isinstance(record.msg, str) and _mentions(record.msg)) or (
-        bool(record.args) and _mentions(str(record.args)))
-    if mentioned:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a bad format string: redact what is there
-            message = str(record.msg)
-        record.msg, record.args = redact(message), None
-    return record
-
-
 def install() -> None:
-    """Idempotent: wraps the current record factory once per process."""
-    if _installed:
-        return
-    previous = logging.getLogRecordFactory()
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        return _redacted(previous(*args, **kwargs))
-
-    logging.setLogRecordFactory(factory)
-    _installed.append(factory)
+    """Idempotent: registers share-token redaction with the process's log record factory."""
+    install_redaction("share-token", _mentions, redact)
