@@ -65,9 +65,18 @@ async def latest_reason(page: Page, project_id: str) -> str:
 
 
 async def drag_a_note_up(page: Page) -> str:
-    """Move the first note two rows up in the piano roll; returns its id."""
-    note = page.locator("[data-note-id]").first
-    note_id = str(await note.get_attribute("data-note-id"))
+    """Move a note two rows up in the piano roll; returns its id. The note is one the
+    pointer can reach where it grabs it (the roll scrolls, and the velocity lane covers
+    its bottom rows)."""
+    note_id = str(await page.evaluate("""() => {
+        const grid = document.querySelector("[data-testid=piano-roll-grid]");
+        for (const note of grid.querySelectorAll("[data-note-id]")) {
+            const box = note.getBoundingClientRect();
+            if (document.elementFromPoint(box.x + 3, box.y + box.height / 2) === note)
+                return note.getAttribute("data-note-id");
+        }
+        return null; }"""))
+    note = page.locator(f'[data-note-id="{note_id}"]')
     pitch_before = await note.get_attribute("data-pitch")
     box = await note.bounding_box()
     assert box is not None

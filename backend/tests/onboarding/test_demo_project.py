@@ -8,11 +8,10 @@ import asyncio
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from ariaforge.onboarding.service import DEMO_NAME
-from tests.conftest import assert_error, new_user
+from tests.conftest import assert_error, new_user, overridden_settings
 from tests.exports.test_exports_api import work_until_finished
 
 API = "/api/v1"
@@ -70,14 +69,13 @@ async def test_an_account_with_a_project_gets_no_demo(client: httpx.AsyncClient)
     assert [p["name"] for p in await projects_of(client, person)] == ["My own"]
 
 
-async def test_demo_project_0_turns_demos_off(app: FastAPI, client: httpx.AsyncClient,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.state, "settings",
-                        app.state.settings.model_copy(update={"demo_project": False}))
-    _, person = await new_user(client, "quiet")
-    answer = (await client.post(DEMO, headers=person)).json()
-    assert (answer["created"], answer["reason"]) == (False, "turned-off")
-    assert await projects_of(client, person) == []
+async def test_demo_project_0_turns_demos_off(app: FastAPI,
+                                              client: httpx.AsyncClient) -> None:
+    with overridden_settings(app, demo_project=False):
+        _, person = await new_user(client, "quiet")
+        answer = (await client.post(DEMO, headers=person)).json()
+        assert (answer["created"], answer["reason"]) == (False, "turned-off")
+        assert await projects_of(client, person) == []
 
 
 async def test_the_demo_needs_a_signed_in_person(client: httpx.AsyncClient) -> None:

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from tests.conftest import assert_error, new_user
+from tests.conftest import assert_error, new_user, overridden_settings
 from tests.sharing.support import (
     API,
     add_member,
@@ -209,14 +209,14 @@ async def test_bad_link_ids_are_4xx(client: httpx.AsyncClient) -> None:
 
 
 async def test_public_lookups_are_rate_limited_per_address(
-        client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+        client: httpx.AsyncClient, app: FastAPI) -> None:
     project, owner = await project_with_score(client)
     token = (await create_link(client, project, owner))["token"]
-    monkeypatch.setattr(app.state, "settings", app.state.settings.model_copy(
-        update={"share_lookups_per_ip": 3}))
-    answers = [(await client.get(f"{API}/shared", headers=token_header(
-        token if n % 2 else "B" * 43))).status_code for n in range(3)]
-    assert answers == [404, 200, 404]
-    limited = assert_error(await client.get(f"{API}/shared", headers=token_header(token)),
-                           429, "RATE_LIMIT_EXCEEDED")
-    assert limited["details"]["retry_after"] >= 1
+    with overridden_settings(app, share_lookups_per_ip=3):
+        answers = [(await client.get(f"{API}/shared", headers=token_header(
+            token if n % 2 else "B" * 43))).status_code for n in range(3)]
+        assert answers == [404, 200, 404]
+        limited = assert_error(await client.get(f"{API}/shared",
+                                                headers=token_header(token)),
+                               429, "RATE_LIMIT_EXCEEDED")
+        assert limited["details"]["retry_after"] >= 1

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ from fastapi import FastAPI
 
 from ariaforge.audio.soundfont import default_soundfont_path
 from ariaforge.web.soundfont import default_soundfont
-from tests.conftest import assert_error
+from tests.conftest import assert_error, overridden_settings
 
 API = "/api/v1"
 
@@ -24,15 +23,9 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@contextmanager
-def serving(app: FastAPI, soundfont: Path | None) -> Iterator[None]:
+def serving(app: FastAPI, soundfont: Path | None) -> AbstractContextManager[None]:
     """The app with SOUNDFONT_PATH set to `soundfont` for the duration."""
-    original = app.state.settings
-    app.state.settings = original.model_copy(update={"soundfont_path": soundfont})
-    try:
-        yield
-    finally:
-        app.state.settings = original
+    return overridden_settings(app, soundfont_path=soundfont)
 
 
 def test_the_light_lookup_finds_the_renderers_default_file() -> None:

@@ -107,15 +107,18 @@ function SharedSong({ token, name, score }: { token: string; name: string; score
 function PlayButton({ score }: { score: Score }) {
   const player = usePlayer();
   const loading = player.status === "loading";
+  // The messages come before the button: the header pushes this row to the right, so a
+  // message after the button would move it left between the press (which starts loading
+  // the instruments) and the release, and the first click would be lost.
   return (
     <div className="row">
+      {loading && <span className="muted" role="status">Loading the instruments…</span>}
+      {player.status === "error" && <span className="error" role="alert">{player.error}</span>}
       <button type="button" className="primary" data-testid="shared-play"
               onClick={() => (player.playing ? player.stop()
                 : void player.play({ fromTick: 0 }, score))}>
         {player.playing ? "Stop" : "Play"}
       </button>
-      {loading && <span className="muted" role="status">Loading the instruments…</span>}
-      {player.status === "error" && <span className="error" role="alert">{player.error}</span>}
     </div>
   );
 }
