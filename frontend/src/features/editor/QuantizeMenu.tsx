@@ -1,9 +1,9 @@
 /** The "Quantize" control the note editors share: a button that opens a small panel (over the
  * page, so nothing moves) with the grid, strength, swing and "ends too", and Apply. The
  * options are remembered for the session, so Q (the shortcut) repeats the last quantize. */
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
 
-import { usePopoverPosition } from "@/features/instruments/popover";
+import { useCloseOnOutsidePress, usePopoverPosition } from "@/features/instruments/popover";
 import { DEFAULT_QUANTIZE, MAX_SWING, QUANTIZE_GRIDS, type QuantizeGrid,
          type QuantizeOptions } from "@/lib/quantize";
 
@@ -23,20 +23,14 @@ export function QuantizeMenu({ disabled, target, onApply }: {
   onApply(options: QuantizeOptions): void;
 }) {
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   const [options, setOptions] = useState<QuantizeOptions>(remembered);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const id = useId();
-  const panelStyle = usePopoverPosition(button, open, 250, () => setOpen(false));
+  const panelStyle = usePopoverPosition(button, open, 250, close);
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (event: PointerEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onDown);
-    return () => document.removeEventListener("pointerdown", onDown);
-  }, [open]);
+  useCloseOnOutsidePress(root, open, close);
 
   const apply = () => {
     remembered = options;

@@ -1,7 +1,9 @@
 /** Where a pop-over panel goes: fixed to the viewport under its button, so that a tool row
  * that scrolls or clips (overflow) never cuts it off and opening it never moves the page.
  * The panel closes when the page scrolls or resizes rather than drifting from its button. */
-import { useLayoutEffect, useState, type CSSProperties, type RefObject } from "react";
+import {
+  useEffect, useLayoutEffect, useState, type CSSProperties, type RefObject,
+} from "react";
 
 export function usePopoverPosition(anchor: RefObject<HTMLElement | null>, open: boolean,
                                    width: number, onDismiss: () => void): CSSProperties {
@@ -31,4 +33,17 @@ export function usePopoverPosition(anchor: RefObject<HTMLElement | null>, open: 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, width]);
   return style;
+}
+
+/** While open, a press anywhere outside `root` closes the pop-over. */
+export function useCloseOnOutsidePress(root: RefObject<HTMLElement | null>, open: boolean,
+                                       close: () => void): void {
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (event: PointerEvent) => {
+      if (root.current && !root.current.contains(event.target as Node)) close();
+    };
+    document.addEventListener("pointerdown", onDown);
+    return () => document.removeEventListener("pointerdown", onDown);
+  }, [root, open, close]);
 }

@@ -2,13 +2,13 @@
 /** The editor's MIDI controls: a "MIDI" menu (connect, choose the input port, quantize the
  * take on stop) and Record/Stop. Notes played on the keyboard sound with the track's
  * instrument as soon as MIDI is connected; Record writes a take into the track. */
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import type { Score, Track } from "@/api/types";
 import styles from "@/features/editor/Editor.module.css";
 import { lastQuantizeOptions } from "@/features/editor/QuantizeMenu";
 import type { NoteEditing } from "@/features/editor/useNoteEditing";
-import { usePopoverPosition } from "@/features/instruments/popover";
+import { useCloseOnOutsidePress, usePopoverPosition } from "@/features/instruments/popover";
 
 import { ALL_INPUTS, useMidiInput } from "./useMidiInput";
 import { useMidiRecorder } from "./useMidiRecorder";
@@ -21,19 +21,13 @@ export function MidiControls({ score, track, editing, canEdit }: {
                                      quantize: quantizeTake ? lastQuantizeOptions() : null });
   const midi = useMidiInput(recorder.onEvent);
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   const button = useRef<HTMLButtonElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const id = useId();
-  const panelStyle = usePopoverPosition(button, open, 260, () => setOpen(false));
+  const panelStyle = usePopoverPosition(button, open, 260, close);
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (event: PointerEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onDown);
-    return () => document.removeEventListener("pointerdown", onDown);
-  }, [open]);
+  useCloseOnOutsidePress(root, open, close);
 
   // Stop a take when the track changes or the editor goes away (its notes are saved).
   const stopRef = useRef(recorder.stop);
