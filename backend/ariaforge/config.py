@@ -160,6 +160,25 @@ class Settings(BaseSettings):
     # Onboarding (onboarding/, ADR 0031 doc): a person who signs up in the web app gets a
     # "Demo — ..." project composing for them; DEMO_PROJECT=0 turns that off.
     demo_project: bool = True
+    # Rate limits per user and kind (docs/api.md "Rate limits"): every authenticated
+    # request counts as standard; exports also count against EXPORTS_PER_HOUR and file
+    # uploads (imports, library uploads, similarity checks of a file) against
+    # UPLOADS_PER_HOUR. Past a limit: 429 with Retry-After.
+    requests_per_hour: int = Field(default=1000, ge=1)
+    uploads_per_hour: int = Field(default=50, ge=1)
+    # Similarity (similarity/, docs/similarity.md): a melody window of a piece this close
+    # to a window of another (0..1, see the docs) is reported as not safe, and the composer
+    # writes again rather than deliver one. REFERENCE_CORPUS_LIMIT ingests only the first N
+    # tunes of the shipped corpus (tests, small machines); 0 ingests none.
+    similarity_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    reference_corpus_limit: int | None = Field(default=None, ge=0)
+    similarity_audio_max_seconds: float = Field(default=60.0, ge=1.0, le=600.0)
+    # The sound library (library/, docs/library.md): one uploaded file at most this large,
+    # a sample at most this long and with at most 2 channels, and what one person may
+    # store in all.
+    library_max_file_bytes: int = Field(default=16 * 1_048_576, ge=1024)
+    library_max_sample_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
+    library_storage_bytes_per_user: int = Field(default=512 * 1_048_576, ge=1_048_576)
     # Backups (`ariaforge backup` / `restore`, ops/backup_*.py): the off-site destination
     # (s3://bucket/prefix, another bucket and account than STORAGE_URL, or file:///path;
     # unset outside production: ARIAFORGE_HOME/backups), its endpoint and credentials when

@@ -1,0 +1,2 @@
+"""Project analytics: renders, revisions, collaboration hours, exports, compositions and AI
+operations, from the rows the other domains already keep."""
