@@ -1,9 +1,12 @@
-/** The right-hand column's tabs: Mixer, Theory and Notation (arrow keys move between the
- * tabs; a panel stays mounted once opened). */
-import { useRef, useState, type KeyboardEvent } from "react";
+/** The right-hand column's tabs: Mixer, Theory, Notation, Originality, Library and Stats
+ * (arrow keys move between the tabs; a panel stays mounted once opened). */
+import { useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
+import { AnalyticsPanel } from "@/features/analytics/AnalyticsPanel";
+import { LibraryPanel } from "@/features/library/LibraryPanel";
 import { Mixer } from "@/features/mixer/Mixer";
 import { NotationView } from "@/features/notation/NotationView";
+import { OriginalityPanel } from "@/features/originality/OriginalityPanel";
 import { TheoryPanel } from "@/features/theory/TheoryPanel";
 
 import styles from "./workspace.module.css";
@@ -12,8 +15,20 @@ const TABS = [
   { id: "mixer", label: "Mixer" },
   { id: "theory", label: "Theory" },
   { id: "notation", label: "Notation" },
+  { id: "originality", label: "Originality" },
+  { id: "library", label: "Library" },
+  { id: "stats", label: "Stats" },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
+
+const PANELS: Record<TabId, () => ReactNode> = {
+  mixer: () => <Mixer />,
+  theory: () => <TheoryPanel />,
+  notation: () => <NotationView />,
+  originality: () => <OriginalityPanel />,
+  library: () => <LibraryPanel />,
+  stats: () => <AnalyticsPanel />,
+};
 
 export function SideTabs() {
   const [active, setActive] = useState<TabId>("mixer");
@@ -55,8 +70,7 @@ export function SideTabs() {
       {TABS.map((tab) => (
         <div key={tab.id} role="tabpanel" id={`panel-${tab.id}`} aria-labelledby={`tab-${tab.id}`}
              hidden={active !== tab.id} className={styles.tabpanel} tabIndex={0}>
-          {opened.has(tab.id) && (tab.id === "mixer" ? <Mixer />
-            : tab.id === "theory" ? <TheoryPanel /> : <NotationView />)}
+          {opened.has(tab.id) && PANELS[tab.id]()}
         </div>
       ))}
     </div>

@@ -1,0 +1,4 @@
+/** Placeholder until this panel is built (issue 17). */
+export function OriginalityPanel() {
+  return <p>Coming soon.</p>;
+}
