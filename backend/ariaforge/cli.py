@@ -7,6 +7,8 @@ here imports the app at module level: the environment is prepared first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -342,11 +344,30 @@ async def _run_worker(redis_url: str, database_url: str,  # type: ignore[no-unty
     # A thread of its own (not the loop's executor, which resolves host names): its low
     # priority stays with it, and the worker never waits for it.
     threading.Thread(target=preload_product_tasks, name="preload-tasks", daemon=True).start()
+    similarity = asyncio.create_task(_similarity_background(job_worker, settings))
     try:
         await job_worker.run()
     finally:
+        similarity.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await similarity
         await redis.aclose()
         await engine.dispose()
+
+
+async def _similarity_background(job_worker, settings) -> None:  # type: ignore[no-untyped-def]
+    """Reference corpus ingest and version indexing (similarity/indexing.py), beside the
+    job loop: the API and the worker are up before the corpus is in."""
+    from ariaforge.similarity.indexing import run_background
+
+    stopping = asyncio.Event()
+    try:
+        await run_background(job_worker.sessionmaker, settings.reference_corpus_limit, stopping)
+    except asyncio.CancelledError:
+        stopping.set()
+        raise
+    except Exception:
+        logging.getLogger(__name__).exception("similarity background work stopped")
 
 
 @app.command("migrate")

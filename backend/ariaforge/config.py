@@ -137,7 +137,6 @@ class Settings(BaseSettings):
     export_storage_bytes_per_user: int = Field(default=2 * 1024 * 1_048_576, ge=1_048_576)
     # Exports older than this no longer count against the quota; their files are deleted.
     export_retention_days: int = Field(default=7, ge=1, le=3650)
-    imports_per_hour: int = Field(default=50, ge=1)
     # A preview plays at most this much of the score (from its start to its last note).
     preview_max_seconds: int = Field(default=600, ge=10, le=1800)
     # How long a preview request waits for its render job before answering 503 "ask again".
@@ -163,7 +162,8 @@ class Settings(BaseSettings):
     # Rate limits per user and kind (docs/api.md "Rate limits"): every authenticated
     # request counts as standard; exports also count against EXPORTS_PER_HOUR and file
     # uploads (imports, library uploads, similarity checks of a file) against
-    # UPLOADS_PER_HOUR. Past a limit: 429 with Retry-After.
+    # UPLOADS_PER_HOUR (which replaced IMPORTS_PER_HOUR). Past a limit: 429 with Retry-After
+    # and X-RateLimit-Limit/-Remaining (the standard budget) on authenticated answers.
     requests_per_hour: int = Field(default=1000, ge=1)
     uploads_per_hour: int = Field(default=50, ge=1)
     # Similarity (similarity/, docs/similarity.md): a melody window of a piece this close

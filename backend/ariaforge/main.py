@@ -21,6 +21,7 @@ from ariaforge.core.errors import install_error_handlers
 from ariaforge.core.middleware import RequestContextMiddleware
 from ariaforge.core.openapi import install_openapi
 from ariaforge.core.redis import create_redis
+from ariaforge.core.request_limits import RateLimitHeaders
 from ariaforge.core.security import configure_cors
 from ariaforge.core.storage import create_storage
 from ariaforge.ops.docs import install_offline_docs
@@ -98,5 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not install_web_app(app, settings):
         install_start_page(app)
     configure_cors(app, settings)
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     return app

@@ -43,6 +43,12 @@ os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "32")
 # Every edit its own version, as tests that count versions expect; the tests of coalescing
 # (tests/scores/test_versions_*.py, tests/e2e/test_history_browser.py) turn it on.
 os.environ.setdefault("VERSION_COALESCE_S", "0")
+# Workers that tests start ingest no reference corpus (similarity/indexing.py) unless a
+# test asks for some: the whole corpus takes minutes, and `clean` empties it anyway.
+os.environ.setdefault("REFERENCE_CORPUS_LIMIT", "0")
+# Contract, load and drill tests make thousands of requests as one user within the hour;
+# the tests of the standard limit (tests/core/test_rate_limits*.py) set a small one.
+os.environ.setdefault("REQUESTS_PER_HOUR", "1000000")
 
 TESTS = Path(__file__).resolve().parent
 # Fixtures that start PostgreSQL/Redis or need the session's: `services` (behind

@@ -25,7 +25,8 @@ INFRASTRUCTURE = frozenset({"ariaforge.core", "ariaforge.queue", "ariaforge.mode
 DOMAINS = frozenset({"ariaforge.auth", "ariaforge.membership", "ariaforge.projects",
                      "ariaforge.scores", "ariaforge.exports", "ariaforge.sessions",
                      "ariaforge.jobs", "ariaforge.collab", "ariaforge.sharing",
-                     "ariaforge.onboarding"})
+                     "ariaforge.onboarding", "ariaforge.analytics", "ariaforge.similarity",
+                     "ariaforge.library"})
 PURE = frozenset({"ariaforge.music", "ariaforge.audio", "ariaforge.composer"})
 # The edge: entry points and the modules that wire every domain together. Importing one
 # imports every domain, so nothing below the edge may.

@@ -56,7 +56,7 @@ from ariaforge.audio.loudness.gated import GatedLoudnessStream
 from ariaforge.audio.loudness.meter import integrated_lufs
 from ariaforge.audio.mix import volume_db
 from ariaforge.audio.soundfont import SoundFontPath
-from ariaforge.audio.synth import render_stems_stepped
+from ariaforge.audio.synth import TrackVoice, render_stems_stepped
 from ariaforge.music.score import Role, Score
 
 REFERENCE_LUFS = -20.0  # the melody's stem level (the master is normalised afterwards)
@@ -77,7 +77,7 @@ PROBE_WORKERS = 4  # threads filtering the probe's stems, whatever the number of
 
 def balanced(score: Score) -> bool:
     """Whether the score's tracks carry roles (then the mix balances them)."""
-    return any(track.role is not Role.OTHER for track in score.tracks)
+    return any(track.role not in (Role.OTHER, Role.AUDIO) for track in score.tracks)
 
 
 def _stem_loudness(stem: Audio, sample_rate: int) -> float | None:
@@ -98,6 +98,8 @@ def role_targets(score: Score) -> dict[Role, float]:
     weight = sum(w * count[role] for role, w in ACCOMPANIMENT_WEIGHTS.items())
     targets: dict[Role, float] = {}
     for role in Role:
+        if role is Role.AUDIO:
+            continue  # samples play at the level they were recorded at (see trims_for)
         if role in ACCOMPANIMENT_WEIGHTS:
             share = ACCOMPANIMENT_WEIGHTS[role] / weight if count[role] else 1.0
             targets[role] = ACCOMPANIMENT_DB + 10.0 * math.log10(share)
@@ -122,7 +124,7 @@ def trims_for(score: Score, loudness: Mapping[str, float | None]) -> dict[str, f
     default_fader = volume_db(DEFAULT_VOLUME)
     trims: dict[str, float] = {}
     for track_id, level in loudness.items():
-        if level is None or track_id not in roles:
+        if level is None or track_id not in roles or roles[track_id] is Role.AUDIO:
             trims[track_id] = 0.0
             continue
         trim = REFERENCE_LUFS + targets[roles[track_id]] - (level + default_fader)
@@ -132,16 +134,20 @@ def trims_for(score: Score, loudness: Mapping[str, float | None]) -> dict[str, f
 
 def probe_trims(score: Score, soundfont_path: SoundFontPath | None, *, start_tick: int,
                 end_tick: int | None, tail_seconds: float,
-                track_ids: Collection[str]) -> dict[str, float]:
+                track_ids: Collection[str],
+                voices: Mapping[str, TrackVoice] | None = None) -> dict[str, float]:
     """`role_trims` of the tracks `track_ids` over [start_tick, end_tick), measured on a
     probe render at `PROBE_RATE` (see the module notes); empty for a score that is not
     `balanced`."""
+    # Audio tracks are not balanced (trim 0): the probe renders only the synth's tracks.
+    audio = {track.id for track in score.tracks if track.is_audio}
+    track_ids = [track_id for track_id in track_ids if track_id not in audio]
     if not balanced(score) or not track_ids:
         return {}
     with _ProbeMeter(track_ids) as meter:
         render_stems_stepped(score, soundfont_path, PROBE_RATE, start_tick=start_tick,
                              end_tick=end_tick, tail_seconds=tail_seconds,
-                             track_ids=track_ids, consumer=meter, keep=False)
+                             track_ids=track_ids, consumer=meter, keep=False, voices=voices)
         loudness = {track_id: stream.lufs() for track_id, stream in meter.streams.items()}
     return trims_for(score, loudness)
 

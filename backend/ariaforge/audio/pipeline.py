@@ -51,7 +51,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
@@ -75,8 +75,15 @@ from ariaforge.audio.options import (
     streamable,
 )
 from ariaforge.audio.quality import QualityReport, analyze
+from ariaforge.audio.samples import SampleSource, place_clips
 from ariaforge.audio.soundfont import SoundFontPath, load_soundfont
-from ariaforge.audio.synth import body_frames, render_stems, render_stems_stepped, resolve_span
+from ariaforge.audio.synth import (
+    TrackVoice,
+    body_frames,
+    render_stems,
+    render_stems_stepped,
+    resolve_span,
+)
 from ariaforge.music.score import Score
 
 PIPELINE_VERSION = "2"  # 2: role-balanced mix, headroom for lossy codecs
@@ -170,13 +177,17 @@ def render_score(
     soundfont_path: SoundFontPath | None = None,
     ffmpeg_binary: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    samples: Mapping[str, SampleSource] | None = None,
+    voices: Mapping[str, TrackVoice] | None = None,
 ) -> RenderResult:
     """Render `score` to `out_dir` (created if missing): `mix.<ext>` and, with
-    `include_stems`, `stem-<track id>.<ext>` per heard track. See the module notes."""
+    `include_stems`, `stem-<track id>.<ext>` per heard track. See the module notes.
+    `samples`: the files of the samples the audio tracks' clips name, by sample id
+    (`samples.place_clips`); `voices`: SoundFont presets by track id."""
     began = time.perf_counter()
     report = _Reporter(progress)
     rate = options.render_rate
-    if not any(True for _ in score.all_notes()):
+    if not any(True for _ in score.all_notes()) and not any(t.clips for t in score.tracks):
         raise BadScoreError("the score has no notes to render")
     start, end = tick_range(score, options)
     check_encoder(options.format, ffmpeg_binary)  # fail before the slow work
@@ -192,7 +203,10 @@ def render_score(
     # A balanced mix needs each stem's loudness before anything is summed: a probe
     # render at a low rate measures it first.
     trims = probe_trims(score, soundfont_path, start_tick=start, end_tick=end,
-                        tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard])
+                        tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
+                        voices=voices)
+    clips = place_clips(score, samples or {}, rate, start_tick=start,
+                        track_ids=[t.id for t in heard], ffmpeg_binary=ffmpeg_binary)
     streamer = _Streamer(score, mix_settings, options, trims) \
         if heard and streamable(score, mix_settings) else None
     try:
@@ -200,7 +214,7 @@ def render_score(
             stems = render_stems(
                 score, soundfont_path, rate, start_tick=start, end_tick=end,
                 tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
-                progress=synth_progress)
+                progress=synth_progress, voices=voices, clips=clips)
             if not stems:  # every track muted: silence as long as the requested span
                 span = resolve_span(score, start, end)
                 silence = np.zeros((body_frames(score, rate, *span), 2), np.float32)
@@ -210,7 +224,7 @@ def render_score(
                 score, soundfont_path, rate, start_tick=start, end_tick=end,
                 tail_seconds=options.tail_seconds, track_ids=[t.id for t in heard],
                 progress=synth_progress, consumer=streamer, keep=options.include_stems,
-                step_seconds=STEP_SECONDS)
+                step_seconds=STEP_SECONDS, voices=voices, clips=clips)
         report(_SYNTH, 1.0, "synth", "tracks rendered")
 
         report(_MIX, 0.0, "mix", "mixing")

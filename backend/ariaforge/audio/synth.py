@@ -27,7 +27,7 @@ float with headroom (the synth runs at `SYNTH_GAIN_DB`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from ariaforge.audio.errors import BadInputError, BadScoreError
 from ariaforge.audio.options import DEFAULT_TAIL_SECONDS, score_end_tick
+from ariaforge.audio.samples import PlacedClip, mix_clips
 from ariaforge.audio.soundfont import DRUM_BANK, LoadedSoundFont, SoundFontPath, load_soundfont
 from ariaforge.music.score import PPQ, Note, Score, Track
 
@@ -79,9 +80,10 @@ def resolve_span(score: Score, start_tick: int = 0, end_tick: int | None = None)
     end = score_end_tick(score) if end_tick is None else end_tick
     if start_tick < 0 or end <= start_tick:
         raise BadInputError(f"empty or negative tick range [{start_tick}, {end})")
-    if not any(True for _, _ in score.all_notes()):
+    clips = any(track.clips for track in score.tracks)
+    if not clips and not any(True for _, _ in score.all_notes()):
         raise BadScoreError("the score has no notes to render")
-    if not any(n.start < end and n.end > start_tick for _, n in score.all_notes()):
+    if not clips and not any(n.start < end and n.end > start_tick for _, n in score.all_notes()):
         raise BadScoreError("no note sounds in the requested range")
     return start_tick, end
 
@@ -93,10 +95,21 @@ def body_frames(score: Score, sample_rate: int, start_tick: int, end_tick: int) 
 
 
 @dataclass(frozen=True)
+class TrackVoice:
+    """A track's instrument from a library preset of an uploaded SoundFont: that file's
+    `bank`/`preset` replaces the General MIDI program (bank 128 plays as drums)."""
+
+    soundfont_path: SoundFontPath
+    bank: int
+    preset: int
+
+
+@dataclass(frozen=True)
 class _Voice:
     channel: int
     program: int
     drum: bool
+    bank: int = 0
 
 
 def _layers(notes: list[Note]) -> list[int]:
@@ -115,15 +128,23 @@ def _layers(notes: list[Note]) -> list[int]:
     return layers
 
 
-def _channels(track: Track, main: int, layers: int, font: LoadedSoundFont) -> list[_Voice]:
+def _channels(track: Track, main: int, layers: int, font: LoadedSoundFont,
+              voice: TrackVoice | None = None) -> list[_Voice]:
     """One channel per layer: the track's own first, then the others (at most 16)."""
+    if voice is not None and font.has_preset(voice.bank, voice.preset):
+        drum = voice.bank == DRUM_BANK
+        order = [DRUM_CHANNEL, *PITCHED_CHANNELS] if drum else \
+            [main, *(c for c in PITCHED_CHANNELS if c != main), DRUM_CHANNEL]
+        return [_Voice(order[i], voice.preset, drum, voice.bank)
+                for i in range(min(max(layers, 1), 16))]
     if track.is_drum:
         program = track.program if font.has_preset(DRUM_BANK, track.program) else 0
         order = [DRUM_CHANNEL, *PITCHED_CHANNELS]
     else:
         program = track.program if font.has_preset(0, track.program) else 0
         order = [main, *(c for c in PITCHED_CHANNELS if c != main), DRUM_CHANNEL]
-    return [_Voice(order[i], program, track.is_drum) for i in range(min(max(layers, 1), 16))]
+    return [_Voice(order[i], program, track.is_drum, DRUM_BANK if track.is_drum else 0)
+            for i in range(min(max(layers, 1), 16))]
 
 
 def render_track(
@@ -191,10 +212,13 @@ class _TrackRender:
         tail_frames: int,
         keep: bool = True,
         window: int = 0,
+        voice: TrackVoice | None = None,
     ) -> None:
         notes = [n for n in track.sorted_notes() if n.start < end_tick and n.end > start_tick]
         layers = _layers(notes)
-        voices = _channels(track, main_channel, max(layers, default=0) + 1, font)
+        if voice is not None:
+            font = load_soundfont(voice.soundfont_path)
+        voices = _channels(track, main_channel, max(layers, default=0) + 1, font, voice)
         self.total = body + tail_frames
         self.keep = keep
         self.out: Audio = np.zeros((self.total if keep else min(self.total, window), 2),
@@ -210,10 +234,9 @@ class _TrackRender:
             self.frames = body
             return
         synth = font.instance(sample_rate, SYNTH_GAIN_DB)
-        for voice in voices:
-            bank = DRUM_BANK if voice.drum else 0
-            synth.channel_set_bank(voice.channel, bank)
-            synth.channel_set_preset_number(voice.channel, voice.program, voice.drum)
+        for slot in voices:
+            synth.channel_set_bank(slot.channel, slot.bank)
+            synth.channel_set_preset_number(slot.channel, slot.program, slot.drum)
         self.synth = synth
         starts = np.fromiter((max(n.start, start_tick) for n in notes), np.int64, len(notes))
         ends = np.fromiter((min(n.end, end_tick) for n in notes), np.int64, len(notes))
@@ -306,6 +329,40 @@ class _TrackRender:
         return pos
 
 
+class _ClipRender:
+    """An audio track's stem: its placed clips (`samples.place_clips`), with the same
+    interface as `_TrackRender`. Nothing to synthesise: every frame is final at once. With
+    `keep` the whole stem is mixed into `out` up front; without, each `part` is mixed
+    when asked for, so memory stays that of the decoded samples."""
+
+    def __init__(self, clips: list[PlacedClip], *, body: int, tail_frames: int,
+                 keep: bool) -> None:
+        self.clips = clips
+        self.total = body + tail_frames
+        self.keep = keep
+        self.frames = min(self.total, max([body, *(clip.end for clip in clips)]))
+        self.final = self.total
+        self.out: Audio = np.zeros((self.total if keep else 0, 2), np.float32)
+        if keep:
+            mix_clips(clips, self.out, 0)
+
+    def part(self, begin: int, end: int) -> Audio:
+        if self.keep:
+            return self.out[begin:end]
+        block: Audio = np.zeros((end - begin, 2), np.float32)
+        mix_clips(self.clips, block, begin)
+        return block
+
+    def release(self, frame: int) -> None:
+        pass
+
+    def advance(self, limit: int) -> None:
+        pass
+
+    def finish(self) -> int:
+        return self.frames
+
+
 class StemConsumer(Protocol):
     """Takes the stems as they are rendered (see `render_stems_stepped`)."""
 
@@ -327,13 +384,18 @@ def render_stems(
     tail_seconds: float = DEFAULT_TAIL_SECONDS,
     track_ids: Collection[str] | None = None,
     progress: SynthProgress | None = None,
+    voices: Mapping[str, TrackVoice] | None = None,
+    clips: Mapping[str, list[PlacedClip]] | None = None,
 ) -> dict[str, Audio]:
     """Render each track (or those in `track_ids`) of `score` to a stereo float32 stem of
     shape (frames, 2), keyed by track id. All stems share one length (see the module
-    notes). `progress` receives the finished fraction, 0..1."""
+    notes). `progress` receives the finished fraction, 0..1. `voices`: SoundFont presets
+    by track id; `clips`: the placed clips of audio tracks by track id (an audio track
+    without an entry is silent)."""
     return render_stems_stepped(
         score, soundfont_path, sample_rate, start_tick=start_tick, end_tick=end_tick,
-        tail_seconds=tail_seconds, track_ids=track_ids, progress=progress)[0]
+        tail_seconds=tail_seconds, track_ids=track_ids, progress=progress, voices=voices,
+        clips=clips)[0]
 
 
 def render_stems_stepped(
@@ -349,6 +411,8 @@ def render_stems_stepped(
     consumer: StemConsumer | None = None,
     keep: bool = True,
     step_seconds: float = 30.0,
+    voices: Mapping[str, TrackVoice] | None = None,
+    clips: Mapping[str, list[PlacedClip]] | None = None,
 ) -> tuple[dict[str, Audio], int]:
     """(`render_stems`, the stems' length). With a `consumer`, all tracks advance
     together `step_seconds` at a time, and after each step the consumer takes the frames
@@ -378,9 +442,13 @@ def render_stems_stepped(
     pitched_index = {t.id: i for i, t in enumerate(x for x in score.tracks if not x.is_drum)}
     keep = keep or consumer is None
     step = max(1, round(step_seconds * sample_rate))
-    renders = {track.id: _TrackRender(
+    voices = voices or {}
+    clips = clips or {}
+    renders: dict[str, _TrackRender | _ClipRender] = {track.id: _ClipRender(
+        clips.get(track.id, []), body=body, tail_frames=tail, keep=keep)
+        if track.is_audio else _TrackRender(
         track, font, sample_rate, to_frame, start_tick=start, end_tick=end, body=body,
-        tail_frames=tail, keep=keep, window=step + step // 4,
+        tail_frames=tail, keep=keep, window=step + step // 4, voice=voices.get(track.id),
         main_channel=DRUM_CHANNEL if track.is_drum else PITCHED_CHANNELS[
             pitched_index[track.id] % len(PITCHED_CHANNELS)]) for track in chosen}
     if consumer is None or not renders:  # track after track

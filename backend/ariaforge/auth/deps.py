@@ -19,6 +19,7 @@ from ariaforge.auth.tokens import TokenClaims, TokenType
 from ariaforge.core.db import SessionDep
 from ariaforge.core.errors import AuthenticationFailed
 from ariaforge.core.redis import RedisDep
+from ariaforge.core.request_limits import count_request
 from ariaforge.models import User
 
 _bearer = HTTPBearer(auto_error=False)
@@ -43,7 +44,11 @@ async def get_access_claims(
 ) -> TokenClaims:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("a bearer access token is required")
-    return await verified_claims(redis, request.app.state.secret_key, credentials.credentials)
+    claims = await verified_claims(redis, request.app.state.secret_key, credentials.credentials)
+    # Every authenticated request counts against the standard limit (once: FastAPI runs a
+    # dependency once per request however many others use it).
+    await count_request(request, redis, claims.user_id)
+    return claims
 
 
 AccessClaims = Annotated[TokenClaims, Depends(get_access_claims)]

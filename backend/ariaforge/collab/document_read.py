@@ -32,6 +32,7 @@ from ariaforge.collab.document_schema import (
     SETTINGS_KEYS,
     TEMPO_CHANGES,
     TRACK_KEYS,
+    TRACK_OPTIONAL_KEYS,
     TRACK_SCORE_KEYS,
     TRACKS,
     DocumentInvalid,
@@ -166,12 +167,15 @@ def read_track_fields(track_id: str, value: Any) -> tuple[Track, float, TrackMix
     if not isinstance(value, Map):
         raise DocumentInvalid("the document is not a valid score",
                               [detail(loc, "a track must be a Y.Map", "model_type")])
-    data = {key: value[key] for key in list(value.keys()) if key != "notes"}
+    data = {**TRACK_OPTIONAL_KEYS,
+            **{key: value[key] for key in list(value.keys()) if key != "notes"}}
     problems = check_keys({**data, "notes": None} if "notes" in value else data, TRACK_KEYS, loc)
     if "notes" in value and not isinstance(value["notes"], Map):
         problems.append(detail([*loc, "notes"], "notes must be a Y.Map", "model_type"))
-    if "fx" in data and not isinstance(data["fx"], list):
-        problems.append(detail([*loc, "fx"], "fx must be a plain JSON array", "list_type"))
+    for name in ("fx", "clips"):
+        if name in data and not isinstance(data[name], list):
+            problems.append(detail([*loc, name], f"{name} must be a plain JSON array",
+                                   "list_type"))
     order = data.get("order")
     if not isinstance(order, int | float) or isinstance(order, bool):
         problems.append(detail([*loc, "order"], "Input should be a valid number", "float_type"))
@@ -179,6 +183,11 @@ def read_track_fields(track_id: str, value: Any) -> tuple[Track, float, TrackMix
     fields: Track = validate(
         Track, {"id": track_id, **{key: data[key] for key in TRACK_SCORE_KEYS}},
         lambda sub: [*loc, *sub])
+    notes = value.get("notes")
+    if fields.is_audio and isinstance(notes, Map) and len(notes):
+        # Notes arrive in their own map, which the Track above never saw.
+        fail([detail([*loc, "notes"], "an audio track holds clips, not notes",
+                     "value_error")])
     mix: TrackMix = validate(TrackMix, {"gain_db": data["gain_db"], "fx": data["fx"]},
                               lambda sub: [*loc, *sub])
     assert isinstance(order, int | float)

@@ -33,8 +33,11 @@ SETTINGS_KEYS = ("schema", "tempo", "tonic", "mode", "meter_numerator", "meter_d
 MASTER_KEYS = ("gain_db", "limiter", "ceiling_dbtp")
 # Track fields stored as plain values; `notes` is a nested map, `fx` an atomic JSON array.
 TRACK_SCORE_KEYS = ("name", "role", "program", "is_drum", "volume", "pan", "mute", "solo",
-                    "colour")
+                    "colour", "preset_id", "clips")
 TRACK_KEYS = (*TRACK_SCORE_KEYS, "order", "gain_db", "fx", "notes")
+# Keys added after documents were first stored: a track without them has their default
+# (no preset, no clips). `clips` is an atomic JSON array of AudioClip objects, like `fx`.
+TRACK_OPTIONAL_KEYS: dict[str, object] = {"preset_id": None, "clips": []}
 NOTE_KEYS = ("pitch", "start", "duration", "velocity")
 
 Detail = dict[str, Any]

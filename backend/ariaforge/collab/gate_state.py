@@ -130,7 +130,8 @@ class Validated:
                      for note_id, value in values.items()}
         except DocumentInvalid as error:
             return error
-        if not self._quick(notes):
+        if not self._quick(notes) or any(track.clips for track, _, _ in fields.values()):
+            # Clips are checked against the piece's length by the model, over every part.
             return self._judge_parts(touched)
         for track_id, (track, order, mix) in fields.items():
             part = self.parts[track_id]
@@ -213,6 +214,8 @@ class Validated:
                 written -= _written(self.base, old)
             if note is None:
                 continue
+            if self.parts[track_id].fields.is_audio:
+                return False  # an audio track takes no notes: the model says so
             owner = self.owner.get(note_id, track_id)
             if claimed.setdefault(note_id, track_id) != track_id or (
                     owner != track_id and notes.get((owner, note_id), True) is not None):

@@ -16,6 +16,7 @@ from ariaforge.collab.connection import SOCKET_GONE, Connection
 from ariaforge.collab.room import Room
 from ariaforge.collab.rooms import RoomFull, Rooms, ShuttingDown
 from ariaforge.collab.store import DocumentMissing
+from ariaforge.collab.visits import of_app
 from ariaforge.config import Settings
 from ariaforge.core.errors import ValidationFailed
 from ariaforge.membership.repository import MembershipRepository
@@ -69,11 +70,14 @@ async def serve(websocket: WebSocket, raw_project_id: str) -> None:
         await _close(websocket, limits.INTERNAL_ERROR, "internal error")
         return
     connection.start()
+    visits = of_app(websocket.app.state)
     try:
+        await visits.arrive(project_id, user_id)
         await _read(websocket, room, connection, settings.collab_max_message_bytes)
     finally:
         await rooms.leave(room, connection)
         await connection.finish()
+        await visits.depart(project_id, user_id)
 
 
 async def _read(websocket: WebSocket, room: Room, connection: Connection,

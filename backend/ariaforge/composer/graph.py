@@ -61,7 +61,7 @@ from ariaforge.composer.tonality import (
     note_histogram,
     rests_on_tonic,
 )
-from ariaforge.music.score import Note, Role, Score, Track
+from ariaforge.music.score import Note, Role, Score, Track, restore_audio, split_audio
 from ariaforge.music.validation import validate
 
 __all__ = ["MAX_REPAIR_ROUNDS", "NODES", "ComposeContext", "ProgressEvent", "build_graph"]
@@ -110,8 +110,15 @@ def _brief(state: ComposeState) -> Brief:
 
 
 def _base(state: ComposeState) -> Score | None:
+    """The score operated on, without its audio tracks: samples are not instruments, and
+    `finalize` puts them back unchanged."""
     base = state.get("base")
-    return Score.model_validate(base) if base else None
+    return split_audio(Score.model_validate(base))[0] if base else None
+
+
+def _with_base_audio(state: ComposeState, score: Score) -> Score:
+    base = state.get("base")
+    return restore_audio(score, split_audio(Score.model_validate(base))[1]) if base else score
 
 
 # --- nodes ---------------------------------------------------------------------------------
@@ -252,7 +259,7 @@ async def repair(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[
 
 
 async def finalize(state: ComposeState, runtime: Runtime[ComposeContext]) -> dict[str, Any]:
-    score = Score.model_validate(state["score"])
+    score = _with_base_audio(state, Score.model_validate(state["score"]))
     version = None
     if runtime.context is not None and runtime.context.persist is not None:
         await _emit(runtime, "finalize", "saving a new version")
@@ -260,7 +267,7 @@ async def finalize(state: ComposeState, runtime: Runtime[ComposeContext]) -> dic
     notes = sum(len(track.notes) for track in score.tracks)
     await _emit(runtime, "finalize", f"done: {score.bars} bars, {len(score.tracks)} tracks, "
                 f"{notes} notes", 100.0)
-    return {"version": version}
+    return {"version": version, "score": score.model_dump(mode="json")}
 
 
 def _after_validate(state: ComposeState) -> str:

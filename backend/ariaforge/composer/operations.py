@@ -109,7 +109,7 @@ def _instrument_schema() -> dict[str, Any]:
     """`Instrument`, with its rule that a drum kit, and only a drum kit, plays the drums
     role stated as two alternatives, so that the schema admits only what it accepts."""
     schema = Instrument.model_json_schema()
-    roles = [role.value for role in Role]
+    roles = [role.value for role in Role if role is not Role.AUDIO]
     schema["properties"]["role"] = {"enum": roles, "type": "string"}
     schema.pop("title", None)
     schema.pop("$defs", None)  # Role, inlined above

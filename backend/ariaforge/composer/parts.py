@@ -40,7 +40,15 @@ from ariaforge.composer.section_keys import bars_by_key, in_section_keys
 from ariaforge.composer.state import harmony_from_score
 from ariaforge.composer.styles import style_kit
 from ariaforge.composer.vocabulary import Style
-from ariaforge.music.score import ChordSymbol, Note, Role, Score, Track
+from ariaforge.music.score import (
+    ChordSymbol,
+    Note,
+    Role,
+    Score,
+    Track,
+    restore_audio,
+    split_audio,
+)
 from ariaforge.music.validation import validate
 
 __all__ = ["MAX_DRAWS", "Part", "idiom_of", "part_report", "track_index", "write_part"]
@@ -79,7 +87,11 @@ def idiom_of(score: Score, index: int) -> Role:
     return track.role
 
 
-def write_part(base: Score, request: ComposeRequest, previous: Brief | None = None) -> Part:
+def write_part(whole: Score, request: ComposeRequest, previous: Brief | None = None) -> Part:
+    if any(t.id == request.track_id and t.is_audio for t in whole.tracks):
+        raise OperationError("an audio track plays samples: it has no part to write")
+    # Audio tracks (samples) are no instruments: left out here, put back unchanged.
+    base, audio = split_audio(whole)
     index = track_index(base, request.track_id)
     if base.meter_changes:
         raise OperationError("a part cannot be written yet over meter changes")
@@ -107,7 +119,8 @@ def write_part(base: Score, request: ComposeRequest, previous: Brief | None = No
     update: dict[str, Any] = {"tracks": tracks}
     if chords_written:
         update["chord_symbols"] = _lead_sheet(chords)
-    score = Score.model_validate(base.model_copy(update=update).model_dump())
+    score = restore_audio(Score.model_validate(base.model_copy(update=update).model_dump()),
+                          audio)
     plain = brief_for(request.model_copy(update={"style": None}), alone, previous)
     return Part(score, new_track, plain, _summary(track, request, brief), warnings,
                 brief.validation_style)

@@ -26,7 +26,8 @@ from ariaforge.core.security import host_is_allowed, origin_is_allowed, security
 access_logger = logging.getLogger("ariaforge.access")
 logger = logging.getLogger(__name__)
 _CONTENT_LENGTH = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True
-_LARGE_BODY_PATH = re.compile(r"^/api/v1/projects/[^/]+/(import|score|notes/batch)$")
+_LARGE_BODY_PATH = re.compile(r"^/api/v1/projects/[^/]+/(import|score|notes/batch)$"
+                              r"|^/api/v1/library/upload$|^/api/v1/similarity/check-file$")
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 

@@ -61,7 +61,9 @@ DESCRIPTIONS: dict[int, str] = {
     422: "The request is not valid; `details` lists the problems as "
          "`{loc, msg, type}` (`loc` starts with body, query, path or header).",
     429: "Too many requests; retry after `Retry-After` seconds "
-         "(also in `details.retry_after`).",
+         "(also in `details.retry_after`). Per user and kind: every authenticated "
+         "request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and "
+         "`X-RateLimit-Remaining`), exports, uploads.",
     503: "A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly.",
 }
 
@@ -165,7 +167,8 @@ def error_statuses(facts: OperationFacts) -> set[int]:
         statuses.add(400)  # a header that cannot be read (e.g. If-Match)
     if facts.has_params:
         statuses.add(422)
-    if facts.key in RATE_LIMITED:
+    # Every authenticated request counts against REQUESTS_PER_HOUR (core/request_limits.py).
+    if facts.authenticated or facts.key in RATE_LIMITED:
         statuses.add(429)
     if facts.uses_backing_service:
         statuses.add(503)

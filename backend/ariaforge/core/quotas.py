@@ -1,4 +1,4 @@
-"""Per-user rate limits for expensive work (exports, imports), shared by every API process.
+"""Per-user rate limits for expensive work (exports, uploads), shared by every API process.
 
 A fixed window per user and kind, counted in Redis by `ratelimit.reserve`: checking and
 counting are one atomic step, so parallel requests cannot all slip under the limit, and a
@@ -25,7 +25,12 @@ async def take(redis: Redis, kind: str, subject: str, limit: int, what: str,
     await reserve(redis, [bucket], window_s)
 
 
-async def count_import(request: Request, user: User, redis: Redis) -> None:
-    """One file import: at most IMPORTS_PER_HOUR per user (429 past it)."""
-    limit: int = request.app.state.settings.imports_per_hour
-    await take(redis, "imports", str(user.id), limit, "imports")
+async def count_upload(request: Request, user: User, redis: Redis) -> None:
+    """One file upload (a score import, a library upload, a file checked for similarity):
+    at most UPLOADS_PER_HOUR per user, all kinds of upload together (429 past it)."""
+    limit: int = request.app.state.settings.uploads_per_hour
+    await take(redis, "uploads", str(user.id), limit, "uploads")
+
+
+# The name the score import used before uploads were one kind (ADR 0038).
+count_import = count_upload

@@ -65,12 +65,14 @@ class ExportCost:
 
 
 def has_notes(score: Score) -> bool:
-    return any(True for _ in score.all_notes())
+    """Something to render: a note, or a clip on an audio track."""
+    return any(True for _ in score.all_notes()) or any(t.clips for t in score.tracks)
 
 
 def notes_in_range(score: Score, request: ExportRequest) -> bool:
     start, end = _ticks(score, request)
-    return any(n.start < end and n.end > start for _, n in score.all_notes())
+    return any(t.clips for t in score.tracks) or any(
+        n.start < end and n.end > start for _, n in score.all_notes())
 
 
 def _ticks(score: Score, request: ExportRequest) -> tuple[int, int]:
@@ -171,11 +173,15 @@ def preview_score(score: Score, max_seconds: float) -> Score:
     tail. Chord symbols and sections do not sound and are left out.
     """
     last = max((n.end for _, n in score.all_notes()), default=0)
+    if any(track.clips for track in score.tracks):
+        last = max(last, score.end_tick)  # samples play on: the piece is heard to its end
     cut = max(1, min(last, tick_at(score, max_seconds)))
     # A last note may ring past the last bar (the score allows a tail): the bars stay.
     bars = min(score.bars, score.bar_of(cut - 1))
     tracks = [track.model_copy(update={"notes": [_clip(n, cut) for n in track.notes
-                                                 if n.start < cut]}) for track in score.tracks]
+                                                 if n.start < cut],
+                                       "clips": [c for c in track.clips if c.start < cut]})
+              for track in score.tracks]
     tempo_changes = [c for c in score.tempo_changes if c.tick < cut]
     if cut < score.bar_start(bars + 1):
         tempo_changes.append(TempoChange(tick=cut, bpm=FAST_BPM))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,13 +18,16 @@ from typing import Any
 
 from anyio import to_thread
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ariaforge.audio.errors import BadInputError
 from ariaforge.audio.options import MixSettings, RenderOptions
 from ariaforge.audio.pipeline import RenderResult, render_score
+from ariaforge.audio.samples import SampleSource, sample_ids
+from ariaforge.audio.synth import TrackVoice
 from ariaforge.config import Settings, get_settings
 from ariaforge.core.metrics import AUDIO_PROCESSING_TIME, AUDIO_QUALITY_SCORE
-from ariaforge.core.storage import Storage, create_storage
+from ariaforge.core.storage import ObjectNotFoundError, Storage, create_storage
 from ariaforge.exports import limits
 from ariaforge.exports.previews import (
     PREVIEW_OPTIONS,
@@ -56,8 +60,61 @@ class _Written:
     track_id: str | None = None
 
 
+@dataclass
+class _Library:
+    """What a render takes from the sound library, fetched into the job's folder: the
+    samples the audio tracks' clips name and the SoundFonts of the tracks' presets."""
+
+    samples: dict[str, SampleSource]
+    voices: dict[str, TrackVoice]
+
+
+async def _fetch_library(session: AsyncSession, storage: Storage, project_id: uuid.UUID,
+                         score: Score, folder: Path) -> _Library:
+    """Fetch the samples the project may use (a clip naming any other fails the job: it
+    was unshared or deleted since the score was written) and the SoundFonts of presets
+    that name one (a preset that is gone leaves the General MIDI program)."""
+    from ariaforge.library import access as library  # the worker's side of the library
+
+    samples: dict[str, SampleSource] = {}
+    wanted = sample_ids(score)
+    if wanted:
+        rows = await library.readable_samples(session, project_id,
+                                              [uuid.UUID(i) for i in sorted(wanted)])
+        for row in rows.values():
+            path = folder / f"sample-{row.id}.{row.format}"
+            try:
+                path.write_bytes(await library.sample_bytes(storage, row))
+            except ObjectNotFoundError:
+                continue  # its file is gone (deleted meanwhile): missing, below
+            samples[str(row.id)] = SampleSource(path, row.bpm)
+        missing = sorted(wanted - set(samples))
+        if missing:
+            raise PermanentJobError(f"sample {missing[0]} is no longer available to this "
+                                    "project: remove its clips or share it again")
+    voices: dict[str, TrackVoice] = {}
+    fonts: dict[str, Path] = {}
+    for track in score.tracks:
+        if track.preset_id is None or track.is_audio:
+            continue
+        found = await library.preset_for_render(session, uuid.UUID(track.preset_id))
+        if found is None or found.soundfont is None:
+            continue  # a General MIDI preset: the track's program is its sound
+        key = found.soundfont.storage_key
+        if key not in fonts:
+            fonts[key] = folder / f"soundfont-{len(fonts)}.sf2"
+            try:
+                fonts[key].write_bytes(await library.soundfont_bytes(storage, found.soundfont))
+            except ObjectNotFoundError:
+                raise PermanentJobError(f"the SoundFont of track {track.name!r}'s preset is "
+                                        "gone: choose another preset") from None
+        voices[track.id] = TrackVoice(fonts[key], found.bank, found.preset_number)
+    return _Library(samples, voices)
+
+
 def _render(score: Score, mix: MixSettings, options: RenderOptions, out: Path,
-            settings: Settings, ctx: JobContext | None) -> RenderResult:
+            settings: Settings, ctx: JobContext | None,
+            library: _Library | None = None) -> RenderResult:
     def progress(percent: float, stage: str, message: str) -> None:
         if ctx is not None:
             ctx.report(percent * 0.9, stage, message)  # the last 10 %: storing the files
@@ -67,7 +124,9 @@ def _render(score: Score, mix: MixSettings, options: RenderOptions, out: Path,
     mix = mix.model_copy(update={"tracks": {k: v for k, v in mix.tracks.items() if k in known}})
     try:
         return render_score(score, mix, options, out, soundfont_path=settings.soundfont_path,
-                            ffmpeg_binary=settings.ffmpeg_binary, progress=progress)
+                            ffmpeg_binary=settings.ffmpeg_binary, progress=progress,
+                            samples=library.samples if library else None,
+                            voices=library.voices if library else None)
     except BadInputError as error:
         raise PermanentJobError(str(error)) from error
 
@@ -129,11 +188,16 @@ async def render_export(ctx: JobContext) -> dict[str, Any]:
             raise PermanentJobError("the export was deleted")
         score, mix = _stored_music(export.score, export.mix)
         request = _stored_request(export.options)
+        project_id = export.project_id
     settings = ctx.settings or get_settings()
-    with TemporaryDirectory(prefix="ariaforge-export-") as folder:
+    with TemporaryDirectory(prefix="ariaforge-export-") as folder, \
+            TemporaryDirectory(prefix="ariaforge-library-") as fetched:
         out = Path(folder)
+        async with ctx.sessionmaker() as session:
+            library = await _fetch_library(session, storage_for(settings), project_id, score,
+                                           Path(fetched))
         result = await to_thread.run_sync(
-            _render, score, mix, request.render_options(), out, settings, ctx)
+            _render, score, mix, request.render_options(), out, settings, ctx, library)
         files = [_Written(f.path, f.kind, f.format, f.track_id) for f in result.files]
         files += _notation_files(score, request, out)
         if len(files) > 1:
@@ -157,7 +221,8 @@ async def render_export(ctx: JobContext) -> dict[str, Any]:
 # --- previews -----------------------------------------------------------------------
 
 
-async def render_preview(score: Score, mix: MixSettings, key: str, settings: Settings) -> None:
+async def render_preview(score: Score, mix: MixSettings, key: str, settings: Settings,
+                         fetch: Callable[[Path], Awaitable[_Library]] | None = None) -> None:
     """The preview plays the score from its start to its last note (plus the release
     tail), at most PREVIEW_MAX_SECONDS, less when many tracks with effects would make
     that much audio too large to hold (`limits.preview_seconds_limit`): its memory
@@ -166,10 +231,12 @@ async def render_preview(score: Score, mix: MixSettings, key: str, settings: Set
         raise PermanentJobError("the score has no notes to render")
     seconds = limits.preview_seconds_limit(score, mix, settings.preview_max_seconds)
     heard = limits.preview_score(score, seconds)
-    with TemporaryDirectory(prefix="ariaforge-preview-") as folder:
+    with TemporaryDirectory(prefix="ariaforge-preview-") as folder, \
+            TemporaryDirectory(prefix="ariaforge-library-") as fetched:
         out = Path(folder)
+        library = None if fetch is None else await fetch(Path(fetched))
         result = await to_thread.run_sync(_render, heard, mix, PREVIEW_OPTIONS, out, settings,
-                                          None)
+                                          None, library)
         mix_file = next(f for f in result.files if f.kind == "mix")
         await storage_for(settings).put_file(key, mix_file.path, CONTENT_TYPES["mp3"])
 
@@ -199,7 +266,13 @@ async def render_project_preview(ctx: JobContext) -> dict[str, Any]:
     key = preview_key(project_id, score, mix, settings)
     if await storage_for(settings).size(key) is None:
         ctx.report(5.0, "rendering")
-        await render_preview(score, mix, key, settings)
+
+        async def fetch(folder: Path) -> _Library:
+            async with ctx.sessionmaker() as session:
+                return await _fetch_library(session, storage_for(settings), project_id,
+                                            score, folder)
+
+        await render_preview(score, mix, key, settings, fetch)
     return {"key": key}
 
 

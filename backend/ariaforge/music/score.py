@@ -61,6 +61,7 @@ class Role(StrEnum):
     DRUMS = "drums"
     PAD = "pad"
     OTHER = "other"
+    AUDIO = "audio"  # recorded samples placed in time (`Track.clips`), no notes
 
 
 def new_id() -> str:
@@ -157,6 +158,29 @@ class Note(Model):
         return self.start + self.duration
 
 
+# Each clip is a decoded sample mixed into the render: enough for a loop per bar of a long
+# song, few enough that decoding them all stays bounded (the renderer decodes each distinct
+# sample once).
+MAX_CLIPS = 256
+# Library ids as `str(uuid.UUID)` writes them (lower case, hyphens): one spelling per id.
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+LibraryId = Annotated[str, Field(pattern=UUID_PATTERN)]
+
+
+class AudioClip(Model):
+    """A library sample placed on an audio track: it starts sounding at `start` and plays
+    to its end (time-stretched to the score's tempo when `stretch` and the sample has a
+    tempo)."""
+
+    id: Identifier = Field(default_factory=new_id)
+    sample_id: LibraryId = Field(description="id (uuid) of a library sample the project "
+                                 "may use")
+    start: Tick
+    gain_db: float = Field(default=0.0, ge=-36.0, le=12.0, allow_inf_nan=False)
+    stretch: bool = Field(default=False, description="follow the score's tempo: the sample "
+                          "is time-stretched by score bpm / sample bpm")
+
+
 class Track(Model):
     id: Identifier = Field(default_factory=new_id)
     name: Label = Field(default="Track", min_length=1, max_length=100)
@@ -168,7 +192,33 @@ class Track(Model):
     mute: bool = False
     solo: bool = False
     colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    preset_id: LibraryId | None = Field(
+        default=None, description="id (uuid) of a library preset (not on audio tracks); "
+        "a SoundFont preset replaces the General MIDI program in renders")
     notes: list[Note] = Field(default_factory=list)
+    clips: list[AudioClip] = Field(default_factory=list, max_length=MAX_CLIPS,
+                                   description="samples placed in time; only on tracks "
+                                   "with role `audio`, which hold no notes")
+
+    @model_validator(mode="after")
+    def _audio(self) -> Track:
+        if self.role == Role.AUDIO:
+            if self.notes:
+                raise ValueError("an audio track holds clips, not notes")
+            if self.is_drum:
+                raise ValueError("an audio track cannot be a drum track")
+            if self.preset_id is not None:
+                raise ValueError("an audio track has no instrument preset")
+        elif self.clips:
+            raise ValueError("clips belong on tracks with role `audio`")
+        clip_ids = [clip.id for clip in self.clips]
+        if len(set(clip_ids)) != len(clip_ids):
+            raise ValueError("clip ids must be unique within a track")
+        return self
+
+    @property
+    def is_audio(self) -> bool:
+        return self.role == Role.AUDIO
 
     def sorted_notes(self) -> list[Note]:
         return sorted(self.notes, key=lambda n: (n.start, n.pitch, n.id))
@@ -218,6 +268,9 @@ class Score(Model):
         if latest > limit:
             raise ValueError(f"a note ends more than {MAX_OVERRUN_BARS} bars after the last "
                              f"bar ({self.bars}); lengthen the score (`bars`) first")
+        if any(clip.start >= self.end_tick for track in self.tracks for clip in track.clips):
+            raise ValueError(f"a clip starts after the last bar ({self.bars}); lengthen the "
+                             "score (`bars`) first")
         check_bounds(self)
         return self
 
@@ -324,6 +377,33 @@ class Score(Model):
 
     def chord_symbols_between(self, start: int, end: int) -> list[ChordSymbol]:
         return [c for c in self.chord_symbols if start <= c.tick < end]
+
+
+def split_audio(score: Score) -> tuple[Score, list[tuple[int, Track]]]:
+    """The score without its audio tracks, and those tracks with their places: for code
+    that writes notes track by track (the composer) and must leave recorded audio alone."""
+    audio = [(index, track) for index, track in enumerate(score.tracks) if track.is_audio]
+    if not audio:
+        return score, []
+    return score.model_copy(update={"tracks": [t for t in score.tracks if not t.is_audio]}), audio
+
+
+def restore_audio(score: Score, audio: list[tuple[int, Track]]) -> Score:
+    """`score` with the audio tracks `split_audio` took out put back in their places. A
+    clip that now starts past the piece's end (a shorter piece) is dropped; a track whose
+    id the new score took meanwhile is not put back."""
+    if not audio:
+        return score
+    tracks = list(score.tracks)
+    taken = {track.id for track in tracks}
+    end = score.end_tick
+    for index, track in audio:
+        if track.id in taken:
+            continue
+        clips = [clip for clip in track.clips if clip.start < end]
+        tracks.insert(min(index, len(tracks)), track.model_copy(update={"clips": clips}))
+    return Score.model_validate({**score.model_dump(), "tracks": [
+        t.model_dump() for t in tracks][:MAX_TRACKS]})
 
 
 def notes_in(notes: Iterable[Note], start: int, end: int) -> list[Note]:

@@ -18,6 +18,7 @@ from ariaforge.music.score import (
     Section,
     TempoChange,
     Track,
+    new_id,
 )
 from ariaforge.music.section_keys import KeyMap, keys_by_bar
 from ariaforge.music.theory.scales import conventional_key, scale_pitch_classes, tonic_pc
@@ -163,7 +164,13 @@ def slice_bars(score: Score, first_bar: int, last_bar: int) -> Score:
                                        "duration": min(note.end, end) - note.start})
 
     sliced = _map_notes(score, inside)
+    # Clips that start inside the range move with it, like notes; the others are left out.
+    tracks = [track.model_copy(update={"clips": [
+        clip.model_copy(update={"start": clip.start - start})
+        for clip in track.clips if start <= clip.start < end]}) if track.clips else track
+        for track in sliced.tracks]
     return _valid(sliced.model_copy(update={
+        "tracks": tracks,
         "bars": last_bar - first_bar + 1,
         "meter": score.meter_at_bar(first_bar),
         "meter_changes": [MeterChange(bar=c.bar - first_bar + 1, meter=c.meter)
@@ -235,10 +242,17 @@ def append_bars(score: Score, other: Score) -> Score:
               for track in score.tracks}
     for track in other.tracks:
         moved = [_shifted(note, offset, taken) for note in track.notes]
+        held = {clip.id for clip in tracks[track.id].clips} if track.id in tracks else set()
+        clips = [clip.model_copy(update={"start": clip.start + offset, "id": clip.id
+                                         if clip.id not in held else new_id()})
+                 for clip in track.clips]
         if track.id in tracks:
             tracks[track.id].notes.extend(moved)
+            if clips:
+                tracks[track.id] = tracks[track.id].model_copy(update={
+                    "clips": [*tracks[track.id].clips, *clips]})
         else:
-            tracks[track.id] = track.model_copy(update={"notes": moved})
+            tracks[track.id] = track.model_copy(update={"notes": moved, "clips": clips})
     meter_changes = list(score.meter_changes)
     if other.meter != score.meter_at_bar(score.bars):
         meter_changes.append(MeterChange(bar=first_new_bar, meter=other.meter))

@@ -26,7 +26,7 @@ from ariaforge.core.isolation import (
     WorkUnavailable,
     seconds_from_env,
 )
-from ariaforge.core.quotas import count_import
+from ariaforge.core.quotas import count_upload
 from ariaforge.core.redis import RedisDep
 from ariaforge.core.routing import API_PREFIX
 from ariaforge.membership.access import WRITERS, authorize
@@ -86,7 +86,7 @@ async def import_file(project_id: uuid.UUID, user: CurrentUser, session: Session
     await authorize(session, project_id, user, WRITERS)
     # Counted once the request is well-formed and allowed: a malformed or refused request
     # costs nothing, a file that turns out unreadable does (the parsing is the cost).
-    await count_import(request, user, redis)
+    await count_upload(request, user, redis)
     data = await file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise PayloadTooLargeError(MAX_IMPORT_BYTES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,19 @@ from ariaforge.scores.schemas import (
     VersionPage,
     VersionSummary,
 )
+
+# Checks another domain adds on every score write (the library: clips may name only
+# samples the project can use), registered by the composition roots like `listeners`; each
+# gets the writer, the project, the row's data before the write and the new score, runs in
+# the write's transaction and raises an AppError (e.g. ValidationFailed) to refuse it.
+ScoreCheck = Callable[[AsyncSession, User, uuid.UUID, dict[str, Any], Score], Awaitable[None]]
+_score_checks: list[ScoreCheck] = []
+
+
+def register_score_check(check: ScoreCheck) -> None:
+    """Add a write check; registering the same one again changes nothing."""
+    if check not in _score_checks:
+        _score_checks.append(check)
 
 
 @dataclass
@@ -144,6 +157,8 @@ async def _save(session: AsyncSession, user: User, loaded: Loaded, new: Score,
                 reason: VersionReason, summary: str) -> int:
     data = new.model_dump(mode="json")
     old_data = loaded.row.data
+    for check in _score_checks:
+        await check(session, user, loaded.project.id, old_data, new)
     repository = ScoreRepository(session)
     await repository.store(loaded.row, data)
     await versions.record(session, loaded.project.id, loaded.row.revision, data, reason,

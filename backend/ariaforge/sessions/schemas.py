@@ -9,7 +9,7 @@ from pydantic import BaseModel, model_validator
 from ariaforge.composer.operations import ComposeRequest, Operation
 from ariaforge.models import JobStatus
 
-__all__ = ["SessionCreate", "SessionOut"]
+__all__ = ["Originality", "SessionCreate", "SessionOut"]
 
 
 class SessionCreate(ComposeRequest):
@@ -37,6 +37,17 @@ class SessionCreate(ComposeRequest):
         return self
 
 
+class Originality(BaseModel):
+    """How close a composed piece's melody came to the reference corpus (similarity/):
+    a piece at the threshold or above is composed again with the next seed, at most 3
+    times in all, and the most original one kept."""
+
+    is_safe: bool
+    score: float  # the closest 4-bar-or-longer melody match, 0..1
+    attempts: int  # compositions made (1: the first was original enough)
+    reference_tunes: int = 0  # tunes of the corpus checked against (0: not ingested yet)
+
+
 class SessionOut(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
@@ -57,3 +68,12 @@ class SessionOut(BaseModel):
     preview_job_id: uuid.UUID | None = None
     created_at: datetime
     finished_at: datetime | None
+    originality: Originality | None = None  # a compose session's originality check
+
+    @model_validator(mode="after")
+    def _originality_from_report(self) -> SessionOut:
+        # Recorded in the validation report, so that no column had to be added for it.
+        found = (self.validation or {}).get("originality")
+        if self.originality is None and isinstance(found, dict):
+            self.originality = Originality.model_validate(found)
+        return self

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ariaforge.auth.repository import UserRepository
 from ariaforge.collab.merge import DocumentInvalid, merge_onto
 from ariaforge.composer.brief import Brief
+from ariaforge.composer.brief.model import MAX_SEED
 from ariaforge.composer.graph import ComposeContext, ProgressEvent, build_graph
 from ariaforge.composer.llm import brief_reader_from_env
 from ariaforge.composer.operations import ComposeRequest, Operation, OperationError
 from ariaforge.composer.parts import part_report, write_part
 from ariaforge.composer.state import ComposeState
+from ariaforge.config import get_settings
 from ariaforge.core.checkpoints import open_checkpointer
 from ariaforge.core.db import run_after_commit
 from ariaforge.core.errors import AppError, Conflict, ValidationFailed
@@ -40,6 +44,8 @@ from ariaforge.sessions.repository import CompositionSessionRepository
 from ariaforge.sessions.service import COMPOSE_JOB
 
 logger = logging.getLogger(__name__)
+ORIGINALITY_TRIES = 3  # composes at most, the first included
+Persist = Callable[[Score, ComposeState], Awaitable[int | None]]
 
 
 async def run_session(ctx: JobContext) -> dict[str, Any]:
@@ -58,8 +64,11 @@ async def _run_session(ctx: JobContext) -> dict[str, Any]:
     if row.operation == Operation.PART.value:
         return await _run_part(ctx, session_id, initial)
     config: Any = {"configurable": {"thread_id": str(session_id)}}
-    context = ComposeContext(progress=_publisher(ctx), persist=_persister(ctx, session_id),
-                             read_brief=brief_reader_from_env())
+    reader = brief_reader_from_env()
+    persist = _persister(ctx, session_id)
+    if row.operation == Operation.COMPOSE.value:
+        persist = _original(ctx, session_id, initial, persist, reader)
+    context = ComposeContext(progress=_publisher(ctx), persist=persist, read_brief=reader)
     async with open_checkpointer(_database_url(ctx.sessionmaker)) as saver:
         final = await _run(build_graph(saver), initial, config, context)
     return {"session_id": str(session_id), "version": final.get("version")}
@@ -147,6 +156,58 @@ def _persister(ctx: JobContext, session_id: uuid.UUID, summary: str | None = Non
         COMPOSITIONS_CREATED.inc()
         return version
     return persist
+
+
+def _original(ctx: JobContext, session_id: uuid.UUID, initial: ComposeState,
+              persist: Persist, reader: Any) -> Persist:
+    """The originality guard (similarity/, ADR 0037): a new piece whose melody comes too
+    close to a reference tune is composed again with the next seed, at most
+    ORIGINALITY_TRIES times in all; the most original one is stored, and the check's
+    outcome is recorded in the session's validation report ("originality")."""
+    async def guarded(score: Score, state: ComposeState) -> int | None:
+        async with ctx.sessionmaker() as db:
+            row = await CompositionSessionRepository(db).get(session_id)
+            if row is not None and row.result_version is not None:  # resumed after storing
+                return row.result_version
+        best = (score, state, await _originality(ctx, score))
+        attempts = 1
+        seed = int((state.get("brief") or {}).get("seed") or 0)
+        while not best[2].is_safe and attempts < ORIGINALITY_TRIES:
+            seed = (seed + 1) % (MAX_SEED + 1)
+            attempts += 1
+            await _publisher(ctx)(ProgressEvent(
+                "finalize", 95.0, f"the melody is close to a reference tune "
+                f"({round(100 * best[2].score)}%); composing again (seed {seed})"))
+            again = await _compose_again(initial, seed, reader)
+            found = await _originality(ctx, again[0])
+            if found.score < best[2].score:
+                best = (again[0], again[1], found)
+        chosen, chosen_state, originality = best
+        report = {**(chosen_state.get("report") or {}),
+                  "originality": originality.as_json(attempts)}
+        return await persist(chosen, {**chosen_state, "report": report})
+    return guarded
+
+
+async def _originality(ctx: JobContext, score: Score) -> Any:
+    from ariaforge.similarity.service import reference_originality
+
+    threshold = (ctx.settings or get_settings()).similarity_threshold
+    async with ctx.sessionmaker() as db:
+        return await reference_originality(db, score, threshold)
+
+
+async def _compose_again(initial: ComposeState, seed: int,
+                         reader: Any) -> tuple[Score, ComposeState]:
+    """The same request with another seed, run to its end without storing anything. In a
+    task with a context of its own: inside the running graph's node, LangGraph would
+    otherwise take this run for a subgraph of it (and checkpoint it there)."""
+    state: ComposeState = {**initial, "request": {**initial["request"], "seed": seed}}
+    context = ComposeContext(read_brief=reader)
+    run = build_graph(None).ainvoke(state, context=context)
+    final: dict[str, Any] = await asyncio.get_running_loop().create_task(
+        run, context=contextvars.Context())
+    return Score.model_validate(final["score"]), final  # type: ignore[return-value]
 
 
 async def _store(db: AsyncSession, ctx: JobContext, row: CompositionSession, score: Score,

@@ -78,6 +78,10 @@ NOT_ABOUT_THE_FORM = frozenset({
     "invalid_score", "export_too_large", "render_too_large", "export_failed",
     "engraving_timeout", "unrenderable",
     "unknown_account",  # sharing with an e-mail that has no account
+    # the sound library: an uploaded file's content, and one's own stored SoundFonts
+    "unsupported_type", "unrecognised_content", "content_mismatch", "invalid_soundfont",
+    "truncated_or_corrupt", "unreadable_audio", "no_audio", "too_long", "too_many_channels",
+    "unsupported_rate", "unknown_soundfont", "unknown_preset",
 })
 
 

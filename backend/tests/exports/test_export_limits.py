@@ -50,7 +50,7 @@ def limited(settings: Settings, app: FastAPI,
     with api_process(settings, app.state.secret_key, home,
                      EXPORTS_ACTIVE_PER_USER=str(ACTIVE), EXPORTS_PER_HOUR=str(PER_HOUR),
                      EXPORT_STORAGE_BYTES_PER_USER=str(STORAGE_BYTES),
-                     PREVIEW_MAX_SECONDS=str(PREVIEW_SECONDS), IMPORTS_PER_HOUR=str(IMPORTS),
+                     PREVIEW_MAX_SECONDS=str(PREVIEW_SECONDS), UPLOADS_PER_HOUR=str(IMPORTS),
                      STORAGE_URL=f"file://{settings.ariaforge_home / 'storage'}") as (base, _):
         yield base
 
@@ -252,7 +252,7 @@ async def test_stored_bytes_count_until_the_export_expires(
 
 
 async def test_take_counts_parallel_requests_exactly(settings: Settings) -> None:
-    """The import limit's building block (quotas.take, behind `count_import`)."""
+    """The upload limit's building block (quotas.take, behind `count_upload`)."""
     assert settings.redis_url
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     subject = uuid.uuid4().hex
@@ -318,7 +318,7 @@ async def test_previews_follow_the_music_not_the_nominal_length(
 
 
 async def test_imports_per_hour_are_limited_per_user(http: httpx.AsyncClient) -> None:
-    """POST /import answers 429 with Retry-After past IMPORTS_PER_HOUR, for that user only."""
+    """POST /import answers 429 with Retry-After past UPLOADS_PER_HOUR, for that user only."""
     _, owner = await new_user(http, "importer")
     _, other = await new_user(http, "other")
     project = (await http.post(f"{API}/projects", headers=owner,

@@ -28,6 +28,8 @@ from ariaforge.music.validation import STYLES, validate
 TONICS = ["C", "G", "D", "A", "E", "B", "F#", "C#", "F", "Bb", "Eb", "Ab", "Db", "Gb", "Cb"]
 SYMBOLS = ["C", "Am", "F", "G7", "Dm7", "Bdim", "E7/G#", "Cmaj7", "Fsus4", "Gadd9", "Ebaug"]
 
+NOTE_ROLES = [role for role in Role if role is not Role.AUDIO]  # audio tracks hold no notes
+
 
 def random_score(rng: random.Random) -> Score:
     meter = Meter(numerator=rng.choice([2, 3, 4, 5, 6, 7, 12]),
@@ -52,7 +54,7 @@ def random_score(rng: random.Random) -> Score:
         if drum:  # MIDI channel 10 cannot tell overlapping same-pitch hits apart
             notes = _without_same_pitch_overlaps(notes)
         tracks.append(Track(id=f"t{index}", name=f"Track {index}", is_drum=drum,
-                            role=Role.DRUMS if drum else rng.choice(list(Role)),
+                            role=Role.DRUMS if drum else rng.choice(NOTE_ROLES),
                             program=rng.randint(0, 127), notes=notes))
     return draft.model_copy(update={
         "tempo": rng.choice([60.0, 90.0, 120.0, 137.5]),

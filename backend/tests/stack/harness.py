@@ -168,7 +168,8 @@ def _process_env(venv: Path, workdir: Path, urls: dict[str, str],
                  extra: dict[str, str]) -> dict[str, str]:
     keep = {name: value for name, value in os.environ.items()
             if name in {"HOME", "LANG", "LC_ALL", "TMPDIR", "TZ",
-                        "PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB"}}
+                        "PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB",
+                        "REQUESTS_PER_HOUR"}}
     return {
         **keep, "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "ENVIRONMENT": "production",
         "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1,localhost",

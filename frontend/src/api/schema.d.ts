@@ -4,6 +4,28 @@
  */
 
 export interface paths {
+    "/api/v1/analytics/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project Analytics
+         * @description A project's activity: render time, revisions, live-editing hours, exports,
+         *     compositions and AI operations, its top contributors, and a day-by-day series.
+         *     Every member may see them, viewers too.
+         */
+        get: operations["project_analytics_api_v1_analytics_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -164,6 +186,173 @@ export interface paths {
          *     job already ended).
          */
         post: operations["cancel_job_api_v1_jobs__job_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Presets
+         * @description The shipped presets and your own.
+         */
+        get: operations["list_presets_api_v1_library_presets_get"];
+        put?: never;
+        /**
+         * Create Preset
+         * @description A preset of your own: a GM program, or a preset of one of your SoundFonts.
+         */
+        post: operations["create_preset_api_v1_library_presets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/presets/{preset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Preset */
+        delete: operations["delete_preset_api_v1_library_presets__preset_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Samples
+         * @description Your samples and those shared with your projects. `bpm` matches within
+         *     `bpm_tolerance`; `key_match=relative` also finds the relative major/minor.
+         */
+        get: operations["list_samples_api_v1_library_samples_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/samples/{sample_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Sample */
+        get: operations["get_sample_api_v1_library_samples__sample_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Sample */
+        delete: operations["delete_sample_api_v1_library_samples__sample_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Patch Sample
+         * @description Edit name, category, bpm, key, tags; `project_ids` sets the projects it is shared
+         *     with (you must be an owner or editor of each one added).
+         */
+        patch: operations["patch_sample_api_v1_library_samples__sample_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/library/samples/{sample_id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sample Audio
+         * @description The sample's file as uploaded (for preview and the renderer).
+         */
+        get: operations["sample_audio_api_v1_library_samples__sample_id__audio_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/soundfonts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Soundfonts
+         * @description Your uploaded SoundFonts with the presets each offers.
+         */
+        get: operations["list_soundfonts_api_v1_library_soundfonts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/soundfonts/{soundfont_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Soundfont
+         * @description The SoundFont and the presets made from it.
+         */
+        delete: operations["delete_soundfont_api_v1_library_soundfonts__soundfont_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Upload a sample (bpm and key are detected unless given) or a SoundFont. The file is
+         *     checked by decoding it; a refused file stores nothing. Counts against
+         *     UPLOADS_PER_HOUR (shared with score imports and similarity file checks).
+         */
+        post: operations["upload_api_v1_library_upload_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -593,6 +782,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similar
+         * @description Your other projects (and those shared with you) closest to this one's score.
+         */
+        get: operations["similar_api_v1_projects__project_id__similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/tracks": {
         parameters: {
             query?: never;
@@ -822,6 +1031,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/similarity/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check
+         * @description How close a project's score (or one of its versions) comes to the reference
+         *     corpus and to the other projects you may read. Not safe: a melody passage of 4 bars
+         *     or more matches at the threshold or above; 2-bar figures and harmony are shown but do
+         *     not decide.
+         */
+        post: operations["check_api_v1_similarity_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/similarity/check-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check File
+         * @description Check a file that is not (yet) a project. Counts against UPLOADS_PER_HOUR.
+         */
+        post: operations["check_file_api_v1_similarity_check_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/similarity/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search
+         * @description Search by a phrase (hummed, played or selected notes): where it occurs in your
+         *     projects (scope "projects"), the reference corpus, or both.
+         */
+        post: operations["search_api_v1_similarity_search_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/similarity/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similarity Status
+         * @description The reference corpus as stored (ready once the shipped corpus is ingested), the
+         *     threshold a check decides with, and how many project versions are indexed.
+         */
+        get: operations["similarity_status_api_v1_similarity_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/soundfont": {
         parameters: {
             query?: never;
@@ -941,6 +1235,34 @@ export interface components {
              */
             velocity?: number;
         };
+        /**
+         * AudioClip
+         * @description A library sample placed on an audio track: it starts sounding at `start` and plays
+         *     to its end (time-stretched to the score's tempo when `stretch` and the sample has a
+         *     tempo).
+         */
+        AudioClip: {
+            /**
+             * Gain Db
+             * @default 0
+             */
+            gain_db?: number;
+            /** Id */
+            id?: string;
+            /**
+             * Sample Id
+             * @description id (uuid) of a library sample the project may use
+             */
+            sample_id: string;
+            /** Start */
+            start: number;
+            /**
+             * Stretch
+             * @description follow the score's tempo: the sample is time-stretched by score bpm / sample bpm
+             * @default false
+             */
+            stretch?: boolean;
+        };
         /** Author */
         Author: {
             /** Display Name */
@@ -951,6 +1273,35 @@ export interface components {
              */
             id: string;
         };
+        /** Bars */
+        Bars: {
+            /** Bars */
+            bars: number;
+            /** Start Bar */
+            start_bar: number;
+            /** Track Id */
+            track_id?: string | null;
+            /**
+             * Track Name
+             * @default
+             */
+            track_name?: string;
+        };
+        /** Body_check_file_api_v1_similarity_check_file_post */
+        Body_check_file_api_v1_similarity_check_file_post: {
+            /**
+             * File
+             * @description a MIDI, MusicXML or ABC file, or audio (WAV, FLAC, MP3, OGG; the first SIMILARITY_AUDIO_MAX_SECONDS are transcribed), at most 16 MiB
+             */
+            file: string;
+            /**
+             * Limit
+             * @default 5
+             */
+            limit?: number;
+            /** @default all */
+            scope?: components["schemas"]["Scope"];
+        };
         /** Body_import_file_api_v1_projects__project_id__import_post */
         Body_import_file_api_v1_projects__project_id__import_post: {
             /**
@@ -959,12 +1310,74 @@ export interface components {
              */
             file: string;
         };
+        /** Body_upload_api_v1_library_upload_post */
+        Body_upload_api_v1_library_upload_post: {
+            /**
+             * Bpm
+             * @description instead of the detected tempo
+             */
+            bpm?: number | null;
+            /** Category */
+            category?: ("drums" | "percussion" | "bass" | "keys" | "guitar" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "vocals" | "fx" | "other") | null;
+            /**
+             * File
+             * @description a sample (.wav, .flac, .mp3, .ogg: mono or stereo, at most LIBRARY_MAX_SAMPLE_SECONDS long) or a SoundFont (.sf2); at most LIBRARY_MAX_FILE_BYTES
+             */
+            file: string;
+            /**
+             * Key
+             * @description instead of the detected key
+             */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Tags
+             * @description comma-separated tags, at most 16
+             */
+            tags?: string | null;
+        };
         /** ChangedNote */
         ChangedNote: {
             after: components["schemas"]["Note"];
             before: components["schemas"]["Note"];
             /** Id */
             id: string;
+        };
+        /** CheckRequest */
+        CheckRequest: {
+            /**
+             * Limit
+             * @default 5
+             */
+            limit?: number;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** @default all */
+            scope?: components["schemas"]["Scope"];
+            /**
+             * Version
+             * @description a version number; the current score if absent
+             */
+            version?: number | null;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Is Safe */
+            is_safe: boolean;
+            /** Matches */
+            matches: components["schemas"]["Match"][];
+            query: components["schemas"]["Query"];
+            /** Recommendations */
+            recommendations: components["schemas"]["Recommendation"][];
+            reference: components["schemas"]["ReferenceSummary"];
+            /** Score */
+            score: number;
+            /** Threshold */
+            threshold: number;
         };
         /**
          * ChordSymbol
@@ -1031,6 +1444,49 @@ export interface components {
              */
             type: "compressor";
         };
+        /** Contributor */
+        Contributor: {
+            /**
+             * Ai Operations
+             * @description AI operations (sessions) they requested
+             */
+            ai_operations: number;
+            /**
+             * Collaboration Hours
+             * @description hours they spent in the live room
+             */
+            collaboration_hours: number;
+            /** Name */
+            name: string;
+            /**
+             * Revisions
+             * @description score versions they authored (creation excluded)
+             */
+            revisions: number;
+            /**
+             * User Id
+             * @description null for an account deleted since
+             */
+            user_id: string | null;
+        };
+        /** DayStats */
+        DayStats: {
+            /** Collaboration Hours */
+            collaboration_hours: number;
+            /** Compositions */
+            compositions: number;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Exports */
+            exports: number;
+            /** Renders */
+            renders: number;
+            /** Revisions */
+            revisions: number;
+        };
         /** DeleteNote */
         DeleteNote: {
             /** Note Id */
@@ -1061,6 +1517,26 @@ export interface components {
              * @description the composition session writing the demo's music
              */
             session_id?: string | null;
+        };
+        /**
+         * DetectedOut
+         * @description What the upload measured (kept when bpm/key are edited).
+         */
+        DetectedOut: {
+            /** Bpm */
+            bpm?: number | null;
+            /**
+             * Bpm Confidence
+             * @default 0
+             */
+            bpm_confidence?: number;
+            /** Key */
+            key?: string | null;
+            /**
+             * Key Confidence
+             * @default 0
+             */
+            key_confidence?: number;
         };
         /**
          * EqEffect
@@ -1270,6 +1746,21 @@ export interface components {
              */
             target_lufs?: number;
         };
+        /** ExportStats */
+        ExportStats: {
+            /**
+             * By Format
+             * @description the same, by audio format
+             */
+            by_format: {
+                [key: string]: number;
+            };
+            /**
+             * Count
+             * @description exports whose files were produced
+             */
+            count: number;
+        };
         /** FieldChange */
         FieldChange: {
             after: components["schemas"]["JsonValue"];
@@ -1385,6 +1876,33 @@ export interface components {
              * @default true
              */
             limiter?: boolean;
+        };
+        /** Match */
+        Match: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "melody" | "harmony";
+            /**
+             * Labels
+             * @default []
+             */
+            labels?: string[];
+            match_bars: components["schemas"]["Bars"];
+            /** Match Notes */
+            match_notes: components["schemas"]["NoteOut"][];
+            query_bars: components["schemas"]["Bars"];
+            /** Query Notes */
+            query_notes: components["schemas"]["NoteOut"][];
+            /** Score */
+            score: number;
+            source: components["schemas"]["Source"];
+            /**
+             * Transposition
+             * @default 0
+             */
+            transposition?: number;
         };
         /** MemberAdd */
         MemberAdd: {
@@ -1516,11 +2034,207 @@ export interface components {
             /** Summary */
             summary: string;
         };
+        /** NoteIn */
+        NoteIn: {
+            /**
+             * Duration
+             * @description ticks at 480 per quarter note
+             */
+            duration: number;
+            /**
+             * Pitch
+             * @description MIDI pitch
+             */
+            pitch: number;
+            /**
+             * Start
+             * @description ticks at 480 per quarter note
+             */
+            start: number;
+        };
+        /** NoteOut */
+        NoteOut: {
+            /** Duration */
+            duration: number;
+            /** Pitch */
+            pitch: number;
+            /** Start */
+            start: number;
+        };
         /**
          * Operation
          * @enum {string}
          */
         Operation: "compose" | "regenerate" | "variation" | "continue" | "reharmonize" | "restyle" | "part";
+        /**
+         * Originality
+         * @description How close a composed piece's melody came to the reference corpus (similarity/):
+         *     a piece at the threshold or above is composed again with the next seed, at most 3
+         *     times in all, and the most original one kept.
+         */
+        Originality: {
+            /** Attempts */
+            attempts: number;
+            /** Is Safe */
+            is_safe: boolean;
+            /**
+             * Reference Tunes
+             * @default 0
+             */
+            reference_tunes?: number;
+            /** Score */
+            score: number;
+        };
+        /**
+         * PresetCreate
+         * @description A preset of one's own: a General MIDI program (`soundfont_id` null) or a preset of
+         *     one of one's uploaded SoundFonts (`soundfont_id`, `bank`, `preset` as it lists them).
+         */
+        PresetCreate: {
+            /**
+             * Bank
+             * @default 0
+             */
+            bank?: number;
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category?: "piano" | "keys" | "organ" | "guitar" | "bass" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "drums" | "percussion" | "fx" | "vocals" | "other";
+            /** @description trim and effects chain, as a track's mix */
+            effects?: components["schemas"]["TrackMix"];
+            /**
+             * Is Drum
+             * @default false
+             */
+            is_drum?: boolean;
+            mix?: components["schemas"]["PresetMix"];
+            /** Name */
+            name: string;
+            /**
+             * Preset
+             * @default 0
+             */
+            preset?: number;
+            /**
+             * Program
+             * @description GM program (0-based)
+             * @default 0
+             */
+            program?: number;
+            /** Soundfont Id */
+            soundfont_id?: string | null;
+        };
+        /** PresetList */
+        PresetList: {
+            /** Items */
+            items: components["schemas"]["PresetOut"][];
+        };
+        /**
+         * PresetMix
+         * @description A track's mix defaults when the preset is applied (score volume and pan).
+         */
+        PresetMix: {
+            /**
+             * Pan
+             * @default 0
+             */
+            pan?: number;
+            /**
+             * Volume
+             * @default 100
+             */
+            volume?: number;
+        };
+        /** PresetOut */
+        PresetOut: {
+            /** Bank */
+            bank: number;
+            /** Category */
+            category: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            effects: components["schemas"]["TrackMix"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Drum */
+            is_drum: boolean;
+            mix: components["schemas"]["PresetMix"];
+            /** Name */
+            name: string;
+            /** Preset */
+            preset: number;
+            /** Program */
+            program: number;
+            /** Shipped */
+            shipped: boolean;
+            /** Soundfont Id */
+            soundfont_id: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "gm" | "soundfont";
+        };
+        /** ProjectAnalytics */
+        ProjectAnalytics: {
+            /**
+             * Ai Operations
+             * @description AI sessions requested, by operation (compose, regenerate, ...)
+             */
+            ai_operations: {
+                [key: string]: number;
+            };
+            /**
+             * Collaboration Hours
+             * @description person-hours in the live-editing room (a person's overlapping connections count once)
+             */
+            collaboration_hours: number;
+            /**
+             * Compositions
+             * @description AI sessions that delivered a new version
+             */
+            compositions: number;
+            /**
+             * Contributors
+             * @description the most active people, top first
+             */
+            contributors: components["schemas"]["Contributor"][];
+            exports: components["schemas"]["ExportStats"];
+            /**
+             * Live Sessions
+             * @description live-editing visits (one per person and stay)
+             */
+            live_sessions: number;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            render: components["schemas"]["RenderStats"];
+            /**
+             * Revisions
+             * @description changes saved to the score since it was created
+             */
+            revisions: number;
+            /**
+             * Series
+             * @description one entry per UTC day of the last `days`, oldest first
+             */
+            series: components["schemas"]["DayStats"][];
+            /**
+             * Versions
+             * @description versions in the history (close edits coalesce)
+             */
+            versions: number;
+        };
         /** ProjectCreate */
         ProjectCreate: {
             /**
@@ -1643,6 +2357,56 @@ export interface components {
              */
             tempo?: number;
         };
+        /** Query */
+        Query: {
+            /** Filename */
+            filename?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "project" | "version" | "file" | "audio" | "phrase";
+            /**
+             * Notes
+             * @default 0
+             */
+            notes?: number;
+            /** Project Id */
+            project_id?: string | null;
+            /** Version */
+            version?: number | null;
+        };
+        /** Recommendation */
+        Recommendation: {
+            /** Bars */
+            bars: number;
+            /** Message */
+            message: string;
+            /** Section */
+            section?: string | null;
+            /** Start Bar */
+            start_bar: number;
+            /** Track Id */
+            track_id?: string | null;
+        };
+        /** ReferenceStatus */
+        ReferenceStatus: {
+            /** Ready */
+            ready: boolean;
+            /** Tunes */
+            tunes: number;
+            /** Version */
+            version: string | null;
+            /** Windows */
+            windows: number;
+        };
+        /** ReferenceSummary */
+        ReferenceSummary: {
+            /** Ready */
+            ready: boolean;
+            /** Tunes */
+            tunes: number;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -1662,6 +2426,29 @@ export interface components {
              * @description 10-128 characters, not a common or guessable password
              */
             password: string;
+        };
+        /** RenderStats */
+        RenderStats: {
+            /**
+             * Count
+             * @description audio renders (exports and previews) that succeeded
+             */
+            count: number;
+            /**
+             * Last At
+             * @description when the latest one finished
+             */
+            last_at: string | null;
+            /**
+             * Last Seconds
+             * @description the render time of the latest one
+             */
+            last_seconds: number | null;
+            /**
+             * Total Seconds
+             * @description their render time together (job start to end)
+             */
+            total_seconds: number;
         };
         /** RestoreRequest */
         RestoreRequest: {
@@ -1709,7 +2496,86 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "melody" | "chords" | "bass" | "drums" | "pad" | "other";
+        Role: "melody" | "chords" | "bass" | "drums" | "pad" | "other" | "audio";
+        /** SampleOut */
+        SampleOut: {
+            /** Audio Url */
+            audio_url: string;
+            /** Bpm */
+            bpm: number | null;
+            /** Category */
+            category: string;
+            /** Channels */
+            channels: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            detected: components["schemas"]["DetectedOut"];
+            /** Duration S */
+            duration_s: number;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "wav" | "flac" | "mp3" | "ogg";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Key */
+            key: string | null;
+            /** Name */
+            name: string;
+            /** Owned */
+            owned: boolean;
+            /** Sample Rate */
+            sample_rate: number;
+            /**
+             * Shared With
+             * @description projects it is shared with (listed for its owner only)
+             */
+            shared_with: string[];
+            /** Size Bytes */
+            size_bytes: number;
+            /** Tags */
+            tags: string[];
+        };
+        /** SamplePage */
+        SamplePage: {
+            /** Items */
+            items: components["schemas"]["SampleOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * SamplePatch
+         * @description Fields to change (absent or null: unchanged), except `bpm`/`key`, which null
+         *     clears; `project_ids` is the complete set
+         *     of projects the sample is shared with (the caller must be an owner or editor of each
+         *     project it adds).
+         */
+        SamplePatch: {
+            /** Bpm */
+            bpm?: number | null;
+            /** Category */
+            category?: ("drums" | "percussion" | "bass" | "keys" | "guitar" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "vocals" | "fx" | "other") | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project Ids */
+            project_ids?: string[] | null;
+            /** Tags */
+            tags?: string[] | null;
+        };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "all" | "reference" | "projects";
         /** Score */
         Score: {
             /**
@@ -1769,6 +2635,21 @@ export interface components {
              */
             revision?: number | null;
             score: components["schemas"]["Score"];
+        };
+        /** SearchRequest */
+        SearchRequest: {
+            /**
+             * Limit
+             * @default 5
+             */
+            limit?: number;
+            /**
+             * Notes
+             * @description the phrase, hummed, played or selected
+             */
+            notes: components["schemas"]["NoteIn"][];
+            /** @default projects */
+            scope?: components["schemas"]["Scope"];
         };
         /** Section */
         Section: {
@@ -1895,6 +2776,7 @@ export interface components {
             /** Message */
             message: string;
             operation: components["schemas"]["Operation"];
+            originality?: components["schemas"]["Originality"] | null;
             /** Preview Job Id */
             preview_job_id?: string | null;
             /** Progress */
@@ -1997,6 +2879,35 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** SimilarProject */
+        SimilarProject: {
+            /** Matches */
+            matches: components["schemas"]["Match"][];
+            /** Name */
+            name: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Score */
+            score: number;
+            /** Version */
+            version: number | null;
+        };
+        /** SimilarProjects */
+        SimilarProjects: {
+            /** Items */
+            items: components["schemas"]["SimilarProject"][];
+        };
+        /** SimilarityStatus */
+        SimilarityStatus: {
+            /** Indexed Versions */
+            indexed_versions: number;
+            reference: components["schemas"]["ReferenceStatus"];
+            /** Threshold */
+            threshold: number;
+        };
         /** SoundFontInfo */
         SoundFontInfo: {
             /** Bytes */
@@ -2013,6 +2924,57 @@ export interface components {
              * @description where the file is, under its content hash
              */
             url: string;
+        };
+        /** SoundFontList */
+        SoundFontList: {
+            /** Items */
+            items: components["schemas"]["SoundFontOut"][];
+        };
+        /** SoundFontOut */
+        SoundFontOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Presets */
+            presets: components["schemas"]["SoundFontPresetOut"][];
+            /** Size Bytes */
+            size_bytes: number;
+        };
+        /** SoundFontPresetOut */
+        SoundFontPresetOut: {
+            /** Bank */
+            bank: number;
+            /** Name */
+            name: string;
+            /** Preset */
+            preset: number;
+        };
+        /** Source */
+        Source: {
+            /** Id */
+            id: string;
+            /** Licence */
+            licence?: string | null;
+            /** Project Id */
+            project_id?: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "reference" | "project";
+            /** Version */
+            version?: number | null;
         };
         /**
          * Style
@@ -2051,6 +3013,11 @@ export interface components {
         };
         /** Track */
         Track: {
+            /**
+             * Clips
+             * @description samples placed in time; only on tracks with role `audio`, which hold no notes
+             */
+            clips?: components["schemas"]["AudioClip"][];
             /** Colour */
             colour?: string | null;
             /** Id */
@@ -2077,6 +3044,11 @@ export interface components {
              * @default 0
              */
             pan?: number;
+            /**
+             * Preset Id
+             * @description id (uuid) of a library preset (not on audio tracks); a SoundFont preset replaces the General MIDI program in renders
+             */
+            preset_id?: string | null;
             /**
              * Program
              * @description General MIDI program
@@ -2256,6 +3228,16 @@ export interface components {
             track_id?: string | null;
             /** Velocity */
             velocity?: number | null;
+        };
+        /** UploadOut */
+        UploadOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "sample" | "soundfont";
+            sample?: components["schemas"]["SampleOut"] | null;
+            soundfont?: components["schemas"]["SoundFontOut"] | null;
         };
         /** UserOut */
         UserOut: {
@@ -2467,6 +3449,82 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    project_analytics_api_v1_analytics_projects__project_id__get: {
+        parameters: {
+            query?: {
+                /** @description how many UTC days the series covers */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectAnalytics"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such project, or you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     login_api_v1_auth_login_post: {
         parameters: {
             query?: never;
@@ -2536,7 +3594,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
             429: {
                 headers: {
                     /** @description seconds to wait before retrying */
@@ -2621,6 +3679,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2780,7 +3849,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
             429: {
                 headers: {
                     /** @description seconds to wait before retrying */
@@ -2847,6 +3916,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2921,6 +4001,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -2977,6 +4068,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3063,6 +4165,934 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_presets_api_v1_library_presets_get: {
+        parameters: {
+            query?: {
+                /** @description text search (typo tolerant) over name, category, tags and key */
+                search?: string | null;
+                category?: ("piano" | "keys" | "organ" | "guitar" | "bass" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "drums" | "percussion" | "fx" | "vocals" | "other") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetList"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_preset_api_v1_library_presets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetOut"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_preset_api_v1_library_presets__preset_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a shipped preset */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_samples_api_v1_library_samples_get: {
+        parameters: {
+            query?: {
+                category?: ("drums" | "percussion" | "bass" | "keys" | "guitar" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "vocals" | "fx" | "other") | null;
+                bpm?: number | null;
+                bpm_tolerance?: number;
+                key?: string | null;
+                key_match?: "exact" | "relative";
+                /** @description text search (typo tolerant) over name, category, tags and key */
+                search?: string | null;
+                /** @description only samples shared with this project (you must be a member) */
+                project_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SamplePage"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_sample_api_v1_library_samples__sample_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sample_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleOut"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_sample_api_v1_library_samples__sample_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sample_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not your sample */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_sample_api_v1_library_samples__sample_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sample_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SamplePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleOut"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not your sample */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sample_audio_api_v1_library_samples__sample_id__audio_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sample_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/flac": unknown;
+                    "audio/mpeg": unknown;
+                    "audio/ogg": unknown;
+                    "audio/wav": unknown;
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_soundfonts_api_v1_library_soundfonts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SoundFontList"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_soundfont_api_v1_library_soundfonts__soundfont_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                soundfont_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role in the project does not allow this (viewers read; editors also write; only the owner manages members and deletes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_api_v1_library_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_api_v1_library_upload_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadOut"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the file or your library is over its limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not a .wav, .flac, .mp3, .ogg or .sf2 file, or the file is damaged, truncated, too long, has too many channels or does not match its name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many uploads this hour */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -3099,6 +5129,17 @@ export interface operations {
                 headers: {
                     /** @description the scheme to authenticate with */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3156,6 +5197,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -3206,6 +5258,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3294,6 +5357,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -3350,6 +5424,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3428,6 +5513,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3539,6 +5635,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -3610,6 +5717,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -3666,6 +5784,17 @@ export interface operations {
             /** @description the score could not be written */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3734,6 +5863,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description the server is busy or shutting down; try again shortly */
             503: {
                 headers: {
@@ -3790,6 +5930,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3889,7 +6040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
             429: {
                 headers: {
                     /** @description seconds to wait before retrying */
@@ -4002,7 +6153,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). */
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
             429: {
                 headers: {
                     /** @description seconds to wait before retrying */
@@ -4069,6 +6220,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4177,6 +6339,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -4250,6 +6423,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4359,6 +6543,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -4415,6 +6610,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +6732,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -4593,6 +6810,17 @@ export interface operations {
             /** @description the score has no tracks, or its page could not be engraved within the time limit */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4704,6 +6932,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -4789,6 +7028,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -4845,6 +7095,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4956,6 +7217,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5012,6 +7284,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5120,6 +7403,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5176,6 +7470,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5284,6 +7589,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5363,6 +7679,92 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    similar_api_v1_projects__project_id__similar_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarProjects"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such project (or not one you may read) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the request or the file is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5419,6 +7821,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5530,6 +7943,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5615,6 +8039,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5727,6 +8162,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5820,6 +8266,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5885,6 +8342,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -5942,6 +8410,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6051,6 +8530,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -6111,6 +8601,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6223,6 +8724,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -6279,6 +8791,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6359,6 +8882,17 @@ export interface operations {
             /** @description The request is not valid; `details` lists the problems as `{loc, msg, type}` (`loc` starts with body, query, path or header). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6521,6 +9055,365 @@ export interface operations {
                 };
             };
             /** @description the server is busy or shutting down; try again shortly */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    check_api_v1_similarity_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such project (or not one you may read) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the request or the file is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    check_file_api_v1_similarity_check_file_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_check_file_api_v1_similarity_check_file_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such project (or not one you may read) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the file is over 16 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the request or the file is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over UPLOADS_PER_HOUR */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    search_api_v1_similarity_search_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description The request could not be read (a malformed body, or a header that cannot be parsed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such project (or not one you may read) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A conflict: the revision you sent is stale (reload and resend), the resource already exists, the state does not allow it, or a change saved meanwhile conflicts. Nothing was saved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the request or the file is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    similarity_status_api_v1_similarity_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarityStatus"];
+                };
+            };
+            /** @description No valid credentials: a missing, expired or revoked bearer access token (`WWW-Authenticate: Bearer`), or wrong credentials where this operation checks them. */
+            401: {
+                headers: {
+                    /** @description the scheme to authenticate with */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (also in `details.retry_after`). Per user and kind: every authenticated request (REQUESTS_PER_HOUR; answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`), exports, uploads. */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis, storage) is unavailable; retry shortly. */
             503: {
                 headers: {
                     /** @description seconds to wait before retrying */

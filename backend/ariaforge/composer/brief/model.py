@@ -41,6 +41,8 @@ class Instrument(_Model):
     def _drums_play_drums(self) -> Instrument:
         if self.is_drum != (self.role is Role.DRUMS):
             raise ValueError("a drum kit plays the drums role, and only a drum kit does")
+        if self.role is Role.AUDIO:
+            raise ValueError("the audio role is for tracks of samples, not instruments")
         return self
 
 

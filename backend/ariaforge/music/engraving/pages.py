@@ -40,8 +40,13 @@ def written_bars(score: Score) -> int:
     return max(score.bars, score.bar_of(last_end - 1) if last_end else 1)
 
 
+def _staves(score: Score) -> int:
+    """Tracks the notation shows: audio tracks (samples) have no staff."""
+    return sum(1 for track in score.tracks if not track.is_audio)
+
+
 def page_count(score: Score) -> int:
-    per_page = bars_per_page(len(score.tracks))
+    per_page = bars_per_page(_staves(score))
     return -(-written_bars(score) // per_page)
 
 
@@ -50,7 +55,7 @@ def page_span(score: Score, page: int) -> PageSpan | None:
     count = page_count(score)
     if not 1 <= page <= count:
         return None
-    per_page = bars_per_page(len(score.tracks))
+    per_page = bars_per_page(_staves(score))
     first = (page - 1) * per_page + 1
     return PageSpan(page, count, first, min(first + per_page - 1, written_bars(score)))
 
@@ -65,7 +70,7 @@ def slice_bars(score: Score, first: int, last: int) -> Score:
     """
     start, end = score.bar_start(first), score.bar_start(last + 1)
     tracks = [track.model_copy(update={"notes": _notes_between(track.notes, start, end)})
-              for track in score.tracks]
+              for track in score.tracks if not track.is_audio]
     return Score.model_validate({
         "tempo": score.tempo_at(start),
         "tempo_changes": [TempoChange(tick=c.tick - start, bpm=c.bpm)

@@ -312,9 +312,11 @@ def write_midi(score: Score) -> bytes:
     end = max([score.end_tick, *(n.end for _, n in score.all_notes())])
     midi = mido.MidiFile(type=1, ticks_per_beat=PPQ)
     midi.tracks.append(_conductor(score, end))
-    main = allocate_channels(score.tracks)
+    # Audio tracks (samples) have no MIDI: left out.
+    written = [track for track in score.tracks if not track.is_audio]
+    main = allocate_channels(written)
     spare = [c for c in PITCHED_CHANNELS if c not in main]
-    for track, channel in zip(score.tracks, main, strict=True):
+    for track, channel in zip(written, main, strict=True):
         notes = track.sorted_notes()
         # Drums stay on channel 10 whatever overlaps: another channel would make them pitched.
         layers = [0] * len(notes) if track.is_drum else _layers(notes)

@@ -85,6 +85,8 @@ def notate(score: Score) -> Notation:
     rhythms: dict[str, TrackRhythm] = {}
     tracks: list[Track] = []
     for track in score.tracks:
+        if track.is_audio:
+            continue  # samples have no written rhythm: notation leaves them out
         rhythm = _rhythm(track, timeline, swing_at)
         rhythms[track.id] = rhythm
         notes = _written(track, timeline, rhythm, swing_at)

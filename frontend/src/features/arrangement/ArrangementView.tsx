@@ -112,7 +112,9 @@ export function ArrangementView() {
                   onMove={index === 0 && index === tracks.length - 1 ? undefined
                     : (delta) => run(() => moveTrack(track.id ?? "", index + delta))}
                   first={index === 0} last={index === tracks.length - 1}
-                  onDelete={() => setDeleting(track)} />
+                  onDelete={() => setDeleting(track)}
+                  score={score}
+                  onClips={(clips) => run(() => updateTrack(track.id ?? "", { clips }))} />
           ))}
           {playheadTick !== null ? (
             <div className={styles.playhead} data-testid="arrangement-playhead" aria-hidden
@@ -136,7 +138,9 @@ export function ArrangementView() {
           <div className="stack">
             <p>
               Delete <strong>{deleting.name ?? "Track"}</strong> and its{" "}
-              {deleting.notes?.length ?? 0} notes? An earlier version can be restored from
+              {deleting.role === "audio"
+                ? `${deleting.clips?.length ?? 0} clips`
+                : `${deleting.notes?.length ?? 0} notes`}? An earlier version can be restored from
               History.
             </p>
             <div className="row">

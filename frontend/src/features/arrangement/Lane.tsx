@@ -4,25 +4,30 @@
 import { useMemo, useRef, useState, type FormEvent,
          type KeyboardEvent as ReactKeyboardEvent } from "react";
 
-import type { Track } from "@/api/types";
+import type { Score, Track } from "@/api/types";
+import { clipsOf, isAudioTrack, type AudioClip } from "@/features/library/audioTracks";
 import { TrackPartDialog } from "@/features/takes/TrackPartDialog";
 import { useTakes } from "@/features/takes/TakesProvider";
 import type { Bar } from "@/lib/geometry";
 import { trackColour } from "@/lib/trackColour";
 
 import styles from "./ArrangementView.module.css";
+import { ClipLane } from "./ClipLane";
 import { instrumentLabel, ProgramOptions, roleLabel } from "./tracks";
 
 const LANE = 46;
 
 export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelect, onRename,
-                onProgram, onDelete, onMove, first = true, last = true }: {
+                onProgram, onDelete, onMove, first = true, last = true, score, onClips }: {
   track: Track; ppt: number; width: number; bars: Bar[]; selected: boolean; canEdit: boolean;
   busy: boolean; onSelect(): void; onRename(name: string): void; onProgram(program: number): void;
   onDelete(): void;
   /** Moves the track up (-1) or down (+1) the list; absent when it cannot move. */
   onMove?(delta: -1 | 1): void;
   first?: boolean; last?: boolean;
+  /** For audio tracks (issue 17): the score (tempo for clip lengths) and saving moved or
+   * deleted clips. */
+  score?: Score; onClips?(clips: AudioClip[]): void;
 }) {
   const [renaming, setRenaming] = useState(false);
   const [writing, setWriting] = useState(false);
@@ -40,6 +45,7 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
   }, [notes]);
   const rowH = (LANE - 8) / (high - low + 1);
   const id = track.id ?? "";
+  const audio = isAudioTrack(track);
 
   const commit = () => {
     const value = draft.trim();
@@ -109,7 +115,11 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
         )}
         {/* The instrument, and beside it the AI part for this track (the name row is full). */}
         <div style={{ display: "flex", gap: 4, alignItems: "center", minWidth: 0 }}>
-          {track.is_drum ? (
+          {audio ? (
+            <span className={styles.role} data-testid="audio-track-label">
+              Audio · {clipsOf(track).length} clip{clipsOf(track).length === 1 ? "" : "s"}
+            </span>
+          ) : track.is_drum ? (
             <select className={styles.instrument} aria-label={`Instrument of ${name}`} disabled
                     aria-disabled value="drums" onClick={(e) => e.stopPropagation()}>
               <option value="drums">Drum kit (GM)</option>
@@ -123,7 +133,7 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
               <ProgramOptions />
             </select>
           )}
-          {takes.enabled && canEdit ? (
+          {takes.enabled && canEdit && !audio ? (
             <button type="button" className={styles.iconButton} data-testid="track-part"
                     aria-label={notes.length ? `Regenerate ${name}…`
                       : `Write a part for ${name}…`}
@@ -137,24 +147,32 @@ export function Lane({ track, ppt, width, bars, selected, canEdit, busy, onSelec
           ) : null}
         </div>
       </div>
-      <div className={styles.timeline} role="button" tabIndex={0} aria-pressed={selected}
-           aria-label={`${name}: ${roleLabel(track.role)}, ${instrumentLabel(track)}, ${
-             notes.length} notes${track.mute ? ", muted" : ""}${selected ? ", selected" : ""}`}
-           onClick={onSelect} onKeyDown={onLaneKey}>
-        <svg width={width} height={LANE} aria-hidden className={styles.laneSvg}>
-          {bars.map((bar) => (
-            <line key={bar.number} x1={bar.start * ppt + 0.5} x2={bar.start * ppt + 0.5}
-                  y1={0} y2={LANE} className={styles.laneBar} />
-          ))}
-          {notes.map((note, i) => (
-            <rect key={note.id ?? i} x={note.start * ppt}
-                  y={4 + (high - note.pitch) * rowH} width={Math.max(1.5, note.duration * ppt - 0.5)}
-                  height={Math.max(1.5, Math.min(rowH, 4))} fill={colour}
-                  fillOpacity={track.mute ? 0.3 : 0.45 + 0.55 * ((note.velocity ?? 90) / 127)} />
-          ))}
-        </svg>
-      </div>
-      {takes.enabled && canEdit ? (
+      {audio && score ? (
+        <div className={styles.timeline}>
+          <ClipLane clips={clipsOf(track)} score={score} bars={bars} ppt={ppt} width={width}
+                    colour={colour} canEdit={canEdit && !busy} muted={track.mute ?? false}
+                    name={name} onSelect={onSelect} onClips={(clips) => onClips?.(clips)} />
+        </div>
+      ) : (
+        <div className={styles.timeline} role="button" tabIndex={0} aria-pressed={selected}
+             aria-label={`${name}: ${roleLabel(track.role)}, ${instrumentLabel(track)}, ${
+               notes.length} notes${track.mute ? ", muted" : ""}${selected ? ", selected" : ""}`}
+             onClick={onSelect} onKeyDown={onLaneKey}>
+          <svg width={width} height={LANE} aria-hidden className={styles.laneSvg}>
+            {bars.map((bar) => (
+              <line key={bar.number} x1={bar.start * ppt + 0.5} x2={bar.start * ppt + 0.5}
+                    y1={0} y2={LANE} className={styles.laneBar} />
+            ))}
+            {notes.map((note, i) => (
+              <rect key={note.id ?? i} x={note.start * ppt}
+                    y={4 + (high - note.pitch) * rowH} width={Math.max(1.5, note.duration * ppt - 0.5)}
+                    height={Math.max(1.5, Math.min(rowH, 4))} fill={colour}
+                    fillOpacity={track.mute ? 0.3 : 0.45 + 0.55 * ((note.velocity ?? 90) / 127)} />
+            ))}
+          </svg>
+        </div>
+      )}
+      {takes.enabled && canEdit && !audio ? (
         <TrackPartDialog track={track} open={writing} onClose={() => setWriting(false)} />
       ) : null}
     </div>

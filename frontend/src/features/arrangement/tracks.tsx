@@ -12,6 +12,7 @@ export const ROLES: { value: Role; label: string; program: number }[] = [
   { value: "other", label: "Other", program: 0 },
 ];
 export function roleLabel(role: Track["role"]): string {
+  if (role === "audio") return "Audio";
   return ROLES.find((r) => r.value === role)?.label ?? "Other";
 }
 

@@ -9,7 +9,8 @@ import type { NoteOperation, Track } from "@/api/types";
 
 import { lastByKey } from "./read";
 import {
-  newId, notesOfTrack, rootsOf, TRACK_DEFAULTS, type ChordEvent, type DocSettings,
+  newId, notesOfTrack, OPTIONAL_TRACK_FIELDS, rootsOf, TRACK_DEFAULTS, type ChordEvent,
+  type DocSettings,
   type DocTrackFields, type Effect, type Master, type MeterEvent, type NoteMap,
   type SectionEvent, type TempoEvent, type TrackMap,
 } from "./schema";
@@ -122,7 +123,8 @@ const INTEGER_TRACK_FIELDS = new Set(["program", "volume", "pan"]);
 
 function writeTrackFields(map: TrackMap, patch: TrackPatch): void {
   for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined || !(key in TRACK_DEFAULTS) || key === "order") continue;
+    if (value === undefined || key === "order"
+        || (!(key in TRACK_DEFAULTS) && !OPTIONAL_TRACK_FIELDS.has(key))) continue;
     setIfChanged(map, key, INTEGER_TRACK_FIELDS.has(key) ? Math.round(value as number) : value);
   }
 }
@@ -149,6 +151,10 @@ export function trackMap(fields: Partial<DocTrackFields>, notes: Track["notes"])
   const all = { ...TRACK_DEFAULTS, ...fields };
   for (const key of Object.keys(TRACK_DEFAULTS) as (keyof DocTrackFields)[]) {
     map.set(key, all[key]);
+  }
+  for (const key of OPTIONAL_TRACK_FIELDS) {
+    const value = (fields as Record<string, unknown>)[key];
+    if (value !== undefined) map.set(key, value);
   }
   const noteMaps = new Y.Map<NoteMap>();
   for (const note of notes ?? []) {

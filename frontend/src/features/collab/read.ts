@@ -77,6 +77,11 @@ export function readTrack(id: string, map: TrackMap, cache: NoteCache = new Map(
     is_drum: field("is_drum"), volume: field("volume"), pan: field("pan"),
     mute: field("mute"), solo: field("solo"), colour: field("colour"), notes,
   };
+  // Issue 17's optional fields: present only when set.
+  const clips = map.get("clips");
+  if (Array.isArray(clips)) track.clips = clips as NonNullable<Track["clips"]>;
+  const presetId = map.get("preset_id");
+  if (typeof presetId === "string") track.preset_id = presetId;
   const gain = field("gain_db");
   const fx = field("fx");
   const mix = gain !== 0 || (Array.isArray(fx) && fx.length > 0)

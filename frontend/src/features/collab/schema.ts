@@ -50,6 +50,9 @@ export const TRACK_DEFAULTS: DocTrackFields = {
   mute: false, solo: false, colour: null, order: 0, gain_db: 0, fx: [],
 };
 export const TRACK_FIELDS = Object.keys(TRACK_DEFAULTS) as (keyof DocTrackFields)[];
+/** Track fields written only when set (issue 17): an audio track's `clips` (a plain array
+ * of {id, sample_id, start, gain_db, stretch}) and an instrument track's `preset_id`. */
+export const OPTIONAL_TRACK_FIELDS: ReadonlySet<string> = new Set(["clips", "preset_id"]);
 export const NOTE_FIELDS = ["pitch", "start", "duration", "velocity"] as const;
 export const MASTER_DEFAULTS: Master = { gain_db: 0, limiter: true, ceiling_dbtp: -1 };
 export const SETTINGS_DEFAULTS: DocSettings = {

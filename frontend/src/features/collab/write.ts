@@ -4,7 +4,7 @@
  * document of its own (tests, a fresh document before its first sync). */
 import * as Y from "yjs";
 
-import type { MixSettings, Score } from "@/api/types";
+import type { MixSettings, Score, Track } from "@/api/types";
 
 import {
   applyNoteOperations, setChordSymbols, setMeterChanges, setSections, setTempoChanges,
@@ -49,6 +49,8 @@ function writeTracks(doc: Y.Doc, score: Score, mix: MixSettings, origin: Origin)
       is_drum: track.is_drum ?? false, volume: track.volume ?? 100, pan: track.pan ?? 0,
       mute: track.mute ?? false, solo: track.solo ?? false, colour: track.colour ?? null,
       gain_db: trackMix?.gain_db ?? 0, fx: trackMix?.fx ?? [],
+      // Issue 17's optional fields, only when the track has them.
+      ...optionalFields(track),
     };
     const existing = tracks.get(id);
     if (!(existing instanceof Y.Map) || !notesOfTrack(existing)) {
@@ -73,6 +75,13 @@ function writeTracks(doc: Y.Doc, score: Score, mix: MixSettings, origin: Origin)
     }
     applyNoteOperations(doc, operations, origin);
   });
+}
+
+function optionalFields(track: Track): Partial<DocTrackFields> {
+  const fields: Record<string, unknown> = {};
+  if (track.clips?.length) fields.clips = track.clips;
+  if (track.preset_id) fields.preset_id = track.preset_id;
+  return fields as Partial<DocTrackFields>;
 }
 
 /** A new document holding `score` and `mix`. */

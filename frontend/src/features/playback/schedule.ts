@@ -67,7 +67,8 @@ export function planChannels(tracks: readonly Track[], heard: Heard,
   let melodic = 0;
   let extra = FIRST_EXTRA_CHANNEL;
   let drumOnTen = false;
-  return tracks.filter((t) => t.id).map((track) => {
+  // Audio tracks (issue 17) hold clips, not notes: they take no synthesizer channel.
+  return tracks.filter((t) => t.id && t.role !== "audio").map((track) => {
     const id = track.id!;
     const isDrum = track.is_drum ?? false;
     let channel: number;

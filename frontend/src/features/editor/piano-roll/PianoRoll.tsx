@@ -18,6 +18,7 @@ import { lastQuantizeOptions } from "@/features/editor/QuantizeMenu";
 import { isTextTarget } from "@/features/editor/shortcuts";
 import type { NoteEditing } from "@/features/editor/useNoteEditing";
 import { useAudition } from "@/features/playback/api";
+import { useSharePhrase } from "@/features/originality/phrase";
 import { useFollowPlayhead } from "@/features/playback/follow";
 import { useShareNoteSelection } from "@/features/presence/LocalPresence";
 import { RemotePlayheadLines } from "@/features/presence/RemotePlayheads";
@@ -99,6 +100,7 @@ export function PianoRoll({ track, editing }: { track: Track; editing: NoteEditi
                                           trackId, gridRef, save });
 
   useShareNoteSelection(trackId, selected);
+  useSharePhrase(trackId, track.name ?? "", selection);  // "Search by phrase" (Originality)
 
   // Forget selected notes that are gone (deleted here or elsewhere).
   useEffect(() => {
