@@ -230,6 +230,7 @@ def main() -> None:
         "basic-pitch most salient": lambda a: basic_pitch_notes(a, ratio=1.0),
         "basic-pitch skyline": lambda a: basic_pitch_notes(a, ratio=0.0),
         "basic-pitch ratio 0.4": lambda a: basic_pitch_notes(a, ratio=0.4),
+        "basic-pitch min 5 frames": lambda a: basic_pitch_notes(a, min_frames=5),
         "basic-pitch min 11 frames": lambda a: basic_pitch_notes(a, min_frames=11),
         "basic-pitch onset 0.4": lambda a: basic_pitch_notes(a, onset_threshold=0.4),
         "basic-pitch no repeat rule": lambda a: basic_pitch_notes(a, repeat_threshold=0.0),
@@ -272,6 +273,16 @@ def main() -> None:
             cells.append(cell(values))
         cells.append(cell(every))
         print(f"{name:28s}" + "".join(f"{cell:>16s}" for cell in cells))
+    print("\nfast 16ths (a scale up and down, 48 notes at 140 bpm: 107 ms each), F-measure")
+    scale = [60, 62, 64, 65, 67, 69, 71, 72, 74, 72, 71, 69, 67, 65, 64, 62] * 3
+    run = [(pitch, index * 120, 120) for index, pitch in enumerate(scale)]
+    expected = [(pitch, start / 480 * 60 / 140) for pitch, start, _ in run]
+    for instrument, program in INSTRUMENTS.items():
+        audio = audio_decode.decode(render(run, program, 140.0), 120)
+        figures = [f"{name.removeprefix('basic-pitch ') or 'shipped'} "
+                   f"{f_measure(expected, method(audio)):.3f}"
+                   for name, method in methods.items() if "frames" in name or name == "basic-pitch"]
+        print(f"  {instrument:10s} " + ", ".join(figures))
     minutes = audio_seconds / 60
     print(f"\ntempo (shipped path): {tempo_hits}/{tempo_total} within 4%, "
           f"{tempo_octave_hits}/{tempo_total} allowing x2 / x0.5")

@@ -170,7 +170,7 @@ class Settings(BaseSettings):
     # to a window of another (0..1, see the docs) is reported as not safe, and the composer
     # writes again rather than deliver one. REFERENCE_CORPUS_LIMIT ingests only the first N
     # tunes of the shipped corpus (tests, small machines); 0 ingests none.
-    similarity_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    similarity_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
     reference_corpus_limit: int | None = Field(default=None, ge=0)
     similarity_audio_max_seconds: float = Field(default=60.0, ge=1.0, le=600.0)
     # The sound library (library/, docs/library.md): one uploaded file at most this large,

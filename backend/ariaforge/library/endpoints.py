@@ -17,10 +17,12 @@ from ariaforge.core.storage import ObjectNotFoundError
 from ariaforge.library import service
 from ariaforge.library.decode import CONTENT_TYPES
 from ariaforge.library.schemas import (
+    FORM_BPM_PATTERN,
+    FORM_KEY_PATTERN,
     KEY_PATTERN,
     MAX_BPM,
     MIN_BPM,
-    NAME_PATTERN,
+    OPTIONAL_NAME_PATTERN,
     TAGS_PATTERN,
     PresetCategory,
     PresetCreate,
@@ -161,15 +163,15 @@ async def upload(
             "a sample (.wav, .flac, .mp3, .ogg: mono or stereo, at most "
             "LIBRARY_MAX_SAMPLE_SECONDS long) or a SoundFont (.sf2); at most "
             "LIBRARY_MAX_FILE_BYTES"))],
-        name: Annotated[str | None, Form(min_length=1, max_length=100,
-                                         pattern=NAME_PATTERN)] = None,
-        category: Annotated[SampleCategory | None, Form()] = None,
-        tags: Annotated[str | None, Form(max_length=700, pattern=TAGS_PATTERN, description=(
-            "comma-separated tags, at most 16"))] = None,
-        bpm: Annotated[float | None, Form(ge=MIN_BPM, le=MAX_BPM, allow_inf_nan=False,
-                                          description="instead of the detected tempo")] = None,
-        key: Annotated[str | None, Form(pattern=KEY_PATTERN, max_length=8,
-                                        description="instead of the detected key")] = None,
+        name: Annotated[str, Form(max_length=100, pattern=OPTIONAL_NAME_PATTERN, description=(
+            "empty: from the file name (or the SoundFont's own name)"))] = "",
+        category: Annotated[SampleCategory, Form()] = "other",
+        tags: Annotated[str, Form(max_length=700, pattern=TAGS_PATTERN, description=(
+            "comma-separated tags, at most 16"))] = "",
+        bpm: Annotated[str, Form(max_length=6, pattern=FORM_BPM_PATTERN, description=(
+            "20-300, instead of the detected tempo; empty: detect it"))] = "",
+        key: Annotated[str, Form(max_length=8, pattern=FORM_KEY_PATTERN, description=(
+            "e.g. 'A minor', instead of the detected key; empty: detect it"))] = "",
 ) -> UploadOut:
     """Upload a sample (bpm and key are detected unless given) or a SoundFont. The file is
     checked by decoding it; a refused file stores nothing. Counts against
@@ -178,8 +180,8 @@ async def upload(
     storage = request.app.state.storage
     limit: int = settings.library_max_file_bytes
     filename = (file.filename or "upload")[:200]
-    form = service.UploadForm(filename=filename, name=name, category=category,
-                              tags=service.parse_tags(tags), bpm=bpm,
+    form = service.UploadForm(filename=filename, name=name or None, category=category,
+                              tags=service.parse_tags(tags), bpm=float(bpm) if bpm else None,
                               key=normalise_key(key) if key else None)
     if file.size is not None and file.size > limit:
         raise _too_large(filename, limit)

@@ -23,6 +23,10 @@ TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.+#&-]{0,39}$"
 _TAG = r"[A-Za-z0-9][A-Za-z0-9 _.+#&-]{0,39}"
 TAGS_PATTERN = rf"^ *({_TAG} *(, *{_TAG} *){{0,15}})?$"  # the upload form's comma list
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*$"
+OPTIONAL_NAME_PATTERN = r"^([^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*)?$"
+# Multipart form fields are strings; empty means "not given" (a form has no null).
+FORM_KEY_PATTERN = r"^([A-G](#|b)? (major|minor))?$"
+FORM_BPM_PATTERN = r"^((?:[2-9][0-9]|[12][0-9][0-9])(?:\.[0-9]{1,2})?|300(?:\.0{1,2})?)?$"
 MIN_BPM, MAX_BPM = 20.0, 300.0
 MAX_TAGS = 16
 MAX_SHARED_PROJECTS = 32

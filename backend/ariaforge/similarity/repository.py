@@ -81,6 +81,9 @@ def vector_text(vector: np.ndarray) -> str:
 async def _driver(session: AsyncSession) -> Any:
     """The asyncpg connection under the session's transaction, with pgvector's binary
     codec (COPY sends vectors as binary, about 4x smaller than text)."""
+    # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement: one goes through
+    # it first, or COPY on the bare connection would commit on its own.
+    await session.execute(text("SELECT 1"))
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection

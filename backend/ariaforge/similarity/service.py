@@ -53,7 +53,9 @@ from ariaforge.similarity.schemas import (
 # Alignment costs 4-12 ms a pair (music.similarity.align), so only the nearest few
 # sources of each query window are aligned, and at most MAX_RERANKED pairs in all.
 CANDIDATES_PER_WINDOW = 24
-SOURCES_PER_WINDOW = 4
+SOURCES_PER_WINDOW = 6  # (source, window size) pairs aligned per query window
+# A search of one phrase looks further: it costs one index scan.
+PHRASE_CANDIDATES = 96
 MAX_RERANKED = 300
 DECIDING_BARS = 4
 MAX_RECOMMENDATIONS = 10
@@ -195,27 +197,32 @@ async def similar_projects(session: AsyncSession, user: User, project_id: uuid.U
 
 async def ranked(session: AsyncSession, user: User | None, windows: list[Window], scope: Scope,
                  exclude: uuid.UUID | None = None, *,
-                 k: int = CANDIDATES_PER_WINDOW) -> list[Scored]:
+                 k: int | None = None) -> list[Scored]:
     """Every candidate the caller may see, re-ranked by alignment (highest first)."""
     projects: list[uuid.UUID] = []
     if scope is not Scope.REFERENCE and user is not None:
         projects = await repo.readable_projects(session, user.id, exclude)
     candidates = await repo.nearest(
         session, [repo.QueryWindow(w.kind, w.bars, w.embedding) for w in windows],
-        reference=scope is not Scope.PROJECTS, projects=projects, k=k)
+        reference=scope is not Scope.PROJECTS, projects=projects,
+        k=k or (PHRASE_CANDIDATES if len(windows) <= 2 else CANDIDATES_PER_WINDOW))
     return await to_thread.run_sync(rerank, windows, candidates)
 
 
 def rerank(windows: Sequence[Window], candidates: Sequence[repo.Candidate]) -> list[Scored]:
-    nearest: dict[tuple[int, str], repo.Candidate] = {}
+    nearest: dict[tuple[int, str, int], repo.Candidate] = {}
     for c in candidates:  # the nearest window of each source, per query window
-        key = (c.query, c.reference_tune_id or str(c.project_id))
+        # Per window size too: a phrase is often nearest to a short window of a source
+        # but contained whole only in its longer one, which alignment then finds.
+        key = (c.query, c.reference_tune_id or str(c.project_id), c.bars)
         if key not in nearest or c.distance < nearest[key].distance:
             nearest[key] = c
     per_window: dict[int, list[repo.Candidate]] = {}
     for c in sorted(nearest.values(), key=lambda c: c.distance):
         per_window.setdefault(c.query, []).append(c)
-    chosen = sorted((c for found in per_window.values() for c in found[:SOURCES_PER_WINDOW]),
+    # Few query windows (a phrase): each may have more of its candidates aligned.
+    cap = min(60, max(SOURCES_PER_WINDOW, MAX_RERANKED // max(1, len(windows))))
+    chosen = sorted((c for found in per_window.values() for c in found[:cap]),
                     key=lambda c: c.distance)[:MAX_RERANKED]
     out = []
     for c in chosen:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from ariaforge.config import Settings
 from ariaforge.music.score import Meter, Note, Role, Score, Section, Track
@@ -35,6 +35,7 @@ from tests.e2e.support import (
 CORPUS = 12  # REFERENCE_CORPUS_LIMIT of this module's API and worker
 BARS = 8
 SPAN = "\\d+\u2013\\d+"  # a span of bars, as the panel writes it
+TALL: ViewportSize = {"width": 1280, "height": 1240}
 DOC_IMAGE = REPO / "docs" / "images" / "originality.png"
 
 
@@ -163,10 +164,17 @@ async def test_originality_check_similar_and_phrase(server: str, browser: Browse
     await expect(panel.get_by_test_id("vary-bars").first).to_be_enabled()
     await expect(panel.get_by_test_id("vary-bars").first).to_have_attribute(
         "aria-label", re.compile(rf"^Vary bars {SPAN} \(section (Verse|Chorus)\)$"))
-    await quoted.scroll_into_view_if_needed()
+    # The picture for the docs: the verdict, the suggestion and the bars side by side.
+    await page.set_viewport_size(TALL)
+    await panel.get_by_test_id("originality-badge").evaluate("""element => {
+        const panel = element.closest("[role=tabpanel]");
+        panel.scrollTop += element.getBoundingClientRect().top
+            - panel.getBoundingClientRect().top - 8;
+    }""")
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / "originality.png"))
     shutil.copyfile(SHOTS / "originality.png", DOC_IMAGE)
+    await page.set_viewport_size(WIDE)
 
     # Find similar in my projects: the older project, as a link.
     await panel.get_by_role("button", name="Find similar in my projects").click()

@@ -176,6 +176,7 @@ async def test_uploads_per_hour_answer_429_with_retry_after(
         refused = await upload(client, alice, "a.ogg", data)
         assert_error(refused, 429, "RATE_LIMIT_EXCEEDED")
         assert int(refused.headers["Retry-After"]) > 0
+        assert await app.state.redis.keys("*quota:uploads*")  # the key other tests look for
         # the same budget as other uploads ("uploads"), counted per user
         _, bob = await new_user(client, "bob")
         assert (await upload(client, bob, "a.ogg", data)).status_code == 201
@@ -397,3 +398,16 @@ async def test_read_after_write_over_real_http(live_client: httpx.AsyncClient,
         listed = await live_client.get(f"{LIBRARY}/samples", headers=headers,
                                        params={"key": "E minor"})
         assert sample["id"] in [item["id"] for item in listed.json()["items"]]
+
+
+@pytest.mark.parametrize("form", [{"bpm": "19"}, {"bpm": "301"}, {"key": "H major"},
+                                  {"tags": "a,,b"}, {"category": "banjo"}, {"name": "   "},
+                                  {"tags": ",".join(["t"] * 17)}])
+async def test_bad_upload_form_fields_are_422_before_any_work(
+        client: httpx.AsyncClient, alice: dict[str, str], app: FastAPI, tmp_path: Path,
+        form: dict[str, str]) -> None:
+    data = click_track(tmp_path, 120, "wav", 1.0)
+    assert_error(await upload(client, alice, "a.wav", data, **form), 422, "VALIDATION_ERROR")
+    assert await counts(app) == (0, 0) and stored_files(app) == []
+    # well-formed but refused requests cost nothing of the hourly budget
+    assert await app.state.redis.keys("*quota:uploads*") == []

@@ -125,8 +125,8 @@ def test_the_content_decides_not_the_extension(piano: np.ndarray) -> None:
 
 
 def test_a_chord_accompaniment_does_not_hide_the_melody() -> None:
-    """Melody (flute-free: piano, loud) over soft sustained strings a register below: the
-    line kept is the melody's."""
+    """A piano melody over soft sustained strings a register below: the line kept is
+    the melody's, also where a chord starts with a melody note."""
     melody = render(tune_notes(), program=0)
     end = tune_notes()[-1][1] + tune_notes()[-1][2]
     chords = [(pitch, start, 4 * PPQ) for start in range(0, end, 4 * PPQ) for pitch in (48, 55)]
@@ -135,7 +135,8 @@ def test_a_chord_accompaniment_does_not_hide_the_melody() -> None:
     pad = render_stems(Score(tempo=BPM, bars=end // (4 * PPQ) + 1, tracks=[track]), None, RATE)["c"]
     length = min(len(melody), len(pad))
     result = transcribe(as_file(melody[:length] + pad[:length], "wav"), "mix.wav", 60)
-    assert f_measure(tune_notes(), result.notes) >= 0.8
+    assert f_measure(tune_notes(), result.notes) >= 0.9  # 1.0 measured; 0.88 when the
+    # most salient note won (the strings' chord changes replaced melody notes)
 
 
 def test_audio_longer_than_the_limit_is_refused(piano_wav: bytes) -> None:

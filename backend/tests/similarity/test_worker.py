@@ -71,8 +71,13 @@ async def test_the_worker_ingests_the_corpus_and_indexes_each_new_version(
             "score": score_of(second.notes).model_dump(mode="json"),
             "revision": imported.json()["revision"]})
         assert edited.status_code == 200, edited.text
-        matches = await eventually(lambda: found(second.notes))
-        assert matches[0]["source"]["version"] == edited.json()["revision"]
+        revision = edited.json()["revision"]
+
+        async def the_edit() -> list[dict[str, Any]]:
+            return [m for m in await found(second.notes)
+                    if m["source"]["version"] == revision]
+
+        assert (await eventually(the_edit))[0]["source"]["project_id"] == project
         assert (await status())["indexed_versions"] == 3
 
 

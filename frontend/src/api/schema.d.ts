@@ -1314,11 +1314,16 @@ export interface components {
         Body_upload_api_v1_library_upload_post: {
             /**
              * Bpm
-             * @description instead of the detected tempo
+             * @description 20-300, instead of the detected tempo; empty: detect it
+             * @default
              */
-            bpm?: number | null;
-            /** Category */
-            category?: ("drums" | "percussion" | "bass" | "keys" | "guitar" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "vocals" | "fx" | "other") | null;
+            bpm?: string;
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category?: "drums" | "percussion" | "bass" | "keys" | "guitar" | "strings" | "brass" | "woodwinds" | "synth" | "pad" | "lead" | "vocals" | "fx" | "other";
             /**
              * File
              * @description a sample (.wav, .flac, .mp3, .ogg: mono or stereo, at most LIBRARY_MAX_SAMPLE_SECONDS long) or a SoundFont (.sf2); at most LIBRARY_MAX_FILE_BYTES
@@ -1326,16 +1331,22 @@ export interface components {
             file: string;
             /**
              * Key
-             * @description instead of the detected key
+             * @description e.g. 'A minor', instead of the detected key; empty: detect it
+             * @default
              */
-            key?: string | null;
-            /** Name */
-            name?: string | null;
+            key?: string;
+            /**
+             * Name
+             * @description empty: from the file name (or the SoundFont's own name)
+             * @default
+             */
+            name?: string;
             /**
              * Tags
              * @description comma-separated tags, at most 16
+             * @default
              */
-            tags?: string | null;
+            tags?: string;
         };
         /** ChangedNote */
         ChangedNote: {

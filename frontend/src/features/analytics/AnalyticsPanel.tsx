@@ -97,7 +97,8 @@ export function AnalyticsPanel() {
           <dl className={styles.tiles} data-testid="stats-tiles">
             <Tile label="Revisions" value={stats.revisions} testId="stats-revisions" />
             <Tile label="Versions" value={stats.versions} />
-            <Tile label="Render time" value={formatSeconds(stats.render.total_seconds)}
+            <Tile label="Render time"
+                  value={stats.render.count ? formatSeconds(stats.render.total_seconds) : "–"}
                   note={`${stats.render.count} render${stats.render.count === 1 ? "" : "s"}${
                     stats.render.last_seconds !== null
                       ? ` · last ${formatSeconds(stats.render.last_seconds)}` : ""}`} />

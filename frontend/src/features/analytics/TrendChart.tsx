@@ -49,7 +49,7 @@ export function TrendChart({ series, metric, label }: {
     <figure style={{ margin: 0 }}>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={summary}
            data-testid="stats-chart" style={{ display: "block", maxWidth: W }}>
-        {[0, 0.5, 1].map((f) => (
+        {(metric !== "collaboration_hours" && max < 2 ? [0, 1] : [0, 0.5, 1]).map((f) => (
           <g key={f}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)}
                   stroke="var(--line)" strokeDasharray={f === 0 ? undefined : "2 3"} />

@@ -215,7 +215,7 @@ function SampleItem({ sample, canEdit, projectId, playing, loading, onPlay, onCh
   const { score } = useScore();
   const { addTrack, updateTrack } = useScoreEdits();
   const { playheadTick } = usePlayhead();
-  const { selectedTrackId, selectTrack } = useSelection();
+  const { selectedTrackId } = useSelection();
   const notify = useNotify();
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -241,7 +241,8 @@ function SampleItem({ sample, canEdit, projectId, playing, loading, onPlay, onCh
       }
       if (plan.kind === "new-track") {
         const id = await addTrack(plan.track);
-        if (id) { selectTrack(id); notify(`${sample.name} added at ${bar} on a new audio track.`); }
+        // The selection stays where it was: the note editor has nothing to show for clips.
+        if (id) notify(`${sample.name} added at ${bar} on a new audio track.`);
       } else {
         const ok = await updateTrack(plan.trackId, { clips: plan.clips });
         if (ok) notify(`${sample.name} added at ${bar}.`);

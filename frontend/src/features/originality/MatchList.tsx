@@ -36,21 +36,19 @@ function MatchItem({ match, threshold }: { match: Match; threshold: number }) {
     <li className={`${styles.match} ${close ? styles.close : ""}`} data-testid="match"
         data-kind={match.kind}>
       <div className={styles.matchHead}>
-        <span className={styles.matchTitle}>
-          <strong data-testid="match-title">{source.title}</strong>
-          <span className="muted"> · {source.detail}</span>
-          {projectId && (
-            <> · <Link href={`/workspace/?project=${projectId}`}>open</Link></>
-          )}
-        </span>
+        <strong className={styles.matchTitle} data-testid="match-title">{source.title}</strong>
         <span className={`${styles.kind} ${harmony ? styles.harmonyKind : ""}`}>
           {harmony ? "Harmony" : "Melody"}
         </span>
       </div>
+      <p className={styles.detail}>
+        <span className={styles.detailText} title={source.detail}>{source.detail}</span>
+        {projectId && <Link href={`/workspace/?project=${projectId}`}>open</Link>}
+      </p>
       <ScoreBar score={match.score} threshold={threshold} muted={harmony}
                 label={`${harmony ? "Harmony" : "Melody"} similarity`} />
       <p className={styles.where} data-testid="match-bars">
-        {barsText(match)} · {transpositionText(match.transposition)}
+        {barsText(match)} · {transpositionText(match.transposition ?? 0)}
         {match.query_bars.track_name ? ` · ${match.query_bars.track_name}` : ""}
       </p>
       {harmony && (

@@ -1,6 +1,6 @@
 /** The similarity endpoints the Originality tab calls. Each answers its data or a sentence a
  * person can act on (a 429 says when to try again). */
-import { authorizedFetch, errorOf, type ApiError } from "@/api/client";
+import { api, errorOf, type ApiError } from "@/api/client";
 import { describeError } from "@/api/errors";
 
 import type { CheckResult, MatchNote, Scope, SimilarProject, SimilarityStatus } from "./types";
@@ -28,48 +28,44 @@ export function describeAnswer(status: number, body: unknown,
     const fromHeader = retryAfter !== null && retryAfter !== "" ? Number(retryAfter) : null;
     return `Too many requests for now: ${retryText(fromBody ?? fromHeader)}.`;
   }
-  if (status === 503 && error.code === "NETWORK_ERROR") return error.message;
   return describeError(error);
 }
 
-async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<Answer<T>> {
-  let response: Response;
+const UNREACHABLE: Answer<never> = {
+  ok: false, status: 0, error: "The server could not be reached. Check your connection." };
+
+/** An openapi-fetch answer (or a thrown request) as an `Answer`. */
+async function answer<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>):
+    Promise<Answer<T>> {
   try {
-    response = await authorizedFetch(path, {
-      method, ...(body === undefined ? {} : {
-        body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
-    });
+    const { data, error, response } = await request;
+    if (data !== undefined && response.ok) return { ok: true, data };
+    return { ok: false, status: response.status,
+             error: describeAnswer(response.status, error, response.headers.get("Retry-After")) };
   } catch {
-    return { ok: false, status: 0, error: "The server could not be reached. Check your connection." };
+    return UNREACHABLE;
   }
-  let parsed: unknown;
-  try {
-    parsed = await response.json();
-  } catch {
-    parsed = undefined;
-  }
-  if (response.ok && parsed !== undefined) return { ok: true, data: parsed as T };
-  return { ok: false, status: response.status,
-           error: describeAnswer(response.status, parsed, response.headers.get("Retry-After")) };
 }
 
-export function checkProject(projectId: string, scope: Scope, limit = 8): Promise<Answer<CheckResult>> {
-  return call("POST", "/api/v1/similarity/check",
-              { project_id: projectId, version: null, scope, limit });
+export function checkProject(projectId: string, scope: Scope,
+                             limit = 8): Promise<Answer<CheckResult>> {
+  return answer(api.POST("/api/v1/similarity/check", {
+    body: { project_id: projectId, version: null, scope, limit } }));
 }
 
 export function searchPhrase(notes: readonly MatchNote[], scope: Scope,
                              limit = 8): Promise<Answer<CheckResult>> {
-  return call("POST", "/api/v1/similarity/search", {
+  return answer(api.POST("/api/v1/similarity/search", { body: {
     notes: notes.map(({ pitch, start, duration }) => ({ pitch, start, duration })), scope, limit,
-  });
+  } }));
 }
 
 export function similarProjects(projectId: string,
                                 limit = 10): Promise<Answer<{ items: SimilarProject[] }>> {
-  return call("GET", `/api/v1/projects/${encodeURIComponent(projectId)}/similar?limit=${limit}`);
+  return answer(api.GET("/api/v1/projects/{project_id}/similar", {
+    params: { path: { project_id: projectId }, query: { limit } } }));
 }
 
 export function similarityStatus(): Promise<Answer<SimilarityStatus>> {
-  return call("GET", "/api/v1/similarity/status");
+  return answer(api.GET("/api/v1/similarity/status"));
 }

@@ -1,76 +1,19 @@
-/** The similarity API's JSON shapes (DESIGN §2), as the Originality tab reads them. */
+/** The similarity API's shapes (docs/similarity.md), named for the Originality tab; from the
+ * generated schema. */
+import type { components } from "@/api/schema";
 
-export type Scope = "all" | "reference" | "projects";
+type Schemas = components["schemas"];
 
-export interface MatchNote {
-  pitch: number;
-  /** Ticks (480 per quarter note) from the window's start. */
-  start: number;
-  duration: number;
-}
-
-export interface MatchBars {
-  /** 1-based; 0 for a phrase without bars (a search by phrase, an audio file). */
-  start_bar: number;
-  bars: number;
-  track_id?: string | null;
-  track_name?: string;
-}
-
-export interface MatchSource {
-  type: "reference" | "project";
-  id: string;
-  title: string;
-  licence?: string | null;
-  project_id?: string | null;
-  version?: number | null;
-}
-
-export interface Match {
-  score: number;
-  kind: "melody" | "harmony";
-  source: MatchSource;
-  query_bars: MatchBars;
-  match_bars: MatchBars;
-  query_notes: MatchNote[];
-  match_notes: MatchNote[];
-  /** Semitones from their notes to yours. */
-  transposition: number;
-  /** Aligned note indexes (yours, theirs), when the server sends them. */
-  pairs?: [number, number][] | null;
-  /** Harmony: the matched chord symbols (of your bars). */
-  labels?: string[];
-}
-
-export interface Recommendation {
-  start_bar: number;
-  bars: number;
-  track_id?: string | null;
-  section?: string | null;
-  message: string;
-}
-
-export interface CheckResult {
-  is_safe: boolean;
-  threshold: number;
-  score: number;
-  query: { kind: string; project_id?: string | null; version?: number | null;
-           filename?: string | null; notes?: number };
-  matches: Match[];
-  recommendations: Recommendation[];
-  reference: { tunes: number; ready: boolean };
-}
-
-export interface SimilarProject {
-  project_id: string;
-  name: string;
-  score: number;
-  version?: number | null;
-  matches: Match[];
-}
-
-export interface SimilarityStatus {
-  reference: { tunes: number; windows: number; version: string | null; ready: boolean };
-  threshold: number;
-  indexed_versions: number;
-}
+export type Scope = Schemas["Scope"];
+/** Ticks (480 per quarter note) from the window's start. */
+export type MatchNote = Schemas["NoteOut"];
+/** `start_bar` is 1-based; 0 for a phrase without bars (a searched phrase, an audio file). */
+export type MatchBars = Schemas["Bars"];
+export type MatchSource = Schemas["Source"];
+/** `transposition`: semitones from their notes to yours. `pairs`: aligned note indexes
+ * (yours, theirs), read when an answer carries them. */
+export type Match = Schemas["Match"] & { pairs?: [number, number][] | null };
+export type Recommendation = Schemas["Recommendation"];
+export type CheckResult = Schemas["CheckResult"];
+export type SimilarProject = Schemas["SimilarProject"];
+export type SimilarityStatus = Schemas["SimilarityStatus"];

@@ -146,7 +146,13 @@ export function useRestEdits({ projectId, notify, revisionRef, scoreRef, reload,
   }), "Song settings"), [putScore]);
 
   return useMemo<RestEdits>(() => ({
-    editNotes, updateTrack, addTrack, deleteTrack, moveTrack, updateSettings,
+    editNotes, addTrack,
+    // Issue 17: the track PATCH route has no `clips` or `preset_id`; those are saved with
+    // the whole score.
+    updateTrack: (trackId, patch) => ("clips" in patch || "preset_id" in patch
+      ? putScore((s) => ({ ...s, tracks: (s.tracks ?? []).map((t) => (t.id === trackId
+          ? { ...t, ...patch } : t)) }), "Change track")
+      : updateTrack(trackId, patch)), deleteTrack, moveTrack, updateSettings,
     setTempoChanges: (events) => putScore((s) => ({ ...s, tempo_changes: events }),
                                           "Tempo changes"),
     setMeterChanges: (events) => putScore((s) => ({ ...s, meter_changes: events.map((m) => ({
