@@ -4,15 +4,16 @@ reference corpus's bookkeeping, versions still to index, and the nearest-window 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from pgvector.asyncpg import register_vector
+from pgvector import Vector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,19 +79,29 @@ def vector_text(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{float(x):.7g}" for x in vector) + "]"
 
 
-async def _driver(session: AsyncSession) -> Any:
+@contextlib.asynccontextmanager
+async def _copying(session: AsyncSession) -> AsyncIterator[Any]:
     """The asyncpg connection under the session's transaction, with pgvector's binary
-    codec (COPY sends vectors as binary, about 4x smaller than text)."""
+    codec for the time of a COPY (binary vectors, about 4x smaller than text). Reset
+    afterwards: the pooled connection serves the whole app, and with the codec a text
+    parameter cast to vector elsewhere would be refused."""
     # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement: one goes through
     # it first, or COPY on the bare connection would commit on its own.
     await session.execute(text("SELECT 1"))
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
-    if not raw.info.get("pgvector"):  # `info` lives as long as the pooled connection
-        await register_vector(driver)
-        raw.info["pgvector"] = True
-    return driver
+    assert driver is not None
+    schema = await session.scalar(text(
+        "SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE t.typname = 'vector'"))
+    await driver.set_type_codec("vector", schema=schema, format="binary",
+                                encoder=lambda v: Vector(v).to_binary(),
+                                decoder=Vector.from_binary)
+    try:
+        yield driver
+    finally:
+        await driver.reset_type_codec("vector", schema=schema)
 
 
 async def try_lock(session: AsyncSession, key: int) -> bool:
@@ -105,9 +116,9 @@ async def copy_windows(session: AsyncSession, rows: Iterable[WindowRow]) -> int:
                 r.embedding) for r in rows]
     if not records:
         return 0
-    driver = await _driver(session)
-    await driver.copy_records_to_table("similarity_windows", records=records,
-                                       columns=list(WINDOW_COLUMNS))
+    async with _copying(session) as driver:
+        await driver.copy_records_to_table("similarity_windows", records=records,
+                                           columns=list(WINDOW_COLUMNS))
     return len(records)
 
 
@@ -144,12 +155,12 @@ async def insert_tunes(session: AsyncSession, version: str,
     """(id, title, source, licence, data) rows."""
     if not tunes:
         return
-    driver = await _driver(session)
-    await driver.copy_records_to_table(
-        "reference_tunes", columns=["id", "title", "source", "licence", "corpus_version",
-                                    "data"],
-        records=[(i, t[:300], s[:64], lic[:300], version, json.dumps(d))
-                 for i, t, s, lic, d in tunes])
+    async with _copying(session) as driver:
+        await driver.copy_records_to_table(
+            "reference_tunes", columns=["id", "title", "source", "licence",
+                                        "corpus_version", "data"],
+            records=[(i, t[:300], s[:64], lic[:300], version, json.dumps(d))
+                     for i, t, s, lic, d in tunes])
 
 
 async def reference_titles(session: AsyncSession,

@@ -167,9 +167,16 @@ async def test_originality_check_similar_and_phrase(server: str, browser: Browse
     # The picture for the docs: the verdict, the suggestion and the bars side by side.
     await page.set_viewport_size(TALL)
     await panel.get_by_test_id("originality-badge").evaluate("""element => {
-        const panel = element.closest("[role=tabpanel]");
-        panel.scrollTop += element.getBoundingClientRect().top
-            - panel.getBoundingClientRect().top - 8;
+        let box = element.parentElement;
+        while (box && !(box.scrollHeight > box.clientHeight
+                        && /auto|scroll/.test(getComputedStyle(box).overflowY))) {
+            box = box.parentElement;
+        }
+        // Just under the tabs (they stay put at the top of the column).
+        const tabs = box && box.querySelector("[role=tablist]");
+        const top = tabs ? tabs.getBoundingClientRect().bottom
+            : box ? box.getBoundingClientRect().top : 0;
+        if (box) box.scrollTop += element.getBoundingClientRect().top - top - 12;
     }""")
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / "originality.png"))

@@ -7,9 +7,11 @@ import uuid
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from ariaforge.music.similarity.reference import reference_version
 from ariaforge.music.similarity.variants import mutate, retime, transpose
+from ariaforge.similarity import repository as repo
 from ariaforge.similarity.indexing import ingest_reference
 from tests.conftest import assert_error, overridden_settings
 from tests.similarity.helpers import (
@@ -170,3 +172,15 @@ async def test_bad_requests_answer_4xx_in_the_error_shape(app: FastAPI,
                                     files={"file": ("a.mid", midi, "audio/midi")})
     assert_error(limited, 429, "RATE_LIMIT_EXCEEDED")
     assert int(limited.headers["Retry-After"]) > 0
+
+
+async def test_a_bulk_write_leaves_the_connection_as_it_found_it(app: FastAPI,
+                                                                 clean: None) -> None:
+    """COPY uses pgvector's binary codec; the pooled connection is the whole app's, where
+    a text parameter cast to vector must still work afterwards."""
+    async with app.state.sessionmaker() as session:
+        await repo.insert_tunes(session, "v", [("t1", "Tune", "test", "", {"notes": []})])
+        distance = await session.scalar(text("SELECT CAST(:a AS vector) <=> CAST(:b AS vector)"),
+                                        {"a": "[1,0,0]", "b": "[0,1,0]"})
+        await session.rollback()
+    assert distance == 1.0

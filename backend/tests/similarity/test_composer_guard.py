@@ -4,6 +4,8 @@ most) and the most original kept; the session says how it went."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from fastapi import FastAPI
 
@@ -15,7 +17,7 @@ BRIEF = {"prompt": "a cheerful folk tune for fiddle and guitar", "bars": 16, "se
 
 
 async def compose(app: FastAPI, client: httpx.AsyncClient,
-                  headers: dict[str, str]) -> tuple[str, dict[str, object]]:
+                  headers: dict[str, str]) -> tuple[str, dict[str, Any]]:
     project = (await client.post(f"{API}/projects", headers=headers,
                                  json={"name": "Folk"})).json()["id"]
     started = await client.post(f"{API}/projects/{project}/sessions", headers=headers,

@@ -88,6 +88,18 @@ function libraryApi(score: Score = SCORE) {
       return json(200, { items: PRESETS.filter((p) => !category || p.category === category) });
     }
     if (path === "/api/v1/library/soundfonts") return json(200, { items: [] });
+    // The whole-score save: clips and preset ids go this way (the track PATCH has none).
+    if (request.method === "PUT" && path === "/api/v1/projects/p1/score") {
+      const { score: sent, revision } = body as { score: Score; revision: number };
+      server.requests.push({ method: "PUT", path, body });
+      if (revision !== server.revision) {
+        return json(409, { error: { code: "CONFLICT", message: "Stale revision." } });
+      }
+      server.score = sent;
+      server.revision += 1;
+      return json(200, { project_id: "p1", revision: server.revision, score: sent,
+                         updated_at: "2026-01-01T00:00:00Z" });
+    }
     if (request.method === "POST" && path === "/api/v1/projects/p1/tracks") {
       const { revision, ...track } = body as Track & { revision: number };
       server.requests.push({ method: "POST", path, body });
