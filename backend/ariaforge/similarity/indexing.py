@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from anyio import to_thread
-from sqlalchemy import exc as sa_errors
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -113,11 +112,17 @@ def version_rows(version: repo.StaleVersion) -> list[repo.WindowRow]:
         score = Score.model_validate(version.data)
     except ValueError:  # stored before today's limits: nothing to index
         return []
+    try:
+        windows = score_windows(score)
+    except Exception:  # one score the windowing cannot take must not stop the sweep
+        logger.exception("version %s of %s cannot be indexed", version.number,
+                         version.project_id)
+        return []
     return [repo.WindowRow(reference_tune_id=None, project_id=version.project_id,
                            version_number=version.number, track_id=w.track_id,
                            track_name=w.track_name, kind=w.kind, bars=w.bars,
                            start_bar=w.start_bar, notes=window_notes(w), embedding=w.embedding)
-            for w in score_windows(score)]
+            for w in windows]
 
 
 async def index_pending(maker: async_sessionmaker[AsyncSession],
@@ -151,7 +156,7 @@ async def _keep_ingested(maker: async_sessionmaker[AsyncSession], limit: int | N
             report = await ingest_reference(maker, limit)
             if not report.skipped or await _complete(maker, limit):
                 return
-        except (OSError, sa_errors.DBAPIError, sa_errors.InterfaceError):
+        except Exception:  # the database away, or asyncpg's own errors from COPY
             logger.warning("reference corpus ingest failed; retrying", exc_info=True)
         # Another worker is ingesting (or this one failed): look again later.
         await _wait(stopping, RETRY_INGEST_S)
@@ -167,9 +172,10 @@ async def _sweep(maker: async_sessionmaker[AsyncSession], stopping: asyncio.Even
     while not stopping.is_set():
         try:
             done = await index_pending(maker)
-        except (OSError, sa_errors.DBAPIError, sa_errors.InterfaceError):
-            # A project deleted while its version was indexed (foreign key), or the
-            # database away for a moment: the next sweep tries again.
+        except Exception:
+            # A project deleted while its version was indexed (a foreign key error from
+            # COPY, asyncpg's own), or the database away for a moment: the next sweep
+            # tries again; the sweep itself never stops.
             logger.info("similarity sweep failed; retrying", exc_info=True)
             done = 0
         if not done:

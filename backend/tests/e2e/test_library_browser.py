@@ -1,13 +1,12 @@
 """The Library and Stats tabs in real Chromium, against a real API process and worker: a
 loop made with FFmpeg is uploaded (its tempo and key detected and shown), previewed, added to
 the song (an audio track with the clip appears in the arrangement and is saved in the
-score), and the Stats tab counts the project's revisions. Takes docs/images/library.png and
-docs/images/stats.png."""
+score), and the Stats tab counts the project's revisions. Takes build/e2e/library.png and
+stats.png (the pictures in docs/images)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,10 @@ import imageio_ffmpeg
 from playwright.async_api import Browser, Page, expect
 
 from ariaforge.music.score import Role, Score
-from tests.e2e.support import REPO, SHOTS, WIDE, Console, accessibility_problems, sign_up
+from tests.e2e.support import SHOTS, WIDE, Console, accessibility_problems, sign_up
 
 API = "/api/v1"
 SAVE_POLLS = 60
-DOC_IMAGES = REPO / "docs" / "images"
 BPM = 120
 
 
@@ -58,11 +56,9 @@ async def _saved_score(page: Page, base: str, project: str, check: Any) -> Score
 
 
 async def _panel_shot(page: Page, name: str) -> None:
-    """The workspace with the side panel showing, for the docs and build/e2e."""
+    """The workspace with the side panel showing, in build/e2e (docs/images has a copy)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"))
-    DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(SHOTS / f"{name}.png", DOC_IMAGES / f"{name}.png")
 
 
 async def test_upload_add_to_song_and_stats(server: str, browser: Browser, clean: None,

@@ -2,13 +2,13 @@
 corpus: a song whose melody quotes a corpus tune (transposed) is found too close to it, the
 matched bars are shown side by side with the aligned notes highlighted and a variation is
 offered; another project with the same tune is found by "Find similar"; notes selected in
-the piano roll are searched as a phrase. Takes docs/images/originality.png."""
+the piano roll are searched as a phrase. Takes build/e2e/originality.png (docs/images has a
+copy)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from ariaforge.music.similarity.reference import ReferenceTune, load_reference
 from ariaforge.similarity.indexing import ingest_reference
 from ariaforge.similarity.service import reference_status
 from tests.e2e.support import (
-    REPO,
     SHOTS,
     WIDE,
     Console,
@@ -36,7 +35,6 @@ CORPUS = 12  # REFERENCE_CORPUS_LIMIT of this module's API and worker
 BARS = 8
 SPAN = "\\d+\u2013\\d+"  # a span of bars, as the panel writes it
 TALL: ViewportSize = {"width": 1280, "height": 1240}
-DOC_IMAGE = REPO / "docs" / "images" / "originality.png"
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +178,6 @@ async def test_originality_check_similar_and_phrase(server: str, browser: Browse
     }""")
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / "originality.png"))
-    shutil.copyfile(SHOTS / "originality.png", DOC_IMAGE)
     await page.set_viewport_size(WIDE)
 
     # Find similar in my projects: the older project, as a link.

@@ -72,7 +72,7 @@ export function Editor() {
             </>
           ) : "Editor"}
         </h3>
-        {track ? (
+        {track && track.role !== "audio" ? (
           <InstrumentPicker value={track.program ?? 0} isDrum={Boolean(track.is_drum)}
                             label="Instrument" hideLabel disabled={!canEdit}
                             onChange={(program) => {
@@ -80,7 +80,8 @@ export function Editor() {
                             }} />
         ) : null}
         <div className={styles.actions}>
-          <MidiControls score={score} track={track} editing={editing} canEdit={canEdit} />
+          {track?.role === "audio" ? null
+            : <MidiControls score={score} track={track} editing={editing} canEdit={canEdit} />}
           {!canEdit ? <span className="badge" data-testid="read-only-badge">read-only</span> : (
             <>
               <button type="button" aria-keyshortcuts="Control+Z" title={undoTitle}
@@ -110,6 +111,12 @@ export function Editor() {
           {(score.tracks ?? []).length === 0
             ? "This project has no tracks yet. Compose from the brief, or add a track above."
             : "Select a track in the arrangement above to edit its notes."}
+        </p>
+      ) : track.role === "audio" ? (
+        <p className={styles.hint} data-testid="audio-track-hint">
+          An audio track plays samples from the Library: drag its clips in the arrangement above
+          (← / → move a clip a beat, Shift a bar; Delete removes it), and add more from the
+          Library tab with “Add to song”.
         </p>
       ) : track.is_drum ? (
         <DrumGrid key={track.id} track={track} editing={editing} />
