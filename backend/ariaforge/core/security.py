@@ -109,6 +109,7 @@ def configure_cors(app: FastAPI, settings: Settings) -> None:
         allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID",
                        "X-Share-Token"],
         expose_headers=["ETag", "X-Request-ID", "Retry-After", "X-Page-Count",
-                        "X-Page-First-Bar", "X-Page-Last-Bar", "Content-Disposition"],
+                        "X-Page-First-Bar", "X-Page-Last-Bar", "Content-Disposition",
+                        "X-RateLimit-Limit", "X-RateLimit-Remaining"],
         max_age=600,
     )

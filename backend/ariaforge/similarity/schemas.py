@@ -25,9 +25,12 @@ class Scope(StrEnum):
 
 
 class NoteIn(StrictModel):
-    pitch: int = Field(ge=0, le=127, description="MIDI pitch")
-    start: int = Field(ge=0, le=MAX_TICK, description="ticks at 480 per quarter note")
-    duration: int = Field(gt=0, le=MAX_TICK, description="ticks at 480 per quarter note")
+    # Strict: JSON `true`/`false` or 1.0 are not note numbers (the schema says integer).
+    pitch: int = Field(ge=0, le=127, strict=True, description="MIDI pitch")
+    start: int = Field(ge=0, le=MAX_TICK, strict=True,
+                       description="ticks at 480 per quarter note")
+    duration: int = Field(gt=0, le=MAX_TICK, strict=True,
+                          description="ticks at 480 per quarter note")
 
 
 class CheckRequest(StrictModel):
