@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from ariaforge.core.schemas import StrictModel
 from ariaforge.music.score import MAX_TICK
@@ -24,13 +24,21 @@ class Scope(StrEnum):
     PROJECTS = "projects"
 
 
+def _not_a_bool(value: object) -> object:
+    # JSON Schema's integer includes 18123.0 (pydantic accepts it) but not true/false,
+    # which pydantic's lax mode would read as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_not_a_bool)]
+
+
 class NoteIn(StrictModel):
-    # Strict: JSON `true`/`false` or 1.0 are not note numbers (the schema says integer).
-    pitch: int = Field(ge=0, le=127, strict=True, description="MIDI pitch")
-    start: int = Field(ge=0, le=MAX_TICK, strict=True,
-                       description="ticks at 480 per quarter note")
-    duration: int = Field(gt=0, le=MAX_TICK, strict=True,
-                          description="ticks at 480 per quarter note")
+    pitch: Integer = Field(ge=0, le=127, description="MIDI pitch")
+    start: Integer = Field(ge=0, le=MAX_TICK, description="ticks at 480 per quarter note")
+    duration: Integer = Field(gt=0, le=MAX_TICK, description="ticks at 480 per quarter note")
 
 
 class CheckRequest(StrictModel):

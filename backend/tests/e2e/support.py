@@ -6,12 +6,14 @@ The fixtures built on these (`web_build`, `server`, `browser`) are in conftest.p
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import ConsoleMessage, Page, Response, ViewportSize, expect
@@ -19,6 +21,7 @@ from playwright.async_api import ConsoleMessage, Page, Response, ViewportSize, e
 from ariaforge.config import Settings
 from ariaforge.core.embedded import free_port
 from ariaforge.exports.endpoints import RENDERING_RETRY_AFTER_S
+from ariaforge.music.score import Score
 from tests.conftest import stop_process, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,3 +150,24 @@ async def sign_up(page: Page, base: str, email: str, name: str, *,
     await expect(page).to_have_url(f"{base}/projects/")
 
 
+async def access_token(page: Page) -> str:
+    """The signed-in web app's access token (for API calls a test makes beside the page)."""
+    tokens: dict[str, Any] = await page.evaluate(
+        "() => JSON.parse(localStorage.getItem('ariaforge.tokens'))")
+    return str(tokens["access_token"])
+
+
+async def project_with(page: Page, base: str, name: str, score: Score) -> str:
+    """A project made through the web app, its score put through the API; opened."""
+    await page.goto(f"{base}/projects/")
+    await page.get_by_label("New project name").fill(name)
+    await page.get_by_role("button", name="Create").click()
+    await expect(page).to_have_url(re.compile(r"/workspace/\?project=[0-9a-f-]{36}$"))
+    project_id = page.url.split("=")[-1]
+    put = await page.request.put(
+        f"{base}/api/v1/projects/{project_id}/score",
+        headers={"Authorization": f"Bearer {await access_token(page)}"},
+        data={"score": score.model_dump(mode="json"), "revision": 1})
+    assert put.status == 200, await put.text()
+    await page.reload()
+    return project_id

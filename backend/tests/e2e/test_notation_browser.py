@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from defusedxml import ElementTree
-from playwright.async_api import Browser, Locator, Page, Response, expect
+from playwright.async_api import Browser, Locator, Response, expect
 
 from ariaforge.music.score import Note, Role, Score, Track
-from tests.e2e.support import WIDE, Console, shot, sign_up
+from tests.e2e.support import WIDE, Console, project_with, shot, sign_up
 
 SVG = "{http://www.w3.org/2000/svg}"
 BARS = 48  # three tracks at 13 bars a page: four pages
@@ -30,27 +29,6 @@ def long_score(bars: int = BARS) -> Score:
         Track(id="lead", name="Flute", role=Role.MELODY, program=73, notes=melody),
         Track(id="low", name="Bass", role=Role.BASS, program=33, notes=bass),
         Track(id="kit", name="Kit", role=Role.DRUMS, is_drum=True, notes=kit)])
-
-
-async def access_token(page: Page) -> str:
-    tokens: dict[str, Any] = await page.evaluate(
-        "() => JSON.parse(localStorage.getItem('ariaforge.tokens'))")
-    return str(tokens["access_token"])
-
-
-async def project_with(page: Page, base: str, name: str, score: Score) -> str:
-    """A project made through the web app, its score put through the API; opened."""
-    await page.get_by_label("New project name").fill(name)
-    await page.get_by_role("button", name="Create").click()
-    await expect(page).to_have_url(re.compile(r"/workspace/\?project=[0-9a-f-]{36}$"))
-    project_id = page.url.split("=")[-1]
-    put = await page.request.put(
-        f"{base}/api/v1/projects/{project_id}/score",
-        headers={"Authorization": f"Bearer {await access_token(page)}"},
-        data={"score": score.model_dump(mode="json"), "revision": 1})
-    assert put.status == 200, await put.text()
-    await page.reload()
-    return project_id
 
 
 def notation_request(query: str) -> Callable[[Response], bool]:

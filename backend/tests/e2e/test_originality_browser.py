@@ -25,7 +25,9 @@ from tests.e2e.support import (
     SHOTS,
     WIDE,
     Console,
+    access_token,
     accessibility_problems,
+    project_with,
     shot,
     sign_up,
     web_stack,
@@ -77,28 +79,6 @@ async def corpus_ingested(app: Any) -> None:
                 return
         await asyncio.sleep(0.2)
     raise AssertionError("the reference corpus was not ingested")
-
-
-async def access_token(page: Page) -> str:
-    tokens: dict[str, Any] = await page.evaluate(
-        "() => JSON.parse(localStorage.getItem('ariaforge.tokens'))")
-    return str(tokens["access_token"])
-
-
-async def project_with(page: Page, base: str, name: str, score: Score) -> str:
-    """A project made through the web app, its score put through the API; opened."""
-    await page.goto(f"{base}/projects/")
-    await page.get_by_label("New project name").fill(name)
-    await page.get_by_role("button", name="Create").click()
-    await expect(page).to_have_url(re.compile(r"/workspace/\?project=[0-9a-f-]{36}$"))
-    project_id = page.url.split("=")[-1]
-    put = await page.request.put(
-        f"{base}/api/v1/projects/{project_id}/score",
-        headers={"Authorization": f"Bearer {await access_token(page)}"},
-        data={"score": score.model_dump(mode="json"), "revision": 1})
-    assert put.status == 200, await put.text()
-    await page.reload()
-    return project_id
 
 
 async def versions_indexed(page: Page, base: str, count: int) -> None:

@@ -11,8 +11,14 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, Request, expect
 
 from ariaforge.music.score import Note, Role, Score, Section, Track
-from tests.e2e.support import WIDE, Console, accessibility_problems, shot, sign_up
-from tests.e2e.test_notation_browser import project_with
+from tests.e2e.support import (
+    WIDE,
+    Console,
+    accessibility_problems,
+    project_with,
+    shot,
+    sign_up,
+)
 from tests.e2e.test_playback_browser import HEARD_NOW
 
 # Controls of the workspace that must not exist on the public page.
