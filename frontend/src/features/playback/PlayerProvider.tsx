@@ -20,6 +20,7 @@ import {
 import {
   type AuditionNote, type LoopRegion, type Player, PlayerContext, type PlayOptions,
 } from "./api";
+import { useSamplePreload } from "./clipPlayer";
 import { type Engine, readyEngine, soundFontBytes, startEngine } from "./engine";
 import { AUDITION_CHANNEL, AUDITION_DRUM_CHANNEL, type Heard, scoreEndTick,
          scoreFlags } from "./schedule";
@@ -54,6 +55,8 @@ export function PlayerProvider({ score: scoreProp = null, mix: mixProp = null, c
   const { mix: listener } = useListenerMix(project?.projectId ?? "", tracks);
   // Inside a project the listener's own mute/solo; elsewhere the score's flags.
   const heard: Heard = project ? listener : scoreFlags(tracks);
+  // Audio-track samples download ahead of Play (decoded when the engine plays them).
+  useSamplePreload(score);
 
   const [status, setStatus] = useState<Player["status"]>("idle");
   const [error, setError] = useState<string | null>(null);

@@ -8,11 +8,14 @@
  *
  * Stopping: events already handed over cannot be withdrawn from spessasynth's queue, so
  * a stop turns the played channels' volume to 0 at once and sends "all sound off" just
- * after the horizon; the next start begins after that point (at most ~0.12 s later). */
+ * after the horizon; the next start begins after that point (at most ~0.12 s later).
+ * Audio-track clips (clipPlayer.ts) are started window by window with the notes and stopped
+ * at once by a stop. */
 import type { MixSettings, Score } from "@/api/types";
 import { tempoMap } from "@/lib/timing";
 
 import type { LoopRegion } from "./api";
+import { ClipVoices } from "./clipPlayer";
 import type { Engine } from "./engine";
 import {
   advance, type Anchor, type ChannelPlan, clicksIn, countIn, DRUM_CHANNEL, type Heard,
@@ -72,8 +75,12 @@ export class Scheduler {
   private lastTick = -1;
   loop: LoopRegion | null = null;
   metronome = false;
+  /** Audio-track clips (clipPlayer.ts), started window by window like the notes. */
+  private readonly clipVoices: ClipVoices;
 
-  constructor(private readonly engine: Engine, private readonly events: SchedulerEvents) {}
+  constructor(private readonly engine: Engine, private readonly events: SchedulerEvents) {
+    this.clipVoices = new ClipVoices(engine);
+  }
 
   get playing(): boolean { return this.timer !== null; }
 
@@ -83,6 +90,7 @@ export class Scheduler {
     this.stop();
     const prepared = prepare(source);
     this.prepared = prepared;
+    this.clipVoices.load(source.score, source.heard, source.mix);
     const { context } = this.engine;
     const begin = Math.max(context.currentTime + START_LEAD_S, this.guardUntil);
     this.applyPlan(prepared.plan, null, begin);
@@ -106,6 +114,7 @@ export class Scheduler {
     if (!this.prepared) return;
     const next = prepare(source);
     this.applyPlan(next.plan, this.prepared.plan, null);
+    this.clipVoices.load(source.score, source.heard, source.mix);
     this.prepared = next;
   }
 
@@ -117,6 +126,7 @@ export class Scheduler {
     const now = context.currentTime;
     for (const click of this.clicks) if (click.time > now) click.cancel();
     this.clicks = [];
+    this.clipVoices.stopAll();
     const channels = new Set((this.prepared?.plan ?? []).map((p) => p.channel));
     for (const channel of channels) {
       synth.controllerChange(channel, CC.volume, 0);
@@ -203,6 +213,7 @@ export class Scheduler {
           // sounding at the loop's start are struck again.
           for (const off of this.pending) off.time = Math.min(off.time, span.time);
           this.strikeSounding(prepared, span.from, span.time);
+          this.clipVoices.restart(span.time);
           continue;
         }
         for (const entry of prepared.plan) {
@@ -214,6 +225,7 @@ export class Scheduler {
                         timeOf(prepared.map, anchor, note.end));
           }
         }
+        this.clipVoices.schedule(prepared.map, anchor, span.to);
         if (this.metronome) {
           for (const click of clicksIn(prepared.score, span.from, span.to)) {
             this.addClick(timeOf(prepared.map, anchor, click.tick), click.accent);
