@@ -80,8 +80,14 @@ def test_upgrade_from_empty_check_downgrade_and_upgrade_again(
     at_head = _tables(services, empty_database)
     assert not MUSICAL_COLUMNS & _columns(services, empty_database, "projects")
     live = {"collab_documents", "collab_updates"}
+    issue17 = {"reference_tunes", "similarity_windows", "similarity_indexed_versions",
+               "library_soundfonts", "library_presets", "library_samples",
+               "library_sample_shares", "collab_visits"}
+    downgrade(empty_database, "0009")  # 0010: similarity, library, live-editing visits
+    assert _tables(services, empty_database) == at_head - issue17
+    live |= issue17
     downgrade(empty_database, "0008")  # 0009: share links, and versions' names
-    assert _tables(services, empty_database) == at_head - {"share_links"}
+    assert _tables(services, empty_database) == at_head - issue17 - {"share_links"}
     assert "name" not in _columns(services, empty_database, "score_versions")
     live |= {"share_links"}
     downgrade(empty_database, "0007")  # 0008: the live documents' tables
