@@ -38,6 +38,22 @@ describe("initials", () => {
 describe("textOn", () => {
   it("picks dark text on light colours and white on dark ones", () => {
     expect(textOn("#ffd43b")).toBe("#10141b");
-    expect(textOn("#1c7ed6")).toBe("#ffffff");
+    expect(textOn("#1971c2")).toBe("#ffffff");
+    // Orange looks dark but is light for the eye's contrast: dark text reads better.
+    expect(textOn("#e8590c")).toBe("#10141b");
+  });
+
+  it("gives every presence colour initials at WCAG AA contrast (4.5:1)", () => {
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => {
+        const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    for (const colour of PRESENCE_COLOURS) {
+      const [light, dark] = [luminance(colour), luminance(textOn(colour))].sort((a, b) => b - a);
+      expect((light! + 0.05) / (dark! + 0.05), colour).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

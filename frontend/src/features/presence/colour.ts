@@ -6,7 +6,7 @@
  * role colours tracks are drawn in (lib/trackColour), so a person's outline stands out. */
 export const PRESENCE_COLOURS: readonly string[] = [
   "#ff6b6b", "#ffa94d", "#ffd43b", "#69db7c", "#38d9a9", "#3bc9db", "#4dabf7",
-  "#748ffc", "#9775fa", "#da77f2", "#f783ac", "#e8590c", "#2f9e44", "#1c7ed6",
+  "#748ffc", "#9775fa", "#da77f2", "#f783ac", "#e8590c", "#2f9e44", "#1971c2",
 ];
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -44,9 +44,23 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-/** Black or white text, whichever reads better on `colour` ("#rrggbb"). */
+/** WCAG 2 relative luminance of "#rrggbb" (sRGB channels linearised first). */
+function relativeLuminance(colour: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const channel = parseInt(colour.slice(i, i + 2), 16) / 255;
+    return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+const DARK_TEXT = "#10141b";
+const LIGHT_TEXT = "#ffffff";
+
+/** Black or white text, whichever has the higher WCAG contrast on `colour` ("#rrggbb"):
+ * judged by eye on gamma-encoded values, orange (#e8590c) got white text at 3.6:1. */
 export function textOn(colour: string): string {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16) / 255);
-  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  return luminance > 0.45 ? "#10141b" : "#ffffff";
+  const background = relativeLuminance(colour);
+  const onDark = (background + 0.05) / (relativeLuminance(DARK_TEXT) + 0.05);
+  const onLight = (relativeLuminance(LIGHT_TEXT) + 0.05) / (background + 0.05);
+  return onDark >= onLight ? DARK_TEXT : LIGHT_TEXT;
 }
