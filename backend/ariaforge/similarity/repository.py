@@ -29,8 +29,8 @@ EF_SEARCH = 100
 
 
 @dataclass(frozen=True)
-class WindowRow:
-    """A window as stored: from a reference tune or a project's version."""
+class WindowPlace:
+    """Where a stored window comes from and what it holds (its row without the vector)."""
 
     reference_tune_id: str | None
     project_id: uuid.UUID | None
@@ -41,6 +41,12 @@ class WindowRow:
     bars: int
     start_bar: int
     notes: list[list[Any]]
+
+
+@dataclass(frozen=True)
+class WindowRow(WindowPlace):
+    """A window as stored: from a reference tune or a project's version."""
+
     embedding: np.ndarray
 
 
@@ -52,19 +58,10 @@ class QueryWindow:
     embedding: np.ndarray
 
 
-@dataclass(frozen=True)
-class Candidate:
+@dataclass(frozen=True, kw_only=True)
+class Candidate(WindowPlace):
     query: int  # index of the query window
     distance: float  # cosine distance
-    reference_tune_id: str | None
-    project_id: uuid.UUID | None
-    version_number: int | None
-    track_id: str | None
-    track_name: str
-    kind: str
-    bars: int
-    start_bar: int
-    notes: list[list[Any]]
 
 
 @dataclass(frozen=True)

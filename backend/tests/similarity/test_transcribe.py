@@ -88,11 +88,13 @@ def assert_well_formed(result: Transcription) -> None:
     starts = [start for _, start, _ in result.notes]
     assert starts == sorted(set(starts)), "one note at a time, in order"
     followers = [*result.notes[1:], None]
-    for (pitch, start, duration), following in zip(result.notes, followers, strict=True):
-        assert all(isinstance(value, int) for value in (pitch, start, duration))
-        assert 21 <= pitch <= 108 and duration > 0 and start % (PPQ // 4) == 0
+    for (pitch, start, ticks), following in zip(result.notes, followers, strict=True):
+        assert all(isinstance(value, int) for value in (pitch, start, ticks))
+        assert 21 <= pitch <= 108 and ticks > 0 and start % (PPQ // 4) == 0
+        # A melody line: each note (in score ticks) ends where or before the next begins.
         if following is not None:
-            assert start + duration <= following[1]
+            next_start = following[1]
+            assert start + ticks <= next_start
 
 
 def test_a_rendered_piano_melody_is_transcribed_note_for_note(piano_wav: bytes) -> None:
