@@ -14,25 +14,21 @@ Wall-clock milliseconds, median (and p95 for appends). A script, not a test.
 
 from __future__ import annotations
 
-import asyncio
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from pycrdt import Doc, Map
+from servers import run_on_migrated_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.collab.document import read_document
 from ariaforge.collab.store import append_updates, materialise, open_document
 from ariaforge.core.db import create_engine, create_sessionmaker
-from ariaforge.core.embedded import EmbeddedServices
-from ariaforge.core.migrations import upgrade
 from ariaforge.models import Project, ProjectScore
 from ariaforge.music.score import Note, Score, Track
 
@@ -147,12 +143,7 @@ async def run(database_url: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-collab-store-") as home, \
-            EmbeddedServices(Path(home)) as services:
-        services.start(database=True, redis=False)
-        assert services.database_url
-        upgrade(services.database_url)
-        asyncio.run(run(services.database_url))
+    run_on_migrated_database(run, "bench-collab-store-")
 
 
 if __name__ == "__main__":

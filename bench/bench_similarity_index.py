@@ -27,23 +27,19 @@ A script, not a test: nothing here fails.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from servers import run_on_migrated_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ariaforge.core.db import create_engine, create_sessionmaker
-from ariaforge.core.embedded import EmbeddedServices
-from ariaforge.core.migrations import upgrade
 from ariaforge.music.similarity.reference import ReferenceTune, load_reference, reference_windows
 from ariaforge.similarity import repository as repo
 from ariaforge.similarity.indexing import tune_data, window_notes
@@ -304,12 +300,7 @@ async def run(url: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-similarity-") as home, \
-            EmbeddedServices(Path(home)) as services:
-        services.start(database=True, redis=False)
-        assert services.database_url
-        upgrade(services.database_url)
-        asyncio.run(run(services.database_url))
+    run_on_migrated_database(run, "bench-similarity-")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,18 @@ and any other command, on a free loopback port."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +79,17 @@ def call(method: str, url: str, body: dict[str, Any] | None = None,
     with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
         result: dict[str, Any] = json.loads(answer.read() or b"{}")
         return result
+
+
+def run_on_migrated_database(run: Callable[[str], Coroutine[Any, Any, None]],
+                             prefix: str) -> None:
+    """`run(database_url)` against a fresh embedded PostgreSQL migrated to head."""
+    from ariaforge.core.embedded import EmbeddedServices
+    from ariaforge.core.migrations import upgrade
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as home, \
+            EmbeddedServices(Path(home)) as services:
+        services.start(database=True, redis=False)
+        assert services.database_url
+        upgrade(services.database_url)
+        asyncio.run(run(services.database_url))
